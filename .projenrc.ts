@@ -1,0 +1,84 @@
+import { awscdk, javascript, JsonFile } from 'projen';
+
+/** Environment every CDK CLI call of ours runs with: no telemetry, no version check, no notices. */
+const CDK_CLI_ENV = {
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+  CDK_DISABLE_VERSION_CHECK: '1',
+};
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-aegis',
+  description:
+    'Secure-by-default AWS CDK constructs for serverless systems, with cdk-nag v3 compliance enforced at synth time.',
+  author: 'cdk-aegis maintainers',
+  authorAddress: 'maintainers@cdk-aegis.dev',
+  repositoryUrl: 'https://example.invalid/cdk-aegis.git',
+  keywords: ['cdk', 'aws-cdk', 'security', 'serverless', 'cdk-nag', 'compliance', 'hipaa', 'nist', 'pci'],
+  license: 'Apache-2.0',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+
+  // cdk-nag types are part of our public API (Compliance options take NagPacks): a peer, never bundled.
+  peerDeps: ['cdk-nag@^3.0.2'],
+  devDeps: [
+    // Pinned to 2.x: the 3.x CLI rejects cloud assemblies written by aws-cdk-lib 2.276.
+    'aws-cdk@^2.1148.1',
+  ],
+
+  jestOptions: {
+    // CI must fail on a changed snapshot, never rewrite it.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      coverageThreshold: {
+        branches: 90, functions: 90, lines: 90, statements: 90,
+      },
+      testTimeout: 60_000,
+    },
+  },
+
+  gitignore: ['cdk.out/', '/examples/cdk.out/', '.jsii.tabl.json'],
+});
+
+// `npm ci` fails on the lock file projen writes without this (a platform binding missing on these machines).
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// ts-jest runs with isolatedModules, so tests are not type-checked by jest: do it first.
+const typecheck = project.addTask('test:typecheck', {
+  description: 'Type-check tests and examples (ts-jest does not)',
+  steps: [
+    { exec: 'tsc --noEmit -p test/tsconfig.json' },
+    { exec: 'tsc --noEmit -p examples/tsconfig.json' },
+  ],
+});
+project.testTask.prependSpawn(typecheck);
+
+// The examples are type-checked with the same compiler settings as the library.
+new JsonFile(project, 'examples/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '..' },
+    include: ['**/*.ts'],
+    exclude: ['node_modules', 'cdk.out'],
+  },
+});
+
+// Synthesize the example app with the real CDK CLI; every rule pack of its profile is enforced.
+project.addTask('synth:example', {
+  description: 'Synthesize examples/app.ts with the CDK CLI under Compliance.of(app).enforce()',
+  env: CDK_CLI_ENV,
+  exec: "cdk synth -q --no-notices --output examples/cdk.out --app 'node -r ts-node/register/transpile-only examples/app.ts'",
+});
+
+project.eslint?.addLintPattern('examples');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
+
+project.synth();

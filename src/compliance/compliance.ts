@@ -1,0 +1,111 @@
+import { IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
+import {
+  AwsSolutionsChecks,
+  HIPAASecurityChecks,
+  NIST80053R5Checks,
+  PCIDSS321Checks,
+  ServerlessChecks,
+} from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { peekProfile, SecurityProfile, writeProfile } from '../core/profile';
+
+/**
+ * Options of `Compliance.of(app).enforce()`.
+ */
+export interface EnforceOptions {
+  /**
+   * The profile of the app: which rule packs run, and how strict cdk-aegis
+   * constructs are.
+   *
+   * @default - the `@cdk-aegis/profile` context value, else `SecurityProfile.BASELINE`
+   */
+  readonly profile?: SecurityProfile;
+
+  /**
+   * More validation plugins to run, e.g. `new NIST80053R4Checks()` or your own NagPack.
+   * A plugin whose `name` is already registered is not added twice.
+   *
+   * @default - none
+   */
+  readonly additionalPacks?: IPolicyValidationPlugin[];
+
+  /**
+   * Print each rule's explanation beside its finding.
+   *
+   * @default false
+   */
+  readonly verbose?: boolean;
+}
+
+const REGISTERED = new WeakMap<IConstruct, Map<string, IPolicyValidationPlugin>>();
+
+/**
+ * Synth-time enforcement of the rule packs for a whole app.
+ *
+ * ```ts
+ * const app = new App();
+ * Compliance.of(app).enforce(); // BASELINE: AwsSolutions + Serverless
+ * ```
+ *
+ * Every error finding anywhere in the app, in our constructs or not, fails
+ * `cdk synth`; the CDK writes `validation-report.json` to the cloud assembly.
+ * Call `enforce()` before creating cdk-aegis constructs: they read the profile
+ * when they are built.
+ */
+export class Compliance {
+  /**
+   * The compliance settings of `scope`'s app.
+   *
+   * @param scope the App, or any construct in it
+   */
+  public static of(scope: IConstruct): Compliance {
+    return new Compliance(scope.node.root);
+  }
+
+  private constructor(private readonly app: IConstruct) {}
+
+  /** The profile in force for this app. */
+  public get profile(): SecurityProfile {
+    return peekProfile(this.app);
+  }
+
+  /** Names of the validation plugins registered through `enforce()`, in order. */
+  public get packNames(): string[] {
+    return [...(REGISTERED.get(this.app)?.keys() ?? [])];
+  }
+
+  /**
+   * Registers the rule packs of the profile as validation plugins of the app
+   * and records the profile. BASELINE: AwsSolutions and Serverless;
+   * REGULATED: also HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1.
+   * Calling it again adds only packs not yet registered.
+   */
+  public enforce(options: EnforceOptions = {}): void {
+    const profile = options.profile ?? peekProfile(this.app);
+    writeProfile(this.app, profile);
+
+    const verbose = options.verbose ?? false;
+    const packs: IPolicyValidationPlugin[] = [new AwsSolutionsChecks(undefined, { verbose }), new ServerlessChecks(undefined, { verbose })];
+    if (profile === SecurityProfile.REGULATED) {
+      packs.push(
+        new HIPAASecurityChecks(undefined, { verbose }),
+        new NIST80053R5Checks(undefined, { verbose }),
+        new PCIDSS321Checks(undefined, { verbose }),
+      );
+    }
+    packs.push(...(options.additionalPacks ?? []));
+
+    let registered = REGISTERED.get(this.app);
+    if (!registered) {
+      registered = new Map();
+      REGISTERED.set(this.app, registered);
+    }
+    const fresh = packs.filter((pack) => !registered.has(pack.name));
+    for (const pack of fresh) {
+      registered.set(pack.name, pack);
+    }
+    if (fresh.length > 0) {
+      Validations.of(this.app).addPlugins(...fresh);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Ids of public cdk-nag rules as acknowledgements name them (`<pack>::<rule>`).
+ * One place, so an opt-out acknowledges the same ids everywhere.
+ *
+ * Not part of the public API.
+ */
+
+/** Plugin names of the cdk-nag v3 packs. */
+export const PACK = {
+  AWS_SOLUTIONS: 'AwsSolutions',
+  SERVERLESS: 'Serverless',
+  HIPAA: 'HIPAA.Security',
+  NIST_R5: 'NIST.800.53.R5',
+  PCI: 'PCI.DSS.321',
+} as const;
+
+/** `<pack>::<pack>-<rule>[<finding>]`: the id an acknowledgement of that rule must carry. */
+export function ruleId(pack: string, rule: string, finding?: string): string {
+  return `${pack}::${pack}-${rule}${finding === undefined ? '' : `[${finding}]`}`;
+}
+
+/** The rules each cdk-aegis opt-out breaks, in every pack that has them. */
+export const RULES = {
+  lambdaTracing: [ruleId(PACK.SERVERLESS, 'LambdaTracing')],
+  lambdaDeadLetterQueue: [
+    ruleId(PACK.SERVERLESS, 'LambdaDLQ'),
+    ruleId(PACK.HIPAA, 'LambdaDLQ'),
+    ruleId(PACK.NIST_R5, 'LambdaDLQ'),
+  ],
+  secretRotation: [
+    ruleId(PACK.AWS_SOLUTIONS, 'SMG4'),
+    ruleId(PACK.HIPAA, 'SecretsManagerRotationEnabled'),
+    ruleId(PACK.NIST_R5, 'SecretsManagerRotationEnabled'),
+  ],
+  /** A queue that is itself a dead-letter queue: the redrive rules have no exemption for it. */
+  terminalDeadLetterQueue: [ruleId(PACK.AWS_SOLUTIONS, 'SQS3'), ruleId(PACK.SERVERLESS, 'SQSRedrivePolicy')],
+  /** The granular IAM5 finding for a statement on `*`. */
+  wildcardResource: [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', 'Resource::*')],
+} as const;

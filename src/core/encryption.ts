@@ -1,0 +1,75 @@
+import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { IConstruct } from 'constructs';
+
+/** Construct id of the per-stack key, a child of the stack. Public contract: do not rename. */
+export const STACK_KEY_ID = 'AegisEncryptionKey';
+
+/** Data-plane actions a service needs to encrypt and decrypt with the key (no wildcards). */
+export const KMS_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey'];
+
+/**
+ * The customer-managed KMS key cdk-aegis constructs of a stack share.
+ *
+ * One key per stack, created on first use, with automatic rotation. Its key
+ * policy keeps the account-root statement AWS recommends (so IAM policies can
+ * grant use) and lets CloudWatch Logs use the key only for log groups of this
+ * account and region. Services such as SQS, SNS and Lambda use it through the
+ * IAM grants cdk-aegis writes, each restricted with `kms:ViaService` to that
+ * service and `kms:CallerAccount` to this account.
+ */
+export class StackKey {
+  /**
+   * The stack's shared key, created on first call.
+   *
+   * @param scope any construct in the stack
+   */
+  public static of(scope: IConstruct): kms.IKey {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(STACK_KEY_ID);
+    if (existing) {
+      return existing as kms.Key;
+    }
+    const key = new kms.Key(stack, STACK_KEY_ID, {
+      description: `cdk-aegis: encryption key shared by the secure constructs of stack ${stack.stackName}`,
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+        actions: KMS_USE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
+        },
+      }),
+    );
+    return key;
+  }
+
+  private constructor() {}
+}
+
+/**
+ * Lets `grantee` use `key` for `actions` only through `service` (e.g. `sqs`)
+ * and only from this account.
+ *
+ * Not part of the public API.
+ */
+export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, service: string, actions: string[]): iam.Grant {
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions,
+    resourceArns: [key.keyArn],
+    conditions: {
+      StringEquals: {
+        'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com`,
+        'kms:CallerAccount': Aws.ACCOUNT_ID,
+      },
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ProblemCollector } from './errors';
+import { SecurityProfile } from './profile';
+
+/** Default retention of the log groups cdk-aegis creates, per profile. */
+export const DEFAULT_LOG_RETENTION: Record<SecurityProfile, logs.RetentionDays> = {
+  [SecurityProfile.BASELINE]: logs.RetentionDays.THREE_MONTHS,
+  [SecurityProfile.REGULATED]: logs.RetentionDays.ONE_YEAR,
+};
+
+/** Shortest retention the REGULATED profile accepts (HIPAA / PCI audit-trail retention). */
+export const REGULATED_MIN_LOG_RETENTION_DAYS = 365;
+
+/**
+ * Checks a user-supplied retention against the profile.
+ *
+ * Not part of the public API.
+ */
+export function checkLogRetention(problems: ProblemCollector, prop: string, retention: logs.RetentionDays | undefined, profile: SecurityProfile): void {
+  if (retention === undefined) {
+    return;
+  }
+  if (retention === logs.RetentionDays.INFINITE) {
+    problems.add(`\`${prop}\` must be a bounded retention, got: INFINITE. Pick a RetentionDays value (the rule packs require an explicit retention).`);
+  } else if (profile === SecurityProfile.REGULATED && retention < REGULATED_MIN_LOG_RETENTION_DAYS) {
+    problems.add(
+      `\`${prop}\` must be at least ${REGULATED_MIN_LOG_RETENTION_DAYS} days under the REGULATED profile, got: ${retention}. ` +
+        'Use RetentionDays.ONE_YEAR or longer.',
+    );
+  }
+}
+
+/** Options of {@link createSecureLogGroup}. Not part of the public API. */
+export interface SecureLogGroupOptions {
+  readonly encryptionKey: kms.IKey;
+  readonly retention: logs.RetentionDays;
+  readonly logGroupName?: string;
+}
+
+/**
+ * A log group encrypted with `encryptionKey`, with a bounded retention, kept
+ * when the stack is deleted (logs are evidence).
+ *
+ * Not part of the public API.
+ */
+export function createSecureLogGroup(scope: Construct, id: string, options: SecureLogGroupOptions): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    encryptionKey: options.encryptionKey,
+    retention: options.retention,
+    logGroupName: options.logGroupName,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+}

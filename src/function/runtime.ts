@@ -1,0 +1,18 @@
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * The newest runtime of `family` (e.g. `nodejs`) that this aws-cdk-lib knows,
+ * by the same ordering the LambdaLatestVersion rules use.
+ *
+ * Not part of the public API.
+ */
+export function latestRuntimeOf(family: string): lambda.Runtime {
+  const versionOf = (runtime: lambda.Runtime): string => /^[a-z]+(\d+(\.?\d+|\.x)?)?/.exec(runtime.name)?.[1] ?? '0';
+  const candidates = lambda.Runtime.ALL.filter((runtime) => runtime.family !== undefined && runtime.name.startsWith(family));
+  const sorted = [...candidates].sort((a, b) => versionOf(a).localeCompare(versionOf(b), undefined, { numeric: true, sensitivity: 'base' }));
+  const latest = sorted[sorted.length - 1];
+  if (!latest) {
+    throw new Error(`cdk-aegis internal error: aws-cdk-lib knows no ${family} runtime`);
+  }
+  return latest;
+}

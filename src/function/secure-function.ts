@@ -1,0 +1,420 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { RULES } from '../compliance/rule-ids';
+import { deferredChild } from '../core/deferred';
+import { grantKeyUseViaService, StackKey } from '../core/encryption';
+import { AegisValidationError, ProblemCollector, received } from '../core/errors';
+import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/forced-wildcards';
+import { acknowledge, AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { readProfile, SecurityProfile } from '../core/profile';
+import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
+import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
+import { latestRuntimeOf } from './runtime';
+
+/** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
+export const DEFAULT_TIMEOUT = Duration.seconds(10);
+/** Default memory: explicit (the Serverless pack flags Lambda's 128 MB default). */
+export const DEFAULT_MEMORY_SIZE = 256;
+/** How long failed asynchronous events stay in the dead-letter queue (the SQS maximum). */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+/** Suffix of the environment variable that carries a secret's ARN. */
+export const SECRET_ARN_ENV_SUFFIX = '_SECRET_ARN';
+
+const MIN_TIMEOUT_SECONDS = 1;
+const MAX_TIMEOUT_SECONDS = 900;
+const MIN_MEMORY = 128;
+const MAX_MEMORY = 10240;
+const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Props of {@link SecureFunction}.
+ *
+ * There is no pass-through of `lambda.FunctionProps`: every control is either
+ * set here with a secure default or turned off with a `Toggle` and a reason.
+ */
+export interface SecureFunctionProps {
+  /** The function's code. */
+  readonly code: lambda.Code;
+
+  /** The handler, e.g. `index.handler`. */
+  readonly handler: string;
+
+  /**
+   * The runtime.
+   *
+   * @default - the newest Node.js runtime aws-cdk-lib knows (the one the LambdaLatestVersion rules require)
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * A description of the function.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Plain configuration. A value that looks like a secret (keys, tokens,
+   * private keys, passwords, credentials in URLs, `{{resolve:secretsmanager:...}}`
+   * references) is an error: pass secrets with `secrets` instead.
+   *
+   * @default - no variables
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * Secrets the function reads at run time. For each entry `NAME`, the
+   * variable `NAME_SECRET_ARN` holds the secret's ARN (never its value) and
+   * the function may read exactly that secret (and decrypt with its key).
+   *
+   * @default - no secrets
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * Add the AWS Parameters and Secrets Lambda extension layer, which caches
+   * secret values in the execution environment.
+   *
+   * @default false
+   */
+  readonly parametersAndSecretsExtension?: boolean;
+
+  /**
+   * Maximum run time, between 1 and 900 seconds.
+   *
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Memory in MB, between 128 and 10240.
+   *
+   * @default 256
+   */
+  readonly memorySize?: number;
+
+  /**
+   * The instruction set architecture.
+   *
+   * @default lambda.Architecture.X86_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * Layers to add.
+   *
+   * @default - none
+   */
+  readonly layers?: lambda.ILayerVersion[];
+
+  /**
+   * The VPC to attach the function to. **Required under REGULATED.**
+   *
+   * @default - not in a VPC (BASELINE)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in `vpc` to place the function.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the function in `vpc`.
+   *
+   * @default - a new security group allowing outbound traffic only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Concurrency reserved for (and capping) the function. **Required under
+   * REGULATED**, at least 1.
+   *
+   * @default - unreserved (BASELINE)
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * Key for the environment variables, the log group and the dead-letter queue.
+   *
+   * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Retention of the function's log group. Must be bounded; at least one
+   * year under REGULATED.
+   *
+   * @default - 3 months (BASELINE), 1 year (REGULATED)
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Active X-Ray tracing. Turning it off needs a reason, recorded against
+   * the tracing rules.
+   *
+   * @default Toggle.on()
+   */
+  readonly tracing?: Toggle;
+
+  /**
+   * A dead-letter queue (KMS-encrypted, TLS-only, 14 days) for failed
+   * asynchronous invocations. Turning it off needs a reason, recorded against
+   * the dead-letter-queue rules.
+   *
+   * @default Toggle.on()
+   */
+  readonly deadLetterQueue?: Toggle;
+}
+
+/**
+ * A Lambda function that is least-privilege, encrypted, logged, traced and
+ * failure-safe by default. It is a `lambda.Function`: grants, metrics,
+ * `addEventSource` and `addEnvironment` work as usual (and new environment
+ * values are checked for secrets too).
+ *
+ * @example
+ * const fn = new SecureFunction(this, 'Orders', {
+ *   code: lambda.Code.fromAsset('dist/orders'),
+ *   handler: 'index.handler',
+ *   secrets: { STRIPE: stripeKey }, // env STRIPE_SECRET_ARN, read access to that secret only
+ * });
+ */
+export class SecureFunction extends lambda.Function {
+  /** The function's execution role: no AWS-managed policy, permissions in its own policy. */
+  public readonly serviceRole: iam.IRole;
+
+  /** The key encrypting the environment, the log group and the dead-letter queue. */
+  public readonly encryptionKey: kms.IKey;
+
+  /** The profile the function was built under. */
+  public readonly profile: SecurityProfile;
+
+  private readonly secretNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: SecureFunctionProps) {
+    const profile = readProfile(scope);
+    checkProps(scope, id, props, profile);
+
+    const key = props.encryptionKey ?? StackKey.of(scope);
+    const tracing = props.tracing ?? Toggle.on();
+    const deadLetters = props.deadLetterQueue ?? Toggle.on();
+
+    const role = deferredChild(scope, id, (self) => new ScopedRole(self, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${self.node.path}`,
+      customerManagedPolicy: profile === SecurityProfile.REGULATED,
+    }));
+    const logGroup = deferredChild(scope, id, (self) => createSecureLogGroup(self, 'LogGroup', {
+      encryptionKey: key,
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
+    }));
+    const deadLetterQueue = deferredChild(scope, id, (self) => new sqs.Queue(self, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    }));
+
+    super(scope, id, {
+      code: props.code,
+      handler: props.handler,
+      runtime: props.runtime ?? latestRuntimeOf('nodejs'),
+      description: props.description,
+      environment: props.environment,
+      environmentEncryption: key,
+      timeout: props.timeout ?? DEFAULT_TIMEOUT,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE,
+      architecture: props.architecture,
+      layers: props.layers,
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      paramsAndSecrets: props.parametersAndSecretsExtension
+        ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103)
+        : undefined,
+      // Read by lambda.Function after this construct is registered: the children land under it.
+      get role() {
+        return role();
+      },
+      get logGroup() {
+        return logGroup();
+      },
+      get deadLetterQueue() {
+        return deadLetters.enabled ? deadLetterQueue() : undefined;
+      },
+    });
+
+    this.profile = profile;
+    this.encryptionKey = key;
+    this.serviceRole = role();
+
+    // Logs: write to its own log group only (the log group's ARN covers its streams).
+    this.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [this.logGroup.logGroupArn],
+    }));
+
+    if (tracing.enabled) {
+      (this.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+      attachSharedForcedPolicy(this, 'AegisXRayWriteAccess', 'cdk-aegis: X-Ray write access for traced functions', XRAY_WRITE_ACTIONS, this.serviceRole);
+    } else {
+      recordOptOut(this, 'tracing', tracing.justification!, RULES.lambdaTracing);
+    }
+
+    if (deadLetters.enabled) {
+      // lambda.Function grants sqs:SendMessage; sending to a KMS-encrypted queue also needs the key, via SQS only.
+      grantKeyUseViaService(key, this, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+      acknowledge(
+        this.deadLetterQueue!,
+        AcknowledgementCause.RULE_DEFECT,
+        RULES.terminalDeadLetterQueue,
+        'this queue is the terminal dead-letter queue of a Lambda function; the rules do not recognise Lambda dead-letter queues and a redrive from it would only move failed events again',
+      );
+    } else {
+      recordOptOut(this, 'deadLetterQueue', deadLetters.justification!, RULES.lambdaDeadLetterQueue);
+    }
+
+    if (props.vpc) {
+      const vpcPolicy = attachSharedForcedPolicy(
+        this,
+        'AegisLambdaVpcAccess',
+        'cdk-aegis: network-interface management for functions in a VPC',
+        LAMBDA_VPC_ACTIONS,
+        this.serviceRole,
+      );
+      // Lambda checks these permissions when it creates the function (the function, not its role, waits).
+      (this.node.defaultChild as lambda.CfnFunction).node.addDependency(vpcPolicy);
+    }
+
+    for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+      this.addSecret(name, secret);
+    }
+  }
+
+  /**
+   * Gives the function read access to exactly `secret`
+   * (`secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` on its
+   * ARN, `kms:Decrypt` on its key through Secrets Manager only) and sets the environment variable
+   * `<name>_SECRET_ARN` to its ARN.
+   *
+   * @param name the variable prefix, letters, digits and `_`, e.g. `STRIPE`
+   * @param secret the secret to read
+   */
+  public addSecret(name: string, secret: secretsmanager.ISecret): SecureFunction {
+    const problems = new ProblemCollector(this);
+    problems.require(
+      SECRET_NAME_PATTERN.test(name),
+      `secret name must be letters, digits and \`_\` (not starting with a digit), got: ${received(name)}.`,
+    );
+    problems.require(!this.secretNames.has(name), `secret name ${received(name)} is already used on this function; pick another name.`);
+    problems.throwIfAny();
+    this.secretNames.add(name);
+    this.addEnvironment(`${name}${SECRET_ARN_ENV_SUFFIX}`, secret.secretArn);
+    // Not secret.grantRead(): it writes the role into the key policy (policy growth, dependency cycles).
+    this.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [secretArnForPolicies(secret)],
+    }));
+    if (secret.encryptionKey) {
+      grantKeyUseViaService(secret.encryptionKey, this, 'secretsmanager', ['kms:Decrypt']);
+    }
+    return this;
+  }
+
+  /**
+   * Adds an environment variable, rejecting values that look like secrets.
+   */
+  public addEnvironment(key: string, value: string, options?: lambda.EnvironmentOptions): this {
+    const problem = environmentProblem(this, key, value);
+    if (problem) {
+      throw new AegisValidationError(this.node.path, [problem]);
+    }
+    return super.addEnvironment(key, value, options);
+  }
+}
+
+/** The ARN that matches `secret` in a policy, also for secrets imported by name (`-??????` suffix). */
+export function secretArnForPolicies(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+}
+
+function environmentProblem(scope: Construct, key: string, value: string): string | undefined {
+  const why = findDynamicSecretReference(scope, value) ?? detectSecret(key, value);
+  return why === undefined
+    ? undefined
+    : `\`environment.${key}\` looks like a secret: ${why}. Store it in Secrets Manager and pass it with \`secrets: { NAME: secret }\` ` +
+        '(the function gets `NAME_SECRET_ARN` and read access to that secret only).';
+}
+
+function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): void {
+  const problems = new ProblemCollector(scope, id);
+
+  if (props.timeout !== undefined && !Token.isUnresolved(props.timeout.toSeconds())) {
+    const seconds = props.timeout.toSeconds();
+    problems.require(
+      seconds >= MIN_TIMEOUT_SECONDS && seconds <= MAX_TIMEOUT_SECONDS,
+      `\`timeout\` must be between ${MIN_TIMEOUT_SECONDS} and ${MAX_TIMEOUT_SECONDS} seconds, got: ${seconds}.`,
+    );
+  }
+  if (props.memorySize !== undefined && !Token.isUnresolved(props.memorySize)) {
+    problems.require(
+      Number.isInteger(props.memorySize) && props.memorySize >= MIN_MEMORY && props.memorySize <= MAX_MEMORY,
+      `\`memorySize\` must be a whole number of MB between ${MIN_MEMORY} and ${MAX_MEMORY}, got: ${props.memorySize}.`,
+    );
+  }
+  if (props.reservedConcurrentExecutions !== undefined && !Token.isUnresolved(props.reservedConcurrentExecutions)) {
+    problems.require(
+      Number.isInteger(props.reservedConcurrentExecutions) && props.reservedConcurrentExecutions >= 1,
+      `\`reservedConcurrentExecutions\` must be a whole number of at least 1 (0 throttles every call), got: ${props.reservedConcurrentExecutions}.`,
+    );
+  }
+  if ((props.vpcSubnets || props.securityGroups) && !props.vpc) {
+    problems.add('`vpcSubnets` and `securityGroups` need `vpc`; pass the VPC too.');
+  }
+  if (profile === SecurityProfile.REGULATED) {
+    const missing = [props.vpc === undefined ? '`vpc`' : undefined, props.reservedConcurrentExecutions === undefined ? '`reservedConcurrentExecutions`' : undefined]
+      .filter((name) => name !== undefined);
+    problems.require(
+      missing.length === 0,
+      `the REGULATED profile requires ${missing.join(' and ')} (HIPAA / NIST 800-53 R5 / PCI DSS: functions in a VPC, with reserved concurrency); ` +
+        'pass them, or build this app under SecurityProfile.BASELINE.',
+    );
+  }
+  checkLogRetention(problems, 'logRetention', props.logRetention, profile);
+  if (props.tracing && !props.tracing.enabled) {
+    checkJustification(problems, 'tracing', props.tracing.justification);
+  }
+  if (props.deadLetterQueue && !props.deadLetterQueue.enabled) {
+    checkJustification(problems, 'deadLetterQueue', props.deadLetterQueue.justification);
+  }
+  for (const [key, value] of Object.entries(props.environment ?? {})) {
+    const problem = environmentProblem(scope, key, value);
+    if (problem) {
+      problems.add(problem);
+    }
+  }
+  for (const name of Object.keys(props.secrets ?? {})) {
+    problems.require(
+      SECRET_NAME_PATTERN.test(name),
+      `\`secrets\` key must be letters, digits and \`_\` (not starting with a digit), got: ${received(name)}.`,
+    );
+    problems.require(
+      props.environment?.[`${name}${SECRET_ARN_ENV_SUFFIX}`] === undefined,
+      `\`environment.${name}${SECRET_ARN_ENV_SUFFIX}\` clashes with the variable \`secrets.${name}\` sets; rename one of them.`,
+    );
+  }
+  problems.throwIfAny();
+}
