@@ -80,7 +80,7 @@ export function writeProfile(scope: IConstruct, profile: SecurityProfile): void 
   const current = peekProfile(scope);
   if (state.firstReader !== undefined && current !== profile) {
     throw new AegisValidationError(scope.node.root.node.path || 'App', [
-      `\`Compliance.of(app).enforce({ profile: ${profile} })\` was called after \`${state.firstReader}\` was built under ${current}. ` +
+      `\`Compliance.of(app).enforce({ profile: ${profile} })\` was called after a cdk-aegis construct was built under ${current} in \`${state.firstReader}\`. ` +
         'Call `enforce()` right after creating the App, before any cdk-aegis construct.',
     ]);
   }

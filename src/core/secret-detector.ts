@@ -29,7 +29,7 @@ const SECRET_VALUE_PATTERNS: readonly ValuePattern[] = [
   { what: 'an OpenAI or Anthropic key', pattern: /\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b/ },
   { what: 'a Twilio key', pattern: /\bSK[0-9a-f]{32}\b/ },
   { what: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  { what: 'credentials in a connection string', pattern: /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i },
+  { what: 'credentials in a connection string', pattern: /^[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+:[^\s/?#@]+@/i },
   { what: 'a password in a connection string', pattern: /(^|;)\s*(password|pwd)\s*=\s*[^;\s]+/i },
 ];
 
@@ -40,7 +40,7 @@ const AWS_SECRET_KEY = /^[A-Za-z0-9/+]{40}$/;
 const SECRET_NAME = /(PASSW(OR)?D|PASSWD|(^|_)PWD($|_)|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH_?KEY|SIGNING_?KEY|CLIENT_?SECRET)/i;
 
 /** Suffixes that make such a name a reference or a setting, not the secret itself. */
-const REFERENCE_SUFFIX = /_(ARN|NAME|ID|PATH|PARAM(ETER)?|HEADER|PORT|TTL|SIZE|ENABLED|REGION|FIELD|VERSION|TIMEOUT|URL|ENDPOINT|FILE|LENGTH|TYPE)$/i;
+const REFERENCE_SUFFIX = /_(ARN|NAME|ID|PATH|PARAM(ETER)?|HEADER|PORT|TTL|SIZE|ENABLED|REGION|FIELD|VERSION|TIMEOUT|URL|ENDPOINT|FILE|LENGTH|TYPE|LEVEL)$/i;
 
 /** Values that are never secrets: booleans, numbers, ARNs, empty. */
 const BENIGN_VALUE = /^(|true|false|yes|no|on|off|enabled|disabled|none|null|-?\d+(\.\d+)?|arn:aws[a-z-]*:[^\s]+)$/i;
@@ -75,8 +75,9 @@ export function detectSecret(name: string, value: string): string | undefined {
 }
 
 function findDynamicSecretReferenceIn(text: string): string | undefined {
-  return DYNAMIC_REFERENCE.test(text)
-    ? 'it embeds a `{{resolve:secretsmanager:...}}` dynamic reference, which puts the secret value in plain configuration'
+  const match = DYNAMIC_REFERENCE.exec(text);
+  return match
+    ? `it embeds a \`{{resolve:${match[1]}:...}}\` dynamic reference, which puts the secret value in plain configuration`
     : undefined;
 }
 
