@@ -32,8 +32,11 @@ export const RULES = {
     ruleId(PACK.HIPAA, 'SecretsManagerRotationEnabled'),
     ruleId(PACK.NIST_R5, 'SecretsManagerRotationEnabled'),
   ],
-  /** A queue that is itself a dead-letter queue: the redrive rules have no exemption for it. */
-  terminalDeadLetterQueue: [ruleId(PACK.AWS_SOLUTIONS, 'SQS3'), ruleId(PACK.SERVERLESS, 'SQSRedrivePolicy')],
+  /**
+   * A queue that is itself a dead-letter queue: Serverless-SQSRedrivePolicy has no
+   * exemption for it (AwsSolutions-SQS3 has one, so it is not acknowledged).
+   */
+  terminalDeadLetterQueue: [ruleId(PACK.SERVERLESS, 'SQSRedrivePolicy')],
   /** The granular IAM5 finding for a statement on `*`. */
   wildcardResource: [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', 'Resource::*')],
 } as const;

@@ -19,7 +19,12 @@ export const REGULATED_MIN_LOG_RETENTION_DAYS = 365;
  *
  * Not part of the public API.
  */
-export function checkLogRetention(problems: ProblemCollector, prop: string, retention: logs.RetentionDays | undefined, profile: SecurityProfile): void {
+export function checkLogRetention(
+  problems: ProblemCollector,
+  prop: string,
+  retention: logs.RetentionDays | undefined,
+  profile: SecurityProfile,
+): void {
   if (retention === undefined) {
     return;
   }

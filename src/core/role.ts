@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { RULES } from '../compliance/rule-ids';
 import { isForcedWildcard } from './forced-wildcards';
 import { acknowledge, AcknowledgementCause } from './justification';
+import { RULES } from '../compliance/rule-ids';
 
 /** Options of {@link ScopedRole}. Not part of the public API. */
 export interface ScopedRoleProps {

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { latestRuntimeOf } from './runtime';
 import { RULES } from '../compliance/rule-ids';
 import { deferredChild } from '../core/deferred';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
@@ -17,7 +18,6 @@ import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
-import { latestRuntimeOf } from './runtime';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
 export const DEFAULT_TIMEOUT = Duration.seconds(10);
@@ -281,7 +281,7 @@ export class SecureFunction extends lambda.Function {
         this.deadLetterQueue!,
         AcknowledgementCause.RULE_DEFECT,
         RULES.terminalDeadLetterQueue,
-        'this queue is the terminal dead-letter queue of a Lambda function; the rules do not recognise Lambda dead-letter queues and a redrive from it would only move failed events again',
+        'this queue is the terminal dead-letter queue of a Lambda function; the rule wants a redrive policy on every queue, dead-letter queues included, and a redrive from it would only move failed events again',
       );
     } else {
       recordOptOut(this, 'deadLetterQueue', deadLetters.justification!, RULES.lambdaDeadLetterQueue);

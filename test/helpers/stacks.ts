@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Compliance, SecurityProfile } from '../../src';
 import { newApp } from './synth';
+import { Compliance, SecurityProfile } from '../../src';
 
 /** Inline code for test functions (no asset staging, fast synth). */
 export const CODE = lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });');
