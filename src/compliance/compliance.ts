@@ -100,9 +100,13 @@ export class Compliance {
       registered = new Map();
       REGISTERED.set(this.app, registered);
     }
-    const fresh = packs.filter((pack) => !registered.has(pack.name));
-    for (const pack of fresh) {
-      registered.set(pack.name, pack);
+    // Register while filtering, so a name repeated within this call is also added only once.
+    const fresh: IPolicyValidationPlugin[] = [];
+    for (const pack of packs) {
+      if (!registered.has(pack.name)) {
+        registered.set(pack.name, pack);
+        fresh.push(pack);
+      }
     }
     if (fresh.length > 0) {
       Validations.of(this.app).addPlugins(...fresh);
