@@ -30,7 +30,8 @@ export interface EnforceOptions {
   readonly additionalPacks?: IPolicyValidationPlugin[];
 
   /**
-   * Print each rule's explanation beside its finding.
+   * Print each rule's explanation beside its finding. Fixed by the call that
+   * first registers a pack: a later `enforce()` does not re-create it.
    *
    * @default false
    */
