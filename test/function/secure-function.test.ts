@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Compliance, SecureFunction, SecureFunctionProps, SecurityProfile, Toggle } from '../../src';
 import { compliantVpc } from '../fixtures/compliant-vpc';
+import { asArray, iamStatements } from '../helpers/iam';
 import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
 import { findingLines, newApp, synthesize } from '../helpers/synth';
 
@@ -25,19 +26,6 @@ function regulated(props: Partial<SecureFunctionProps> = {}) {
   return { app, stack, fn, vpc };
 }
 
-/** Every IAM statement in the template, with the logical id of the resource that holds it. */
-function iamStatements(template: Template): Array<{ owner: string; statement: any }> {
-  const out: Array<{ owner: string; statement: any }> = [];
-  for (const [owner, resource] of Object.entries<any>(template.toJSON().Resources)) {
-    const docs: any[] = [];
-    if (resource.Type === 'AWS::IAM::Role') docs.push(...(resource.Properties.Policies ?? []).map((p: any) => p.PolicyDocument));
-    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') docs.push(resource.Properties.PolicyDocument);
-    for (const doc of docs) for (const statement of doc.Statement) out.push({ owner, statement });
-  }
-  return out;
-}
-
-const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : [x]);
 
 describe('SecureFunction defaults', () => {
   test('runs the newest Node.js runtime with an explicit timeout and memory size', () => {

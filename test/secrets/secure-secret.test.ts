@@ -6,24 +6,12 @@ import { IConstruct } from 'constructs';
 import { Compliance, SecretRotation, SecureFunction, SecureSecret, SecureSecretProps, SecurityProfile } from '../../src';
 import { AegisValidationError } from '../../src/core/errors';
 import { compliantVpc } from '../fixtures/compliant-vpc';
+import { asArray, iamStatements } from '../helpers/iam';
 import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
 import { findingLines, synthesize } from '../helpers/synth';
 
 const VENDOR_REASON = 'issued by the vendor, rotated in their portal';
 
-/** Every IAM statement in the template, with the logical id of the resource that holds it. */
-function iamStatements(template: Template): Array<{ owner: string; statement: any }> {
-  const out: Array<{ owner: string; statement: any }> = [];
-  for (const [owner, resource] of Object.entries<any>(template.toJSON().Resources)) {
-    const docs: any[] = [];
-    if (resource.Type === 'AWS::IAM::Role') docs.push(...(resource.Properties.Policies ?? []).map((p: any) => p.PolicyDocument));
-    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') docs.push(resource.Properties.PolicyDocument);
-    for (const doc of docs) for (const statement of doc.Statement) out.push({ owner, statement });
-  }
-  return out;
-}
-
-const asArray = (x: unknown): unknown[] => (Array.isArray(x) ? x : [x]);
 const logicalId = (stack: Stack, construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as any);
 
 /** A secret rotated by a default SecureFunction, in a plain (not enforced) app. */
