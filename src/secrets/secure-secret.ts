@@ -131,6 +131,27 @@ export class SecureSecret extends secretsmanager.Secret {
   }
 
   /**
+   * Grants `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret`
+   * on this secret (optionally only for `versionStages`) and `kms:Decrypt` on
+   * its key through Secrets Manager only, all in the grantee's own policy. The
+   * base class writes the grantee into the key policy instead, which grows with
+   * every reader and can make a dependency cycle.
+   */
+  public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
+    const grant = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resourceArns: [this.secretArn],
+      resource: this,
+      conditions: versionStages ? { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': versionStages } } : undefined,
+    });
+    if (this.encryptionKey) {
+      grantKeyUseViaService(this.encryptionKey, grantee, 'secretsmanager', ['kms:Decrypt']);
+    }
+    return grant;
+  }
+
+  /**
    * What `addRotationSchedule` does for a rotation function, with the grants in
    * the function's own policy instead of the key policy (which would grow with
    * every function and make a dependency cycle), and an invoke permission

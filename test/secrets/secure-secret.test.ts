@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
@@ -29,6 +30,33 @@ function secretWith(props: SecureSecretProps) {
 }
 
 describe('SecureSecret defaults', () => {
+  test('keeps the logical ids of a secret and its rotation stable', () => {
+    const { stack } = rotated();
+    const ids = Object.keys(Template.fromStack(stack).toJSON().Resources).filter((id) => id.startsWith('Db'));
+    expect(ids.sort()).toEqual(['Db5D02A0A9', 'DbRotationInvokePermissionC71BAF4A', 'DbRotationSchedule58D48738']);
+  });
+
+  test('grantRead puts the secret and key permissions in the grantee policy, not the key policy', () => {
+    const { stack } = plainStack();
+    const secret = new SecureSecret(stack, 'Vendor', { rotation: SecretRotation.none({ reason: VENDOR_REASON }) });
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    secret.grantRead(role, ['AWSCURRENT']);
+    const template = Template.fromStack(stack);
+    const roleId = logicalId(stack, role);
+    const statements = iamStatements(template).filter((s) => s.owner.startsWith('ReaderDefaultPolicy')).map((s) => s.statement);
+    expect(statements).toEqual([
+      {
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Condition: { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': ['AWSCURRENT'] } },
+        Effect: 'Allow',
+        Resource: { Ref: logicalId(stack, secret) },
+      },
+      expect.objectContaining({ Action: 'kms:Decrypt', Condition: { StringEquals: expect.objectContaining({ 'kms:CallerAccount': { Ref: 'AWS::AccountId' } }) } }),
+    ]);
+    const keyId = Object.keys(template.findResources('AWS::KMS::Key'))[0];
+    expect(JSON.stringify(template.toJSON().Resources[keyId])).not.toContain(roleId);
+  });
+
   test('GIVEN no key WHEN a secret is built THEN it is encrypted with the stack key and holds a generated 32-character password', () => {
     const { stack } = plainStack();
     new SecureSecret(stack, 'Vendor', { rotation: SecretRotation.none({ reason: VENDOR_REASON }) });
