@@ -48,10 +48,6 @@ export class ProblemCollector {
     this.problems.push(message);
   }
 
-  public get count(): number {
-    return this.problems.length;
-  }
-
   /** Throws one `AegisValidationError` listing every problem recorded, if any. */
   public throwIfAny(): void {
     if (this.problems.length > 0) {

@@ -171,11 +171,9 @@ describe('AegisValidationError', () => {
     const { stack } = plainStack();
     const collector = new ProblemCollector(stack, 'Child');
     collector.require(true, 'never recorded');
-    expect(collector.count).toBe(0);
     expect(() => collector.throwIfAny()).not.toThrow();
     collector.require(false, 'first problem.');
     collector.add('second problem.');
-    expect(collector.count).toBe(2);
     expect(() => collector.throwIfAny()).toThrow('[cdk-aegis] TestStack/Child: 2 problems:\n  - first problem.\n  - second problem.');
   });
 });
