@@ -18,6 +18,7 @@ import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
+import { grantSecretRead } from '../secrets/grant-read';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
 export const DEFAULT_TIMEOUT = Duration.seconds(10);
@@ -315,22 +316,12 @@ export class SecureFunction extends lambda.Function {
    */
   public addSecret(name: string, secret: secretsmanager.ISecret): SecureFunction {
     const problems = new ProblemCollector(this);
-    problems.require(
-      SECRET_NAME_PATTERN.test(name),
-      `secret name must be letters, digits and \`_\` (not starting with a digit), got: ${received(name)}.`,
-    );
+    checkSecretName(problems, 'secret name', name);
     problems.require(!this.secretNames.has(name), `secret name ${received(name)} is already used on this function; pick another name.`);
     problems.throwIfAny();
     this.secretNames.add(name);
     this.addEnvironment(`${name}${SECRET_ARN_ENV_SUFFIX}`, secret.secretArn);
-    // Not secret.grantRead(): it writes the role into the key policy (policy growth, dependency cycles).
-    this.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: [secretArnForPolicies(secret)],
-    }));
-    if (secret.encryptionKey) {
-      grantKeyUseViaService(secret.encryptionKey, this, 'secretsmanager', ['kms:Decrypt']);
-    }
+    grantSecretRead(secret, this);
     return this;
   }
 
@@ -346,9 +337,11 @@ export class SecureFunction extends lambda.Function {
   }
 }
 
-/** The ARN that matches `secret` in a policy, also for secrets imported by name (`-??????` suffix). */
-export function secretArnForPolicies(secret: secretsmanager.ISecret): string {
-  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+function checkSecretName(problems: ProblemCollector, label: string, name: string): void {
+  problems.require(
+    SECRET_NAME_PATTERN.test(name),
+    `${label} must be letters, digits and \`_\` (not starting with a digit), got: ${received(name)}.`,
+  );
 }
 
 function environmentProblem(scope: Construct, key: string, value: string): string | undefined {
@@ -407,10 +400,7 @@ function checkProps(scope: Construct, id: string, props: SecureFunctionProps, pr
     }
   }
   for (const name of Object.keys(props.secrets ?? {})) {
-    problems.require(
-      SECRET_NAME_PATTERN.test(name),
-      `\`secrets\` key must be letters, digits and \`_\` (not starting with a digit), got: ${received(name)}.`,
-    );
+    checkSecretName(problems, '`secrets` key', name);
     problems.require(
       props.environment?.[`${name}${SECRET_ARN_ENV_SUFFIX}`] === undefined,
       `\`environment.${name}${SECRET_ARN_ENV_SUFFIX}\` clashes with the variable \`secrets.${name}\` sets; rename one of them.`,

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { grantSecretRead } from './grant-read';
 import { RULES } from '../compliance/rule-ids';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
@@ -138,17 +139,7 @@ export class SecureSecret extends secretsmanager.Secret {
    * every reader and can make a dependency cycle.
    */
   public grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resourceArns: [this.secretArn],
-      resource: this,
-      conditions: versionStages ? { 'ForAnyValue:StringEquals': { 'secretsmanager:VersionStage': versionStages } } : undefined,
-    });
-    if (this.encryptionKey) {
-      grantKeyUseViaService(this.encryptionKey, grantee, 'secretsmanager', ['kms:Decrypt']);
-    }
-    return grant;
+    return grantSecretRead(this, grantee, versionStages);
   }
 
   /**
