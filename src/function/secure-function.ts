@@ -192,14 +192,8 @@ export interface SecureFunctionProps {
  * });
  */
 export class SecureFunction extends lambda.Function {
-  /** The function's execution role: no AWS-managed policy, permissions in its own policy. */
-  public readonly serviceRole: iam.IRole;
-
   /** The key encrypting the environment, the log group and the dead-letter queue. */
   public readonly encryptionKey: kms.IKey;
-
-  /** The profile the function was built under. */
-  public readonly profile: SecurityProfile;
 
   private readonly secretNames = new Set<string>();
 
@@ -258,9 +252,8 @@ export class SecureFunction extends lambda.Function {
       },
     });
 
-    this.profile = profile;
     this.encryptionKey = key;
-    this.serviceRole = role();
+    const executionRole = role();
 
     // Logs: write to its own log group only (the log group's ARN covers its streams).
     this.addToRolePolicy(new iam.PolicyStatement({
@@ -270,7 +263,7 @@ export class SecureFunction extends lambda.Function {
 
     if (tracing.enabled) {
       (this.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
-      attachSharedForcedPolicy(this, 'AegisXRayWriteAccess', 'cdk-aegis: X-Ray write access for traced functions', XRAY_WRITE_ACTIONS, this.serviceRole);
+      attachSharedForcedPolicy(this, 'AegisXRayWriteAccess', 'cdk-aegis: X-Ray write access for traced functions', XRAY_WRITE_ACTIONS, executionRole);
     } else {
       recordOptOut(this, 'tracing', tracing.justification!, RULES.lambdaTracing);
     }
@@ -294,7 +287,7 @@ export class SecureFunction extends lambda.Function {
         'AegisLambdaVpcAccess',
         'cdk-aegis: network-interface management for functions in a VPC',
         LAMBDA_VPC_ACTIONS,
-        this.serviceRole,
+        executionRole,
       );
       // Lambda checks these permissions when it creates the function (the function, not its role, waits).
       (this.node.defaultChild as lambda.CfnFunction).node.addDependency(vpcPolicy);

@@ -171,7 +171,7 @@ describe('SecureFunction compliance', () => {
   test('REGULATED puts permissions in a customer-managed policy, not an inline one', () => {
     const { stack, fn } = regulated();
     const template = Template.fromStack(stack);
-    const roleId = stack.getLogicalId(fn.serviceRole.node.defaultChild as any);
+    const roleId = stack.getLogicalId(fn.role!.node.defaultChild as any);
     expect(template.toJSON().Resources[roleId].Properties.Policies).toBeUndefined();
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: roleId }],
@@ -193,7 +193,7 @@ describe('SecureFunction compliance', () => {
     ]);
     template.hasResource('AWS::Lambda::Function', { DependsOn: Match.arrayWith([vpcPolicyId]) });
     // Only the function waits for it: the role does not (that would be a dependency cycle).
-    expect(template.toJSON().Resources[stack.getLogicalId(fn.serviceRole.node.defaultChild as any)].DependsOn ?? []).not.toContain(vpcPolicyId);
+    expect(template.toJSON().Resources[stack.getLogicalId(fn.role!.node.defaultChild as any)].DependsOn ?? []).not.toContain(vpcPolicyId);
   });
 
   test('an error finding in a plain L2 resource anywhere in the app fails synth', () => {
@@ -272,7 +272,7 @@ describe('SecureFunction secrets', () => {
       Condition: { StringEquals: expect.objectContaining({ 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } }) },
     }));
     // The key policy does not name the function's role (no growth per function, no dependency cycle).
-    const roleId = stack.getLogicalId(fn.serviceRole.node.defaultChild as any);
+    const roleId = stack.getLogicalId(fn.role!.node.defaultChild as any);
     expect(JSON.stringify(template.toJSON().Resources[stack.getLogicalId(fn.encryptionKey.node.defaultChild as any)])).not.toContain(roleId);
   });
 

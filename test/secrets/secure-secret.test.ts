@@ -180,7 +180,7 @@ describe('SecureSecret rotation with a rotation function', () => {
   test('GIVEN SecretRotation.schedule(fn) THEN the function may read and update exactly this secret', () => {
     const { stack, fn, secret } = rotated();
     const template = Template.fromStack(stack);
-    const roleId = logicalId(stack, fn.serviceRole);
+    const roleId = logicalId(stack, fn.role!);
     const secretStatements = iamStatements(template).filter(({ statement }) =>
       asArray(statement.Action).some((a) => String(a).startsWith('secretsmanager:') && a !== 'secretsmanager:GetRandomPassword'));
     expect(secretStatements).toEqual([{
@@ -201,7 +201,7 @@ describe('SecureSecret rotation with a rotation function', () => {
   test('GIVEN SecretRotation.schedule(fn) THEN GetRandomPassword on * stands alone in its own policy and no other identity statement has a wildcard except X-Ray', () => {
     const { stack, fn } = rotated();
     const template = Template.fromStack(stack);
-    const roleId = logicalId(stack, fn.serviceRole);
+    const roleId = logicalId(stack, fn.role!);
     const [forcedId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Roles: [{ Ref: roleId }], Description: Match.stringLikeRegexp('no resource-level permissions') } }));
     const [xrayId] = Object.keys(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('X-Ray') } }));
     expect(forcedId).toMatch(/^RotatorServiceRoleAwsForcedWildcards/);
@@ -232,7 +232,7 @@ describe('SecureSecret rotation with a rotation function', () => {
       Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
     // No dependency cycle (key -> role -> function -> schedule -> secret -> key) and no growth per function.
-    expect(JSON.stringify(template.toJSON().Resources[keyId])).not.toContain(logicalId(stack, fn.serviceRole));
+    expect(JSON.stringify(template.toJSON().Resources[keyId])).not.toContain(logicalId(stack, fn.role!));
   });
 
   test('GIVEN SecretRotation.schedule(fn) under REGULATED THEN the function waits for its customer-managed policy, so the first rotation has its permissions', () => {
