@@ -2,6 +2,7 @@ import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { stackSingleton } from './stack-singleton';
 
 /** Construct id of the per-stack key, a child of the stack. Public contract: do not rename. */
 export const STACK_KEY_ID = 'AegisEncryptionKey';
@@ -26,32 +27,31 @@ export class StackKey {
    * @param scope any construct in the stack
    */
   public static of(scope: IConstruct): kms.IKey {
-    const stack = Stack.of(scope);
-    const existing = stack.node.tryFindChild(STACK_KEY_ID);
-    if (existing) {
-      return existing as kms.Key;
-    }
-    const key = new kms.Key(stack, STACK_KEY_ID, {
-      description: `cdk-aegis: encryption key shared by the secure constructs of stack ${stack.stackName}`,
-      enableKeyRotation: true,
-    });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-        actions: KMS_USE_ACTIONS,
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          },
-        },
-      }),
-    );
-    return key;
+    return stackSingleton(scope, STACK_KEY_ID, "cdk-aegis's shared encryption key", (c) => c instanceof kms.Key, createStackKey);
   }
 
   private constructor() {}
+}
+
+function createStackKey(stack: Stack): kms.Key {
+  const key = new kms.Key(stack, STACK_KEY_ID, {
+    description: `cdk-aegis: encryption key shared by the secure constructs of stack ${stack.stackName}`,
+    enableKeyRotation: true,
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: KMS_USE_ACTIONS,
+      resources: ['*'],
+      conditions: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        },
+      },
+    }),
+  );
+  return key;
 }
 
 /**

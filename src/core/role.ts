@@ -1,8 +1,8 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { isForcedWildcard } from './forced-wildcards';
 import { acknowledge, AcknowledgementCause } from './justification';
+import { stackSingleton } from './stack-singleton';
 import { RULES } from '../compliance/rule-ids';
 
 /** Options of {@link ScopedRole}. Not part of the public API. */
@@ -87,15 +87,14 @@ function acknowledgeForcedWildcards(policy: iam.ManagedPolicy): void {
  * Not part of the public API.
  */
 export function attachSharedForcedPolicy(scope: IConstruct, id: string, description: string, actions: string[], role: iam.IRole): iam.ManagedPolicy {
-  const stack = Stack.of(scope);
-  let policy = stack.node.tryFindChild(id) as iam.ManagedPolicy | undefined;
-  if (!policy) {
-    policy = new iam.ManagedPolicy(stack, id, {
+  const policy = stackSingleton(scope, id, `cdk-aegis's shared policy (${description})`, (c) => c instanceof iam.ManagedPolicy, (stack) => {
+    const created = new iam.ManagedPolicy(stack, id, {
       description,
       statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
     });
-    acknowledgeForcedWildcards(policy);
-  }
+    acknowledgeForcedWildcards(created);
+    return created;
+  });
   policy.attachToRole(role);
   return policy;
 }

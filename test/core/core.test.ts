@@ -84,6 +84,24 @@ describe('StackKey', () => {
   });
 });
 
+describe('ids reserved once per stack', () => {
+  test('fails when a construct of another kind holds the stack key id', () => {
+    const { stack } = plainStack();
+    new Construct(stack, STACK_KEY_ID);
+    expect(() => StackKey.of(stack)).toThrow(
+      "[cdk-aegis] TestStack: the construct id `AegisEncryptionKey` is reserved for cdk-aegis's shared encryption key, but it holds a Construct. Rename that construct.",
+    );
+  });
+
+  test('fails when a construct of another kind holds the shared X-Ray policy id', () => {
+    const { stack } = plainStack();
+    new Construct(stack, 'AegisXRayWriteAccess');
+    expect(() => new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' })).toThrow(
+      /the construct id `AegisXRayWriteAccess` is reserved for cdk-aegis's shared policy \(cdk-aegis: X-Ray write access for traced functions\), but it holds a Construct/,
+    );
+  });
+});
+
 describe('grantKeyUseViaService', () => {
   test('GIVEN a grantee THEN it may use the key only through that service and from this account', () => {
     const { stack } = plainStack();
