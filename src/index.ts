@@ -4,3 +4,8 @@ export * from './core/encryption';
 export * from './compliance/compliance';
 export * from './function/secure-function';
 export * from './secrets/secure-secret';
+export * from './api/authorization';
+export * from './api/cors';
+export * from './api/managed-rule-group';
+export * from './api/secure-web-acl';
+export * from './api/secure-api';

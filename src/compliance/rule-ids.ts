@@ -39,4 +39,8 @@ export const RULES = {
   terminalDeadLetterQueue: [ruleId(PACK.SERVERLESS, 'SQSRedrivePolicy')],
   /** The granular IAM5 finding for a statement on `*`. */
   wildcardResource: [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', 'Resource::*')],
+  /** An API method anyone may call: APIG4 wants authorization, COG4 a Cognito authorizer. */
+  apiAuthorization: [ruleId(PACK.AWS_SOLUTIONS, 'APIG4'), ruleId(PACK.AWS_SOLUTIONS, 'COG4')],
+  /** COG4 accepts only Cognito user-pool authorizers, not IAM (SigV4) or Lambda authorizers. */
+  cognitoAuthorizerOnly: [ruleId(PACK.AWS_SOLUTIONS, 'COG4')],
 } as const;

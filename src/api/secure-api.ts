@@ -1,0 +1,568 @@
+import { Aws, Lazy, Names, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from './account-logging';
+import { ApiAuthorization } from './authorization';
+import { checkCors, preflightOptions, SecureApiCorsOptions } from './cors';
+import { parseRoute, routeRequestParameters } from './route';
+import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
+import { RULES } from '../compliance/rule-ids';
+import { StackKey } from '../core/encryption';
+import { ProblemCollector, received } from '../core/errors';
+import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
+import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { readProfile, SecurityProfile } from '../core/profile';
+
+/** Stage-wide throttling unless told otherwise: requests per second, and the burst above it. */
+export const DEFAULT_THROTTLING: ApiThrottling = { rateLimit: 100, burstLimit: 200 };
+/** The stage name unless told otherwise. */
+export const DEFAULT_STAGE_NAME = 'prod';
+/** Headers every API Gateway error response carries. */
+export const SECURITY_RESPONSE_HEADERS: { [header: string]: string } = {
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+};
+/** Size of the encrypted stage cache under REGULATED (the smallest API Gateway offers). */
+export const REGULATED_CACHE_SIZE = '0.5';
+
+const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** Token-bucket throttling of API requests. */
+export interface ApiThrottling {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst above the rate; at least `rateLimit`. */
+  readonly burstLimit: number;
+}
+
+/** A custom domain for a `SecureApi`. */
+export interface SecureApiDomainOptions {
+  /** The domain name, e.g. `api.example.com`. */
+  readonly domainName: string;
+
+  /** An ACM certificate for `domainName`, in the stack's region. */
+  readonly certificate: acm.ICertificate;
+
+  /**
+   * The path under the domain that maps to the API.
+   *
+   * @default - the domain's root
+   */
+  readonly basePath?: string;
+
+  /**
+   * The TLS policy. `TLS_1_0` is refused; the enhanced `SecurityPolicy_TLS13_*`
+   * policies are used in STRICT endpoint access mode.
+   *
+   * @default apigateway.SecurityPolicy.TLS_1_2
+   */
+  readonly securityPolicy?: apigateway.SecurityPolicy;
+}
+
+/** Props of {@link SecureApi}. */
+export interface SecureApiProps {
+  /**
+   * The API's name in API Gateway.
+   *
+   * @default - a name unique in the app, derived from the construct path
+   */
+  readonly restApiName?: string;
+
+  /**
+   * A description of the API.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * How every route is authorized unless the route says otherwise.
+   *
+   * @default ApiAuthorization.iam()
+   */
+  readonly authorization?: ApiAuthorization;
+
+  /**
+   * Stage-wide throttling; routes may override it.
+   *
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttling?: ApiThrottling;
+
+  /**
+   * The web ACL protecting the stage. Pass one `SecureWebAcl` to several APIs to share it.
+   *
+   * @default - a new `SecureWebAcl` with its defaults
+   */
+  readonly webAcl?: SecureWebAcl;
+
+  /**
+   * A custom domain (TLS 1.2 or newer). With it, the default `execute-api`
+   * endpoint is turned off so the domain is the only way in.
+   *
+   * @default - the default `execute-api` endpoint only
+   */
+  readonly customDomain?: SecureApiDomainOptions;
+
+  /**
+   * Cross-origin access for browsers, for the listed origins only.
+   *
+   * @default - off
+   */
+  readonly cors?: SecureApiCorsOptions;
+
+  /**
+   * Retention of the access and execution log groups. Must be bounded; at
+   * least one year under REGULATED.
+   *
+   * @default - 3 months (BASELINE), 1 year (REGULATED)
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+
+  /**
+   * Key encrypting the access and execution logs (and the WAF logs of the
+   * web ACL this API creates).
+   *
+   * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The stage name: letters, digits, `-` and `_`.
+   *
+   * @default 'prod'
+   */
+  readonly stageName?: string;
+
+  /**
+   * Set API Gateway's account-level CloudWatch role (once per stack) with a
+   * role scoped to REST API log groups. Execution and access logging need
+   * the account setting; turn this off only when your platform already sets it.
+   *
+   * @default true
+   */
+  readonly configureAccountLogging?: boolean;
+}
+
+/** Options of {@link SecureApi.addRoute}. */
+export interface SecureRouteOptions {
+  /**
+   * JSON schema (draft 4) the request body must match. It is checked for
+   * every content type, so a caller cannot skip it by changing `Content-Type`.
+   *
+   * @default - the body is not checked
+   */
+  readonly requestSchema?: apigateway.JsonSchema;
+
+  /**
+   * Request parameters and whether each is required, e.g.
+   * `{ 'method.request.querystring.page': false }`. Path parameters of the
+   * route are added, required, without listing them.
+   *
+   * @default - the route's path parameters only
+   */
+  readonly requestParameters?: { [name: string]: boolean };
+
+  /**
+   * How the route is authorized.
+   *
+   * @default - the API's `authorization`
+   */
+  readonly authorization?: ApiAuthorization;
+
+  /**
+   * Throttling of this route, in place of the stage's.
+   *
+   * @default - the API's `throttling`
+   */
+  readonly throttling?: ApiThrottling;
+
+  /**
+   * Whether callers must also send an API key of one of the API's usage plans.
+   *
+   * @default false
+   */
+  readonly apiKeyRequired?: boolean;
+}
+
+/** Options of {@link SecureApi.addUsagePlan}. */
+export interface SecureUsagePlanOptions {
+  /**
+   * A description of the plan.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Throttling of each API key of the plan.
+   *
+   * @default - the API's `throttling`
+   */
+  readonly throttling?: ApiThrottling;
+
+  /**
+   * How many requests each key may make per period.
+   *
+   * @default - no quota
+   */
+  readonly quota?: apigateway.QuotaSettings;
+}
+
+/** Options of {@link SecureApi.addApiKey}. */
+export interface SecureApiKeyOptions {
+  /**
+   * A description of the key (who it is for).
+   *
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+/**
+ * A regional API Gateway REST API that is safe before its first route: every
+ * method authorized (IAM by default), requests validated, a WAF web ACL with
+ * rate limiting, stage throttling, encrypted JSON access logs, execution
+ * logs without payloads, X-Ray tracing and security headers on error
+ * responses. Routes invoke Lambda functions with permissions scoped to the
+ * exact method and path.
+ *
+ * @example
+ * const api = new SecureApi(this, 'Api');
+ * api.addRoute('POST', '/orders', ordersFn, { requestSchema });
+ * api.addRoute('GET', '/health', healthFn, {
+ *   authorization: ApiAuthorization.none({ reason: 'load balancer health probe, returns no data' }),
+ * });
+ */
+export class SecureApi extends Construct {
+  /** The REST API. */
+  public readonly restApi: apigateway.RestApi;
+  /** The stage that serves the API. */
+  public readonly stage: apigateway.Stage;
+  /** The web ACL protecting the stage. */
+  public readonly webAcl: SecureWebAcl;
+  /** The URL callers use: the custom domain when there is one, else the stage's `execute-api` URL. */
+  public readonly url: string;
+  /** The access log group (JSON, one entry per request). */
+  public readonly accessLogGroup: logs.ILogGroup;
+  /** The execution log group (errors, no payloads). */
+  public readonly executionLogGroup: logs.ILogGroup;
+  /** The custom domain, when one was given. */
+  public readonly domainName?: apigateway.DomainName;
+
+  private readonly defaultAuthorization: ApiAuthorization;
+  private readonly throttling: ApiThrottling;
+  private readonly profile: SecurityProfile;
+  private readonly requestValidator: apigateway.RequestValidator;
+  private readonly corsEnabled: boolean;
+  private readonly routes = new Map<string, SecureRouteOptions>();
+  private readonly routeSettings: apigateway.CfnStage.MethodSettingProperty[] = [];
+  private usagePlans = 0;
+
+  constructor(scope: Construct, id: string, props: SecureApiProps = {}) {
+    super(scope, id);
+    const profile = readProfile(this);
+    this.profile = profile;
+    checkProps(this, props, profile);
+
+    const key = props.encryptionKey ?? StackKey.of(this);
+    const retention = props.accessLogRetention ?? DEFAULT_LOG_RETENTION[profile];
+    const stageName = props.stageName ?? DEFAULT_STAGE_NAME;
+    const regulated = profile === SecurityProfile.REGULATED;
+    this.defaultAuthorization = props.authorization ?? ApiAuthorization.iam();
+    this.throttling = props.throttling ?? DEFAULT_THROTTLING;
+    this.corsEnabled = props.cors !== undefined;
+
+    let accessLogGroup: logs.LogGroup | undefined;
+    const clientCertificate = regulated
+      ? new apigateway.CfnClientCertificate(this, 'ClientCertificate', {
+        description: `cdk-aegis: identifies ${this.node.path} to HTTP backends`,
+      })
+      : undefined;
+
+    this.restApi = new apigateway.RestApi(this, 'Resource', {
+      restApiName: props.restApiName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      description: props.description,
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      cloudWatchRole: false,
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
+      defaultCorsPreflightOptions: props.cors ? preflightOptions(props.cors) : undefined,
+      deployOptions: {
+        stageName,
+        tracingEnabled: true,
+        // The access log group's name carries the API id: create it when the stage binds it,
+        // once the RestApi (this construct's `Resource` child, still under construction) has its id.
+        accessLogDestination: {
+          bind: () => {
+            const restApiId = (this.node.findChild('Resource') as apigateway.IRestApi).restApiId;
+            accessLogGroup = createSecureLogGroup(this, 'AccessLogs', {
+              encryptionKey: key,
+              retention,
+              logGroupName: `${ACCESS_LOG_PREFIX}${restApiId}/${stageName}`,
+            });
+            return { destinationArn: accessLogGroup.logGroupArn };
+          },
+        },
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        cacheClusterEnabled: regulated ? true : undefined,
+        cacheClusterSize: regulated ? REGULATED_CACHE_SIZE : undefined,
+        clientCertificateId: clientCertificate?.ref,
+      },
+    });
+    this.stage = this.restApi.deploymentStage;
+    this.accessLogGroup = accessLogGroup!;
+    this.executionLogGroup = createSecureLogGroup(this, 'ExecutionLogs', {
+      encryptionKey: key,
+      retention,
+      logGroupName: `${EXECUTION_LOG_PREFIX}${this.restApi.restApiId}/${stageName}`,
+    });
+    // API Gateway creates the execution log group itself (unencrypted, kept forever) unless it exists first.
+    this.stage.node.addDependency(this.executionLogGroup);
+    (this.stage.node.defaultChild as apigateway.CfnStage).methodSettings = Lazy.any({
+      produce: () => [this.methodSetting('*', '/*', this.throttling), ...this.routeSettings],
+    });
+    if (props.configureAccountLogging ?? true) {
+      this.stage.node.addDependency(apiGatewayAccountLogging(this).account);
+    }
+
+    this.requestValidator = this.restApi.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    this.addSecurityHeaders(props.cors);
+
+    this.webAcl = props.webAcl ?? new SecureWebAcl(this, 'WebAcl', { encryptionKey: props.encryptionKey });
+    associateWebAcl(this.webAcl, this, 'WebAclAssociation', this.stage.stageArn);
+
+    if (props.customDomain) {
+      const policy = props.customDomain.securityPolicy ?? apigateway.SecurityPolicy.TLS_1_2;
+      this.domainName = new apigateway.DomainName(this, 'CustomDomain', {
+        domainName: props.customDomain.domainName,
+        certificate: props.customDomain.certificate,
+        endpointType: apigateway.EndpointType.REGIONAL,
+        securityPolicy: policy,
+        endpointAccessMode: isEnhancedPolicy(policy) ? apigateway.EndpointAccessMode.STRICT : undefined,
+        mapping: this.restApi,
+        basePath: props.customDomain.basePath,
+      });
+      // The execute-api URL this output would print is switched off.
+      this.restApi.node.tryRemoveChild('Endpoint');
+      this.url = `https://${props.customDomain.domainName}/${props.customDomain.basePath ?? ''}`;
+    } else {
+      this.url = this.restApi.url;
+    }
+
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        if (this.routes.size === 0) {
+          errors.push(`[cdk-aegis] ${this.node.path}: the API has no route; add one with \`addRoute(method, path, handler)\`.`);
+        }
+        const keyed = [...this.routes].filter(([, options]) => options.apiKeyRequired).map(([route]) => route);
+        if (keyed.length > 0 && this.usagePlans === 0) {
+          errors.push(
+            `[cdk-aegis] ${this.node.path}: ${keyed.join(', ')} require an API key but the API has no usage plan; ` +
+              'add one with `addUsagePlan()` and give it keys with `addApiKey()`.',
+          );
+        }
+        return errors;
+      },
+    });
+  }
+
+  /**
+   * Routes `method` `path` to `handler` (Lambda proxy integration). The
+   * method is authorized (the API's authorization unless `options` says
+   * otherwise), validated, and may invoke `handler` through a permission
+   * scoped to exactly this stage, method and path, from this account.
+   *
+   * @param method `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS` or `ANY`
+   * @param path the resource path, starting with `/`, e.g. `/orders/{id}`
+   * @param handler the function that handles the requests
+   */
+  public addRoute(method: string, path: string, handler: lambda.IFunction, options: SecureRouteOptions = {}): apigateway.Method {
+    const httpMethod = typeof method === 'string' ? method.toUpperCase() : method;
+    const routeKey = `${httpMethod} ${path}`;
+    const problems = new ProblemCollector(this);
+    const route = parseRoute(problems, httpMethod, path);
+    problems.require(!this.routes.has(routeKey), `route ${received(routeKey)} is already defined on this API; each method and path once.`);
+    problems.require(
+      !(this.corsEnabled && httpMethod === 'OPTIONS'),
+      `route ${received(routeKey)} clashes with the CORS preflight, which answers OPTIONS on every path; drop the route or \`cors\`.`,
+    );
+    const requestParameters = routeRequestParameters(problems, route, options.requestParameters);
+    const authorization = options.authorization ?? this.defaultAuthorization;
+    authorization._check(problems, 'options.authorization');
+    if (options.throttling) {
+      checkThrottling(problems, 'options.throttling', options.throttling);
+    }
+    problems.throwIfAny();
+    this.routes.set(routeKey, options);
+
+    const resource = this.restApi.root.resourceForPath(path);
+    const bound = authorization._bind(this, this.restApi);
+    const model = options.requestSchema
+      ? new apigateway.Model(resource, `${httpMethod}RequestModel`, {
+        restApi: this.restApi,
+        contentType: 'application/json',
+        schema: options.requestSchema,
+        description: `Request body of ${routeKey}`,
+      })
+      : undefined;
+    const apiMethod = resource.addMethod(
+      httpMethod,
+      new apigateway.AwsIntegration({
+        proxy: true,
+        service: 'lambda',
+        path: `2015-03-31/functions/${handler.functionArn}/invocations`,
+      }),
+      {
+        authorizationType: bound.authorizationType,
+        authorizer: bound.authorizer,
+        authorizationScopes: bound.authorizationScopes,
+        apiKeyRequired: options.apiKeyRequired ?? false,
+        requestValidator: this.requestValidator,
+        requestModels: model ? { 'application/json': model, '$default': model } : undefined,
+        requestParameters,
+      },
+    );
+    handler.addPermission('InvokePermission', {
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      scope: apiMethod,
+      sourceAccount: Aws.ACCOUNT_ID,
+      sourceArn: this.restApi.arnForExecuteApi(route.arnMethod, route.arnPath, this.stage.stageName),
+    });
+
+    if (authorization.authorizationType === apigateway.AuthorizationType.NONE) {
+      recordOptOut(apiMethod, 'authorization', authorization.justification!, RULES.apiAuthorization);
+    } else if (authorization.authorizationType !== apigateway.AuthorizationType.COGNITO) {
+      acknowledge(
+        apiMethod,
+        AcknowledgementCause.RULE_DEFECT,
+        RULES.cognitoAuthorizerOnly,
+        `the method is authorized with ${authorization.authorizationType === apigateway.AuthorizationType.IAM ? 'AWS IAM (SigV4-signed requests)' : 'a Lambda authorizer'}; ` +
+          'the rule accepts only Cognito user-pool authorizers',
+      );
+    }
+    if (options.throttling) {
+      this.routeSettings.push(this.methodSetting(route.arnMethod, route.settingsPath, options.throttling));
+    }
+    return apiMethod;
+  }
+
+  /**
+   * Adds a usage plan for partner access with API keys, on this API's stage.
+   */
+  public addUsagePlan(id: string, options: SecureUsagePlanOptions = {}): apigateway.UsagePlan {
+    const problems = new ProblemCollector(this, id);
+    const throttling = options.throttling ?? this.throttling;
+    checkThrottling(problems, 'throttling', throttling);
+    problems.throwIfAny();
+    this.usagePlans += 1;
+    return new apigateway.UsagePlan(this, id, {
+      description: options.description,
+      apiStages: [{ api: this.restApi, stage: this.stage }],
+      throttle: { rateLimit: throttling.rateLimit, burstLimit: throttling.burstLimit },
+      quota: options.quota,
+    });
+  }
+
+  /**
+   * Adds an API key to `usagePlan`. API Gateway generates the key's value, so
+   * it never appears in the template; read it with
+   * `aws apigateway get-api-key --include-value`.
+   */
+  public addApiKey(id: string, usagePlan: apigateway.UsagePlan, options: SecureApiKeyOptions = {}): apigateway.IApiKey {
+    const apiKey = new apigateway.ApiKey(this, id, { description: options.description, enabled: true });
+    usagePlan.addApiKey(apiKey);
+    return apiKey;
+  }
+
+  private methodSetting(httpMethod: string, resourcePath: string, throttling: ApiThrottling): apigateway.CfnStage.MethodSettingProperty {
+    const regulated = this.profile === SecurityProfile.REGULATED;
+    return {
+      httpMethod,
+      resourcePath,
+      loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+      dataTraceEnabled: false,
+      metricsEnabled: true,
+      throttlingRateLimit: throttling.rateLimit,
+      throttlingBurstLimit: throttling.burstLimit,
+      // REGULATED: the packs want the cache on and encrypted; a TTL of 0 keeps
+      // one caller's response from being served to another.
+      cachingEnabled: regulated ? true : undefined,
+      cacheDataEncrypted: regulated ? true : undefined,
+      cacheTtlInSeconds: regulated ? 0 : undefined,
+    };
+  }
+
+  private addSecurityHeaders(cors: SecureApiCorsOptions | undefined): void {
+    const headers: { [header: string]: string } = {};
+    for (const [name, value] of Object.entries(SECURITY_RESPONSE_HEADERS)) {
+      headers[name] = `'${value}'`;
+    }
+    // With one origin, error responses can carry it too, so browsers show the error.
+    if (cors && cors.allowOrigins.length === 1) {
+      headers['Access-Control-Allow-Origin'] = `'${cors.allowOrigins[0]}'`;
+    }
+    this.restApi.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: headers });
+    this.restApi.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: headers });
+  }
+}
+
+function isEnhancedPolicy(policy: apigateway.SecurityPolicy): boolean {
+  return String(policy).startsWith('SecurityPolicy_');
+}
+
+function checkThrottling(problems: ProblemCollector, prop: string, throttling: ApiThrottling): void {
+  const { rateLimit, burstLimit } = throttling;
+  if (Token.isUnresolved(rateLimit) || Token.isUnresolved(burstLimit)) {
+    return;
+  }
+  problems.require(
+    typeof rateLimit === 'number' && rateLimit > 0,
+    `\`${prop}.rateLimit\` must be more than 0 requests per second, got: ${received(rateLimit)}.`,
+  );
+  problems.require(
+    Number.isInteger(burstLimit) && burstLimit >= 1,
+    `\`${prop}.burstLimit\` must be a whole number of at least 1, got: ${received(burstLimit)}.`,
+  );
+  problems.require(
+    !(burstLimit < rateLimit),
+    `\`${prop}.burstLimit\` (${burstLimit}) must be at least \`${prop}.rateLimit\` (${rateLimit}): the bucket could never hold one second of traffic.`,
+  );
+}
+
+function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityProfile): void {
+  const problems = new ProblemCollector(scope);
+  if (props.throttling) {
+    checkThrottling(problems, 'throttling', props.throttling);
+  }
+  props.authorization?._check(problems, 'authorization');
+  checkCors(problems, props.cors);
+  checkLogRetention(problems, 'accessLogRetention', props.accessLogRetention, profile);
+  if (props.stageName !== undefined && !Token.isUnresolved(props.stageName)) {
+    problems.require(
+      STAGE_NAME.test(props.stageName),
+      `\`stageName\` must be 1 to 128 letters, digits, \`-\` or \`_\`, got: ${received(props.stageName)}.`,
+    );
+  }
+  if (props.customDomain?.securityPolicy === apigateway.SecurityPolicy.TLS_1_0) {
+    problems.add('`customDomain.securityPolicy` TLS_1_0 allows TLS 1.0 and 1.1; use SecurityPolicy.TLS_1_2 (the default) or a SecurityPolicy_TLS13_* policy.');
+  }
+  if (props.webAcl && props.webAcl.webAclScope !== WebAclScope.REGIONAL) {
+    problems.add(
+      `\`webAcl\` ${props.webAcl.node.path} has scope CLOUDFRONT; a REST API stage needs a REGIONAL web ACL (\`scope: WebAclScope.REGIONAL\`).`,
+    );
+  }
+  problems.throwIfAny();
+}

@@ -1,0 +1,355 @@
+import { createHash } from 'crypto';
+import { isIPv4, isIPv6 } from 'net';
+import { Annotations, ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { ManagedRuleGroup } from './managed-rule-group';
+import { StackKey } from '../core/encryption';
+import { AegisValidationError, ProblemCollector, received } from '../core/errors';
+import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { readProfile, SecurityProfile } from '../core/profile';
+
+/** Requests one IP address may send per evaluation window before it is blocked (with HTTP 429). */
+export const DEFAULT_RATE_LIMIT = 1000;
+/** The window the rate limit counts over. */
+export const DEFAULT_RATE_LIMIT_WINDOW = Duration.minutes(5);
+/** AWS WAF's bounds for a rate-based rule. */
+export const MIN_RATE_LIMIT = 10;
+export const MAX_RATE_LIMIT = 2_000_000_000;
+/** Evaluation windows AWS WAF accepts, in seconds. */
+export const RATE_LIMIT_WINDOWS_SECONDS = [60, 120, 300, 600];
+/** Web ACL capacity included in the base price, and the most AWS allows. */
+export const INCLUDED_WEB_ACL_CAPACITY = 1500;
+export const MAX_WEB_ACL_CAPACITY = 5000;
+/** Request headers WAF logs never contain. */
+export const REDACTED_HEADERS = ['authorization', 'cookie'];
+/** AWS requires this prefix on a log group that receives WAF logs. */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+
+const RATE_RULE_CAPACITY = 2;
+const IP_SET_CAPACITY = 1;
+const GEO_CAPACITY = 1;
+const COUNTRY_CODE = /^[A-Z]{2}$/;
+
+/** What a web ACL protects. */
+export enum WebAclScope {
+  /** API Gateway stages, Application Load Balancers, AppSync, Cognito, App Runner, Verified Access. */
+  REGIONAL = 'REGIONAL',
+  /** CloudFront distributions; the stack must be in us-east-1. */
+  CLOUDFRONT = 'CLOUDFRONT',
+}
+
+/** Props of {@link SecureWebAcl}. */
+export interface SecureWebAclProps {
+  /**
+   * What the web ACL protects.
+   *
+   * @default WebAclScope.REGIONAL
+   */
+  readonly scope?: WebAclScope;
+
+  /**
+   * Requests one IP address may send per `rateLimitWindow`; beyond it the
+   * address gets HTTP 429 until its rate drops. At least 10.
+   *
+   * @default 1000
+   */
+  readonly rateLimit?: number;
+
+  /**
+   * The window `rateLimit` counts over: 1, 2, 5 or 10 minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly rateLimitWindow?: Duration;
+
+  /**
+   * AWS managed rule groups to add to the defaults (IP reputation, core rule
+   * set, known bad inputs, SQL injection). Paid groups such as
+   * `ManagedRuleGroup.botControl()` are only ever added here.
+   *
+   * @default - the four free default groups only
+   */
+  readonly additionalManagedRuleGroups?: ManagedRuleGroup[];
+
+  /**
+   * When set (alone or with `allowedIpv6Cidrs`), only these IPv4 ranges may
+   * call; every other address is blocked. CIDR notation, e.g. `203.0.113.0/24`.
+   *
+   * @default - every address may call (subject to the other rules)
+   */
+  readonly allowedIpv4Cidrs?: string[];
+
+  /**
+   * When set (alone or with `allowedIpv4Cidrs`), only these IPv6 ranges may
+   * call; every other address is blocked. CIDR notation, e.g. `2001:db8::/32`.
+   *
+   * @default - every address may call (subject to the other rules)
+   */
+  readonly allowedIpv6Cidrs?: string[];
+
+  /**
+   * IPv4 ranges that are always blocked.
+   *
+   * @default - none
+   */
+  readonly blockedIpv4Cidrs?: string[];
+
+  /**
+   * IPv6 ranges that are always blocked.
+   *
+   * @default - none
+   */
+  readonly blockedIpv6Cidrs?: string[];
+
+  /**
+   * Countries whose requests are blocked, as ISO 3166-1 alpha-2 codes (`'KP'`).
+   *
+   * @default - none
+   */
+  readonly blockedCountries?: string[];
+
+  /**
+   * Retention of the WAF log group. Must be bounded; at least one year under REGULATED.
+   *
+   * @default - 3 months (BASELINE), 1 year (REGULATED)
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Key encrypting the WAF log group.
+   *
+   * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * An AWS WAF web ACL with AWS managed rule groups, a per-IP rate limit,
+ * CloudWatch metrics, sampled requests and logging to an encrypted,
+ * retained `aws-waf-logs-` log group (authorization and cookie headers
+ * redacted). One web ACL can protect several resources.
+ *
+ * @example
+ * const waf = new SecureWebAcl(this, 'Waf', { rateLimit: 500, blockedCountries: ['KP'] });
+ * new SecureApi(this, 'Orders', { webAcl: waf });
+ * new SecureApi(this, 'Billing', { webAcl: waf });
+ */
+export class SecureWebAcl extends Construct {
+  /** The web ACL's ARN. */
+  public readonly webAclArn: string;
+  /** The web ACL's id. */
+  public readonly webAclId: string;
+  /** What the web ACL protects. */
+  public readonly webAclScope: WebAclScope;
+  /** The log group WAF writes to. */
+  public readonly logGroup: logs.ILogGroup;
+  /** Web ACL capacity units the rules consume (above 1500 AWS charges more per request). */
+  public readonly capacity: number;
+
+  constructor(scope: Construct, id: string, props: SecureWebAclProps = {}) {
+    super(scope, id);
+    const profile = readProfile(this);
+    const webAclScope = props.scope ?? WebAclScope.REGIONAL;
+    const groups = [...ManagedRuleGroup.DEFAULTS, ...(props.additionalManagedRuleGroups ?? [])];
+    checkProps(this, props, webAclScope, groups, profile);
+
+    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    const addRule = (name: string, statement: wafv2.CfnWebACL.StatementProperty, action: wafv2.CfnWebACL.RuleActionProperty | undefined): void => {
+      rules.push({
+        name,
+        priority: rules.length,
+        statement,
+        action,
+        overrideAction: action === undefined ? { none: {} } : undefined,
+        visibilityConfig: visibility(name),
+      });
+    };
+    const block: wafv2.CfnWebACL.RuleActionProperty = { block: {} };
+
+    const blocked = this.ipSetStatements('Blocked', webAclScope, props.blockedIpv4Cidrs, props.blockedIpv6Cidrs);
+    if (blocked.length > 0) {
+      addRule('BlockedAddresses', anyOf(blocked), block);
+    }
+    const allowed = this.ipSetStatements('Allowed', webAclScope, props.allowedIpv4Cidrs, props.allowedIpv6Cidrs);
+    if (allowed.length > 0) {
+      addRule('OnlyAllowedAddresses', { notStatement: { statement: anyOf(allowed) } }, block);
+    }
+    if (props.blockedCountries && props.blockedCountries.length > 0) {
+      addRule('BlockedCountries', { geoMatchStatement: { countryCodes: props.blockedCountries } }, block);
+    }
+    addRule(
+      'RateLimitPerIp',
+      {
+        rateBasedStatement: {
+          aggregateKeyType: 'IP',
+          limit: props.rateLimit ?? DEFAULT_RATE_LIMIT,
+          evaluationWindowSec: (props.rateLimitWindow ?? DEFAULT_RATE_LIMIT_WINDOW).toSeconds(),
+        },
+      },
+      { block: { customResponse: { responseCode: 429 } } },
+    );
+    for (const group of groups) {
+      addRule(group.name, group._statement(), undefined);
+    }
+
+    this.capacity =
+      groups.reduce((sum, group) => sum + group.capacity, 0) +
+      RATE_RULE_CAPACITY +
+      (blocked.length + allowed.length) * IP_SET_CAPACITY +
+      (props.blockedCountries?.length ? GEO_CAPACITY : 0);
+    if (this.capacity > INCLUDED_WEB_ACL_CAPACITY) {
+      Annotations.of(this).addWarningV2(
+        '@cdk-aegis/waf-capacity',
+        `the web ACL uses ${this.capacity} WCU; above ${INCLUDED_WEB_ACL_CAPACITY} AWS WAF charges an extra fee per million requests.`,
+      );
+    }
+
+    const webAcl = new wafv2.CfnWebACL(this, 'Resource', {
+      scope: webAclScope,
+      defaultAction: { allow: {} },
+      rules,
+      visibilityConfig: visibility(Names.uniqueResourceName(this, { maxLength: 128, separator: '-' })),
+    });
+    this.webAclArn = webAcl.attrArn;
+    this.webAclId = webAcl.attrId;
+    this.webAclScope = webAclScope;
+
+    const logGroupName = `${WAF_LOG_GROUP_PREFIX}${Names.uniqueResourceName(this, { maxLength: 256, separator: '-' })}`;
+    const logGroup = createSecureLogGroup(this, 'LogGroup', {
+      encryptionKey: props.encryptionKey ?? StackKey.of(this),
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
+      logGroupName,
+    });
+    this.logGroup = logGroup;
+    const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
+      resourceArn: webAcl.attrArn,
+      // WAF wants the log group ARN without the `:*` that GetAtt returns.
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+    });
+    logging.node.addDependency(logGroup);
+  }
+
+  /**
+   * Protects a regional resource (an API Gateway stage, an Application Load
+   * Balancer, ...) with this web ACL. CloudFront distributions take the web
+   * ACL through their own `webAclId` instead.
+   *
+   * @param resourceArn the ARN of the resource to protect
+   */
+  public associate(resourceArn: string): wafv2.CfnWebACLAssociation {
+    const id = `Association${createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(resourceArn))).digest('hex').slice(0, 8).toUpperCase()}`;
+    return associateWebAcl(this, this, id, resourceArn);
+  }
+
+  private ipSetStatements(prefix: string, scope: WebAclScope, ipv4?: string[], ipv6?: string[]): wafv2.CfnWebACL.StatementProperty[] {
+    const sets = [
+      { version: 'IPV4', suffix: 'Ipv4', addresses: ipv4 },
+      { version: 'IPV6', suffix: 'Ipv6', addresses: ipv6 },
+    ].filter((s) => s.addresses && s.addresses.length > 0);
+    return sets.map((s) => {
+      const ipSet = new wafv2.CfnIPSet(this, `${prefix}${s.suffix}`, { scope, ipAddressVersion: s.version, addresses: s.addresses! });
+      return { ipSetReferenceStatement: { arn: ipSet.attrArn } };
+    });
+  }
+}
+
+/**
+ * Associates `webAcl` with `resourceArn` under `scope`.
+ *
+ * Not part of the public API.
+ */
+export function associateWebAcl(webAcl: SecureWebAcl, scope: Construct, id: string, resourceArn: string): wafv2.CfnWebACLAssociation {
+  if (webAcl.webAclScope !== WebAclScope.REGIONAL) {
+    throw new AegisValidationError(scope.node.path, [
+      `web ACL ${webAcl.node.path} has scope CLOUDFRONT and cannot be associated with a regional resource; ` +
+        'give a CloudFront distribution its ARN as `webAclId`, or use a REGIONAL SecureWebAcl here.',
+    ]);
+  }
+  return new wafv2.CfnWebACLAssociation(scope, id, { webAclArn: webAcl.webAclArn, resourceArn });
+}
+
+function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
+
+function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL.StatementProperty {
+  return statements.length === 1 ? statements[0] : { orStatement: { statements } };
+}
+
+function checkProps(scope: Construct, props: SecureWebAclProps, webAclScope: WebAclScope, groups: ManagedRuleGroup[], profile: SecurityProfile): void {
+  const problems = new ProblemCollector(scope);
+  checkLogRetention(problems, 'logRetention', props.logRetention, profile);
+  const limit = props.rateLimit;
+  if (limit !== undefined && !Token.isUnresolved(limit)) {
+    problems.require(
+      Number.isInteger(limit) && limit >= MIN_RATE_LIMIT && limit <= MAX_RATE_LIMIT,
+      `\`rateLimit\` must be a whole number between ${MIN_RATE_LIMIT} and ${MAX_RATE_LIMIT} (AWS WAF's bounds), got: ${limit}.`,
+    );
+  }
+  const window = props.rateLimitWindow;
+  if (window !== undefined && !Token.isUnresolved(window.toSeconds())) {
+    problems.require(
+      RATE_LIMIT_WINDOWS_SECONDS.includes(window.toSeconds()),
+      `\`rateLimitWindow\` must be one of ${RATE_LIMIT_WINDOWS_SECONDS.join(', ')} seconds (AWS WAF's evaluation windows), got: ${window.toSeconds()} seconds.`,
+    );
+  }
+  checkCidrs(problems, 'allowedIpv4Cidrs', props.allowedIpv4Cidrs, 4);
+  checkCidrs(problems, 'allowedIpv6Cidrs', props.allowedIpv6Cidrs, 6);
+  checkCidrs(problems, 'blockedIpv4Cidrs', props.blockedIpv4Cidrs, 4);
+  checkCidrs(problems, 'blockedIpv6Cidrs', props.blockedIpv6Cidrs, 6);
+  for (const country of props.blockedCountries ?? []) {
+    problems.require(
+      Token.isUnresolved(country) || COUNTRY_CODE.test(country),
+      `\`blockedCountries\` entries must be ISO 3166-1 alpha-2 codes in capitals (e.g. 'KP'), got: ${received(country)}.`,
+    );
+  }
+  const names = groups.map((g) => g.name);
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  problems.require(
+    repeated.length === 0,
+    `\`additionalManagedRuleGroups\` repeats ${[...new Set(repeated)].join(', ')}; each group may appear once (the defaults already hold ` +
+      `${ManagedRuleGroup.DEFAULTS.map((g) => g.name).join(', ')}).`,
+  );
+  const capacity = groups.reduce((sum, g) => sum + g.capacity, 0);
+  problems.require(
+    capacity <= MAX_WEB_ACL_CAPACITY,
+    `\`additionalManagedRuleGroups\` take the web ACL to ${capacity} WCU; AWS allows at most ${MAX_WEB_ACL_CAPACITY}. Drop a group.`,
+  );
+  if (webAclScope === WebAclScope.CLOUDFRONT) {
+    const region = Stack.of(scope).region;
+    problems.require(
+      Token.isUnresolved(region) || region === 'us-east-1',
+      `\`scope\` CLOUDFRONT needs the stack in us-east-1 (where AWS keeps CloudFront web ACLs), got region: ${received(region)}.`,
+    );
+  }
+  problems.throwIfAny();
+}
+
+function checkCidrs(problems: ProblemCollector, prop: string, cidrs: string[] | undefined, version: 4 | 6): void {
+  for (const cidr of cidrs ?? []) {
+    if (Token.isUnresolved(cidr)) {
+      continue;
+    }
+    problems.require(
+      isCidr(cidr, version),
+      `\`${prop}\` entries must be IPv${version} CIDR blocks with a prefix length of 1 to ${version === 4 ? 32 : 128} ` +
+        `(e.g. ${version === 4 ? '203.0.113.0/24' : '2001:db8::/32'}), got: ${received(cidr)}.`,
+    );
+  }
+}
+
+function isCidr(cidr: string, version: 4 | 6): boolean {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!match) {
+    return false;
+  }
+  const prefix = Number(match[2]);
+  const max = version === 4 ? 32 : 128;
+  return (version === 4 ? isIPv4(match[1]) : isIPv6(match[1])) && prefix >= 1 && prefix <= max;
+}
