@@ -1,5 +1,24 @@
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 
+/** Props of {@link ManagedRuleGroup.of}. */
+export interface ManagedRuleGroupProps {
+  /** The group's name, e.g. `AWSManagedRulesAntiDDoSRuleSet`. */
+  readonly name: string;
+
+  /** Web ACL capacity units (WCU) the group consumes, as its seller documents. */
+  readonly capacity: number;
+
+  /** Whether the group costs more than the web ACL's rule fee (a subscription or per-request fee). */
+  readonly paid: boolean;
+
+  /**
+   * The group's seller.
+   *
+   * @default 'AWS'
+   */
+  readonly vendorName?: string;
+}
+
 /** How deep AWS WAF Bot Control looks at requests. */
 export enum BotControlInspectionLevel {
   /** Self-identifying bots and known bot signatures. */
@@ -58,14 +77,25 @@ export class ManagedRuleGroup {
     });
   }
 
+  /**
+   * Any other managed rule group: a newer AWS group, or one from an AWS
+   * Marketplace seller you subscribe to. Its capacity counts toward the web
+   * ACL's limit, so state it as the seller documents it.
+   */
+  public static of(props: ManagedRuleGroupProps): ManagedRuleGroup {
+    return new ManagedRuleGroup(props.name, props.capacity, props.paid, undefined, props.vendorName ?? 'AWS');
+  }
+
   private constructor(
-    /** The group's name in the `AWS` vendor namespace. */
+    /** The group's name in its vendor's namespace. */
     public readonly name: string,
     /** Web ACL capacity units the group consumes. */
     public readonly capacity: number,
     /** Whether AWS charges a fee for the group beyond the web ACL's rule fee. */
     public readonly paid: boolean,
     private readonly config?: wafv2.CfnWebACL.ManagedRuleGroupConfigProperty,
+    /** The seller of the group (`AWS` for AWS managed rules). */
+    public readonly vendorName: string = 'AWS',
   ) {}
 
   /**
@@ -76,7 +106,7 @@ export class ManagedRuleGroup {
   public _statement(): wafv2.CfnWebACL.StatementProperty {
     return {
       managedRuleGroupStatement: {
-        vendorName: 'AWS',
+        vendorName: this.vendorName,
         name: this.name,
         managedRuleGroupConfigs: this.config === undefined ? undefined : [this.config],
       },

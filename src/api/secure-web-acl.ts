@@ -309,6 +309,16 @@ function checkProps(scope: Construct, props: SecureWebAclProps, webAclScope: Web
       `\`blockedCountries\` entries must be ISO 3166-1 alpha-2 codes in capitals (e.g. 'KP'), got: ${received(country)}.`,
     );
   }
+  for (const group of groups) {
+    problems.require(
+      /^[A-Za-z0-9_-]{1,128}$/.test(group.name) && /^[A-Za-z0-9 _.-]{1,128}$/.test(group.vendorName),
+      `\`additionalManagedRuleGroups\` names a group its vendor could not have: ${received(`${group.vendorName}/${group.name}`)}.`,
+    );
+    problems.require(
+      Number.isInteger(group.capacity) && group.capacity > 0,
+      `\`additionalManagedRuleGroups\` group ${group.name} needs its capacity as a whole number of WCU above 0, got: ${group.capacity}.`,
+    );
+  }
   const names = groups.map((g) => g.name);
   const repeated = names.filter((name, i) => names.indexOf(name) !== i);
   problems.require(
