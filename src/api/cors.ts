@@ -71,7 +71,7 @@ export function checkCors(problems: ProblemCollector, cors: SecureApiCorsOptions
     } else {
       problems.require(
         HTTPS_ORIGIN.test(origin) || LOCAL_ORIGIN.test(origin),
-        `\`cors.allowOrigins\` entries must be origins like \`https://app.example.com\` (https, host, optional port, no path; ` +
+        '`cors.allowOrigins` entries must be origins like `https://app.example.com` (https, host, optional port, no path; ' +
           `http only for localhost), got: ${received(origin)}.`,
       );
     }

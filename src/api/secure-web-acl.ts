@@ -282,7 +282,13 @@ function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL
   return statements.length === 1 ? statements[0] : { orStatement: { statements } };
 }
 
-function checkProps(scope: Construct, props: SecureWebAclProps, webAclScope: WebAclScope, groups: ManagedRuleGroup[], profile: SecurityProfile): void {
+function checkProps(
+  scope: Construct,
+  props: SecureWebAclProps,
+  webAclScope: WebAclScope,
+  groups: ManagedRuleGroup[],
+  profile: SecurityProfile,
+): void {
   const problems = new ProblemCollector(scope);
   checkLogRetention(problems, 'logRetention', props.logRetention, profile);
   const limit = props.rateLimit;

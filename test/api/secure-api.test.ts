@@ -164,7 +164,9 @@ describe('SecureApi stage', () => {
     api.addRoute('GET', '/orders/{id}', fn, { throttling: { rateLimit: 5, burstLimit: 10 } });
     api.addRoute('ANY', '/', fn, { throttling: { rateLimit: 1, burstLimit: 1 } });
     const settings = Template.fromStack(stack).findResources('AWS::ApiGateway::Stage')[logicalId(stack, api.stage)].Properties.MethodSettings;
-    expect(settings.map((s: any) => [s.HttpMethod, s.ResourcePath, s.ThrottlingRateLimit, s.ThrottlingBurstLimit, s.LoggingLevel, s.DataTraceEnabled])).toEqual([
+    const summary = settings.map((s: any) =>
+      [s.HttpMethod, s.ResourcePath, s.ThrottlingRateLimit, s.ThrottlingBurstLimit, s.LoggingLevel, s.DataTraceEnabled]);
+    expect(summary).toEqual([
       ['*', '/*', 20, 40, 'ERROR', false],
       ['GET', '/~1orders~1{id}', 5, 10, 'ERROR', false],
       ['*', '/', 1, 1, 'ERROR', false],
@@ -608,7 +610,7 @@ describe('SecureApi validation', () => {
   });
 
   test('fails when a route is defined twice', () => {
-    const { stack, api, fn } = baseline();
+    const { api, fn } = baseline();
     expect(() => api.addRoute('post', '/orders', fn)).toThrow(/route "POST \/orders" is already defined on this API/);
   });
 

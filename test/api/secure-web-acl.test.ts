@@ -129,7 +129,8 @@ describe('SecureWebAcl options', () => {
   });
 
   test('paid groups such as Bot Control are added only when asked, with their configuration', () => {
-    const { rules, waf } = webAcl({ additionalManagedRuleGroups: [ManagedRuleGroup.botControl(BotControlInspectionLevel.TARGETED), ManagedRuleGroup.ANONYMOUS_IP_LIST] });
+    const additionalManagedRuleGroups = [ManagedRuleGroup.botControl(BotControlInspectionLevel.TARGETED), ManagedRuleGroup.ANONYMOUS_IP_LIST];
+    const { rules, waf } = webAcl({ additionalManagedRuleGroups });
     expect(rules.at(-2).Statement.ManagedRuleGroupStatement).toEqual({
       VendorName: 'AWS',
       Name: 'AWSManagedRulesBotControlRuleSet',
