@@ -1,6 +1,7 @@
 export * from './core/profile';
 export * from './core/justification';
 export * from './core/encryption';
+export { DEAD_LETTER_RETENTION } from './core/dead-letter-queue';
 export * from './compliance/compliance';
 export * from './function/secure-function';
 export * from './secrets/secure-secret';

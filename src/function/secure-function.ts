@@ -5,15 +5,15 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { latestRuntimeOf } from './runtime';
 import { RULES } from '../compliance/rule-ids';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { deferredChild } from '../core/deferred';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/forced-wildcards';
-import { acknowledge, AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
@@ -24,8 +24,6 @@ import { grantSecretRead } from '../secrets/grant-read';
 export const DEFAULT_TIMEOUT = Duration.seconds(10);
 /** Default memory: explicit (the Serverless pack flags Lambda's 128 MB default). */
 export const DEFAULT_MEMORY_SIZE = 256;
-/** How long failed asynchronous events stay in the dead-letter queue (the SQS maximum). */
-export const DEAD_LETTER_RETENTION = Duration.days(14);
 /** Suffix of the environment variable that carries a secret's ARN. */
 export const SECRET_ARN_ENV_SUFFIX = '_SECRET_ARN';
 
@@ -214,11 +212,9 @@ export class SecureFunction extends lambda.Function {
       encryptionKey: key,
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
     }));
-    const deadLetterQueue = deferredChild(scope, id, (self) => new sqs.Queue(self, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      enforceSSL: true,
-      retentionPeriod: DEAD_LETTER_RETENTION,
+    const deadLetterQueue = deferredChild(scope, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
+      encryptionKey: key,
+      owner: 'a Lambda function',
     }));
 
     super(scope, id, {
@@ -271,12 +267,6 @@ export class SecureFunction extends lambda.Function {
     if (deadLetters.enabled) {
       // lambda.Function grants sqs:SendMessage; sending to a KMS-encrypted queue also needs the key, via SQS only.
       grantKeyUseViaService(key, this, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
-      acknowledge(
-        this.deadLetterQueue!,
-        AcknowledgementCause.RULE_DEFECT,
-        RULES.terminalDeadLetterQueue,
-        'this queue is the terminal dead-letter queue of a Lambda function; the rule wants a redrive policy on every queue, dead-letter queues included, and a redrive from it would only move failed events again',
-      );
     } else {
       recordOptOut(this, 'deadLetterQueue', deadLetters.justification!, RULES.lambdaDeadLetterQueue);
     }
