@@ -67,8 +67,8 @@ export function buildApp(props: AppProps = {}): App {
   const health = new SecureFunction(stack, 'Health', { code, handler: 'index.health' });
 
   // Exact table grants (the L2 grantReadWriteData adds kms:GenerateDataKey* and kms:ReEncrypt*).
-  grantTable(orders, createOrder, 'dynamodb:PutItem');
-  grantTable(orders, getOrder, 'dynamodb:GetItem');
+  grantTable(orders, createOrder, ['dynamodb:PutItem'], ['kms:Decrypt', 'kms:GenerateDataKey']);
+  grantTable(orders, getOrder, ['dynamodb:GetItem'], ['kms:Decrypt']);
 
   const api = new SecureApi(stack, 'Api', { description: 'Orders API (IAM-authorized)' });
   api.addRoute('POST', '/orders', createOrder, { requestSchema: ORDER_SCHEMA });
@@ -80,11 +80,11 @@ export function buildApp(props: AppProps = {}): App {
   return app;
 }
 
-function grantTable(table: dynamodb.Table, fn: SecureFunction, action: string): void {
-  table.grant(fn, action);
+function grantTable(table: dynamodb.Table, fn: SecureFunction, actions: string[], keyActions: string[]): void {
+  table.grant(fn, ...actions);
   fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-    resources: [fn.encryptionKey.keyArn],
+    actions: keyActions,
+    resources: [table.encryptionKey!.keyArn],
     conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
   }));
 }

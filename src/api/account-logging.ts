@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -69,6 +69,12 @@ export class ApiGatewayAccountLogging extends Construct {
     );
 
     this.account = new apigateway.CfnAccount(this, 'Resource', { cloudWatchRoleArn: role.roleArn });
+    Annotations.of(this).addWarningV2(
+      '@cdk-aegis/api-gateway-account-role',
+      'this stack sets API Gateway\'s CloudWatch role for its whole account and region. The role writes only to ' +
+        `${EXECUTION_LOG_PREFIX}* and ${ACCESS_LOG_PREFIX}* log groups, so REST APIs not built with SecureApi must log there; ` +
+        'if your platform manages this role, pass `configureAccountLogging: false`. Acknowledge this warning once you have checked.',
+    );
     this.account.node.addDependency(policy);
   }
 }

@@ -69,13 +69,12 @@ export interface LambdaTokenAuthorizationOptions {
 /** Options of {@link ApiAuthorization.lambdaRequest}. */
 export interface LambdaRequestAuthorizationOptions {
   /**
-   * The request values the decision depends on (and the cache key), e.g.
+   * The request values the decision depends on, e.g.
    * `method.request.header.Authorization`, `method.request.querystring.key`,
-   * `context.sourceIp`. Required while results are cached.
-   *
-   * @default - none; only allowed with `resultsCacheTtl: Duration.seconds(0)`
+   * `context.sourceIp`. They are the cache key, and API Gateway rejects a
+   * request missing any of them (401) without calling the function.
    */
-  readonly identitySources?: string[];
+  readonly identitySources: string[];
 
   /**
    * How long API Gateway caches a decision, at most 1 hour; 0 turns the cache off.
@@ -85,12 +84,6 @@ export interface LambdaRequestAuthorizationOptions {
   readonly resultsCacheTtl?: Duration;
 }
 
-/** How an API method is authorized once bound to an API. Not part of the public API. */
-export interface BoundAuthorization {
-  readonly authorizationType: apigateway.AuthorizationType;
-  readonly authorizer?: apigateway.IAuthorizer;
-  readonly authorizationScopes?: string[];
-}
 
 enum Kind {
   IAM = 'IAM',
@@ -139,7 +132,7 @@ export class ApiAuthorization {
   }
 
   /** A Lambda authorizer that receives the request's headers, query string and context. */
-  public static lambdaRequest(handler: lambda.IFunction, options: LambdaRequestAuthorizationOptions = {}): ApiAuthorization {
+  public static lambdaRequest(handler: lambda.IFunction, options: LambdaRequestAuthorizationOptions): ApiAuthorization {
     return new ApiAuthorization(Kind.REQUEST, apigateway.AuthorizationType.CUSTOM, {
       target: handler,
       ttl: options.resultsCacheTtl,
@@ -183,7 +176,7 @@ export class ApiAuthorization {
     if (ttl !== undefined && !Token.isUnresolved(ttl.toSeconds())) {
       const seconds = ttl.toSeconds();
       problems.require(
-        seconds >= 0 && seconds <= MAX_AUTHORIZER_CACHE_TTL.toSeconds(),
+        seconds <= MAX_AUTHORIZER_CACHE_TTL.toSeconds(),
         `\`${prop}\` results cache TTL must be between 0 and ${MAX_AUTHORIZER_CACHE_TTL.toSeconds()} seconds, got: ${seconds}.`,
       );
     }
@@ -202,11 +195,9 @@ export class ApiAuthorization {
             'use `method.request.header.<Name>`, `method.request.querystring.<name>`, `context.<var>` or `stageVariables.<name>`.',
         );
       }
-      const caching = ttl === undefined || Token.isUnresolved(ttl.toSeconds()) || ttl.toSeconds() > 0;
       problems.require(
-        !caching || config.sources.length > 0,
-        `\`${prop}\` request authorizer needs \`identitySources\` while its results are cached (they form the cache key); ` +
-          'list them, or pass `resultsCacheTtl: Duration.seconds(0)`.',
+        config.sources.length > 0,
+        `\`${prop}\` request authorizer needs at least one of \`identitySources\` (the cache key, and what a request must carry).`,
       );
     }
     if (config.validationRegex !== undefined) {
@@ -227,10 +218,15 @@ export class ApiAuthorization {
    *
    * @internal
    */
-  public _bind(scope: Construct, restApi: apigateway.IRestApi): BoundAuthorization {
+  public _bind(scope: Construct, restApi: apigateway.IRestApi): {
+    authorizationType: apigateway.AuthorizationType;
+    authorizer?: apigateway.IAuthorizer;
+    authorizationScopes?: string[];
+    identitySources: string[];
+  } {
     const config = this.config;
     if (config === undefined) {
-      return { authorizationType: this.authorizationType };
+      return { authorizationType: this.authorizationType, identitySources: [] };
     }
     const id = `${this.kind}Authorizer${configHash(this.kind, config)}`;
     const existing = scope.node.tryFindChild(id) as apigateway.CfnAuthorizer | undefined;
@@ -239,6 +235,7 @@ export class ApiAuthorization {
       authorizationType: this.authorizationType,
       authorizer: { authorizerId: authorizer.ref, authorizationType: this.authorizationType },
       authorizationScopes: config.scopes,
+      identitySources: config.sources,
     };
   }
 
@@ -279,8 +276,8 @@ interface AuthorizerConfig {
   readonly validationRegex?: string;
 }
 
-/** The URI API Gateway calls a Lambda function with. Not part of the public API. */
-export function lambdaInvocationUri(handler: lambda.IFunction): string {
+/** The URI API Gateway calls a Lambda function with. */
+function lambdaInvocationUri(handler: lambda.IFunction): string {
   return `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${handler.functionArn}/invocations`;
 }
 

@@ -6,6 +6,7 @@ import { ProblemCollector, received } from '../core/errors';
 /** How long browsers may cache a preflight answer unless told otherwise. */
 export const DEFAULT_CORS_MAX_AGE = Duration.minutes(10);
 
+const CORS_METHODS = ROUTE_METHODS.filter((m) => m !== 'ANY');
 const HTTPS_ORIGIN = /^https:\/\/[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/;
 const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/;
 
@@ -78,8 +79,8 @@ export function checkCors(problems: ProblemCollector, cors: SecureApiCorsOptions
   }
   for (const method of cors.allowMethods ?? []) {
     problems.require(
-      ROUTE_METHODS.includes(method),
-      `\`cors.allowMethods\` entries must be one of ${ROUTE_METHODS.join(', ')}, got: ${received(method)}.`,
+      CORS_METHODS.includes(method),
+      `\`cors.allowMethods\` entries must be one of ${CORS_METHODS.join(', ')} (leave \`allowMethods\` out to allow them all), got: ${received(method)}.`,
     );
   }
 }

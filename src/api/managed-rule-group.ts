@@ -1,4 +1,5 @@
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Justification } from '../core/justification';
 
 /** Props of {@link ManagedRuleGroup.of}. */
 export interface ManagedRuleGroupProps {
@@ -96,7 +97,25 @@ export class ManagedRuleGroup {
     private readonly config?: wafv2.CfnWebACL.ManagedRuleGroupConfigProperty,
     /** The seller of the group (`AWS` for AWS managed rules). */
     public readonly vendorName: string = 'AWS',
+    /** Rules of the group that only count matching requests. */
+    public readonly countOnlyRules: string[] = [],
+    /** Why `countOnlyRules` do not block. */
+    public readonly countOnlyJustification?: Justification,
   ) {}
+
+  /**
+   * This group with `ruleNames` counting matching requests instead of
+   * blocking them, for false positives (e.g. the core rule set's
+   * `SizeRestrictions_BODY` on uploads over 8 KB). The reason is recorded
+   * on the web ACL. Pass it in `additionalManagedRuleGroups`; a default group
+   * given this way replaces the default.
+   *
+   * @param ruleNames rule names of the group, e.g. `['SizeRestrictions_BODY']`
+   * @param justification why these rules may not block
+   */
+  public countOnly(ruleNames: string[], justification: Justification): ManagedRuleGroup {
+    return new ManagedRuleGroup(this.name, this.capacity, this.paid, this.config, this.vendorName, [...ruleNames], justification);
+  }
 
   /**
    * The group's statement.
@@ -109,6 +128,9 @@ export class ManagedRuleGroup {
         vendorName: this.vendorName,
         name: this.name,
         managedRuleGroupConfigs: this.config === undefined ? undefined : [this.config],
+        ruleActionOverrides: this.countOnlyRules.length === 0
+          ? undefined
+          : this.countOnlyRules.map((name) => ({ name, actionToUse: { count: {} } })),
       },
     };
   }

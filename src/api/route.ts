@@ -95,3 +95,32 @@ export function routeRequestParameters(
   }
   return Object.keys(out).length === 0 ? undefined : out;
 }
+
+/**
+ * Checks that `path` names its parameters as the API's other routes do:
+ * API Gateway allows one parameter per path level (`/orders/{id}` and
+ * `/orders/{orderId}` cannot both exist). `levels` maps each level's
+ * parameter-free prefix to the parameter segment seen there; the caller
+ * records `path` in it once every check passed.
+ *
+ * Not part of the public API.
+ */
+export function checkParameterLevels(problems: ProblemCollector, path: string, levels: ReadonlyMap<string, string>): Map<string, string> {
+  const found = new Map<string, string>();
+  if (typeof path !== 'string' || !path.startsWith('/') || path === '/') {
+    return found;
+  }
+  let prefix = '';
+  for (const segment of path.slice(1).split('/')) {
+    if (segment.startsWith('{')) {
+      const existing = levels.get(prefix);
+      problems.require(
+        existing === undefined || existing === segment,
+        `route path ${received(path)} has \`${segment}\` where another route has \`${existing}\`; API Gateway allows one parameter per path level, so use the same name.`,
+      );
+      found.set(prefix, segment);
+    }
+    prefix += `/${segment.startsWith('{') ? '{}' : segment}`;
+  }
+  return found;
+}

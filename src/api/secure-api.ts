@@ -5,11 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from './account-logging';
 import { ApiAuthorization } from './authorization';
 import { checkCors, preflightOptions, SecureApiCorsOptions } from './cors';
-import { parseRoute, routeRequestParameters } from './route';
+import { checkParameterLevels, parseRoute, routeRequestParameters } from './route';
 import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
 import { RULES } from '../compliance/rule-ids';
 import { StackKey } from '../core/encryption';
@@ -35,6 +36,8 @@ export const SECURITY_RESPONSE_HEADERS: { [header: string]: string } = {
 export const REGULATED_CACHE_SIZE = '0.5';
 
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+const DOMAIN_NAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const BASE_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /** Token-bucket throttling of API requests. */
 export interface ApiThrottling {
@@ -106,6 +109,15 @@ export interface SecureApiProps {
   readonly webAcl?: SecureWebAcl;
 
   /**
+   * The ARN of a regional web ACL managed elsewhere (by a platform team, or
+   * one Firewall Manager does not associate itself) to associate with the
+   * stage instead of a `SecureWebAcl`. Its rules and logging are its owner's.
+   *
+   * @default - a new `SecureWebAcl` (see `webAcl`)
+   */
+  readonly existingWebAclArn?: string;
+
+  /**
    * A custom domain (TLS 1.2 or newer). With it, the default `execute-api`
    * endpoint is turned off so the domain is the only way in.
    *
@@ -121,8 +133,9 @@ export interface SecureApiProps {
   readonly cors?: SecureApiCorsOptions;
 
   /**
-   * Retention of the access and execution log groups. Must be bounded; at
-   * least one year under REGULATED.
+   * Retention of the API's log groups: access and execution logs, and the WAF
+   * logs of the web ACL this API creates. Must be bounded; at least one year
+   * under REGULATED.
    *
    * @default - 3 months (BASELINE), 1 year (REGULATED)
    */
@@ -248,8 +261,10 @@ export class SecureApi extends Construct {
   public readonly restApi: apigateway.RestApi;
   /** The stage that serves the API. */
   public readonly stage: apigateway.Stage;
-  /** The web ACL protecting the stage. */
-  public readonly webAcl: SecureWebAcl;
+  /** The web ACL protecting the stage, unless `existingWebAclArn` was given. */
+  public readonly webAcl?: SecureWebAcl;
+  /** The ARN of the web ACL protecting the stage. */
+  public readonly webAclArn: string;
   /** The URL callers use: the custom domain when there is one, else the stage's `execute-api` URL. */
   public readonly url: string;
   /** The access log group (JSON, one entry per request). */
@@ -265,6 +280,7 @@ export class SecureApi extends Construct {
   private readonly requestValidator: apigateway.RequestValidator;
   private readonly corsEnabled: boolean;
   private readonly routes = new Map<string, SecureRouteOptions>();
+  private readonly parameterLevels = new Map<string, string>();
   private readonly routeSettings: apigateway.CfnStage.MethodSettingProperty[] = [];
   private usagePlans = 0;
 
@@ -296,6 +312,8 @@ export class SecureApi extends Construct {
       cloudWatchRole: false,
       disableExecuteApiEndpoint: props.customDomain !== undefined,
       defaultCorsPreflightOptions: props.cors ? preflightOptions(props.cors) : undefined,
+      // Methods added through the `restApi` escape hatch are IAM-authorized too.
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
       deployOptions: {
         stageName,
         tracingEnabled: true,
@@ -340,8 +358,14 @@ export class SecureApi extends Construct {
     });
     this.addSecurityHeaders(props.cors);
 
-    this.webAcl = props.webAcl ?? new SecureWebAcl(this, 'WebAcl', { encryptionKey: props.encryptionKey });
-    associateWebAcl(this.webAcl, this, 'WebAclAssociation', this.stage.stageArn);
+    if (props.existingWebAclArn !== undefined) {
+      this.webAclArn = props.existingWebAclArn;
+      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { webAclArn: props.existingWebAclArn, resourceArn: this.stage.stageArn });
+    } else {
+      this.webAcl = props.webAcl ?? new SecureWebAcl(this, 'WebAcl', { encryptionKey: props.encryptionKey, logRetention: props.accessLogRetention });
+      this.webAclArn = this.webAcl.webAclArn;
+      associateWebAcl(this.webAcl, this, 'WebAclAssociation', this.stage.stageArn);
+    }
 
     if (props.customDomain) {
       const policy = props.customDomain.securityPolicy ?? apigateway.SecurityPolicy.TLS_1_2;
@@ -356,7 +380,7 @@ export class SecureApi extends Construct {
       });
       // The execute-api URL this output would print is switched off.
       this.restApi.node.tryRemoveChild('Endpoint');
-      this.url = `https://${props.customDomain.domainName}/${props.customDomain.basePath ?? ''}`;
+      this.url = `https://${props.customDomain.domainName}/${props.customDomain.basePath ? `${props.customDomain.basePath}/` : ''}`;
     } else {
       this.url = this.restApi.url;
     }
@@ -399,6 +423,7 @@ export class SecureApi extends Construct {
       !(this.corsEnabled && httpMethod === 'OPTIONS'),
       `route ${received(routeKey)} clashes with the CORS preflight, which answers OPTIONS on every path; drop the route or \`cors\`.`,
     );
+    const levels = checkParameterLevels(problems, path, this.parameterLevels);
     const requestParameters = routeRequestParameters(problems, route, options.requestParameters);
     const authorization = options.authorization ?? this.defaultAuthorization;
     authorization._check(problems, 'options.authorization');
@@ -407,9 +432,17 @@ export class SecureApi extends Construct {
     }
     problems.throwIfAny();
     this.routes.set(routeKey, options);
+    levels.forEach((segment, prefix) => this.parameterLevels.set(prefix, segment));
 
     const resource = this.restApi.root.resourceForPath(path);
     const bound = authorization._bind(this, this.restApi);
+    // Tokens a Lambda authorizer reads never reach the WAF logs.
+    for (const source of bound.identitySources) {
+      const header = /^method\.request\.(header|multivalueheader)\.(.+)$/.exec(source);
+      if (header) {
+        this.webAcl?.redactHeader(header[2]);
+      }
+    }
     const model = options.requestSchema
       ? new apigateway.Model(resource, `${httpMethod}RequestModel`, {
         restApi: this.restApi,
@@ -481,7 +514,7 @@ export class SecureApi extends Construct {
    * it never appears in the template; read it with
    * `aws apigateway get-api-key --include-value`.
    */
-  public addApiKey(id: string, usagePlan: apigateway.UsagePlan, options: SecureApiKeyOptions = {}): apigateway.IApiKey {
+  public addApiKey(id: string, usagePlan: apigateway.IUsagePlan, options: SecureApiKeyOptions = {}): apigateway.IApiKey {
     const apiKey = new apigateway.ApiKey(this, id, { description: options.description, enabled: true });
     usagePlan.addApiKey(apiKey);
     return apiKey;
@@ -513,6 +546,10 @@ export class SecureApi extends Construct {
     // With one origin, error responses can carry it too, so browsers show the error.
     if (cors && cors.allowOrigins.length === 1) {
       headers['Access-Control-Allow-Origin'] = `'${cors.allowOrigins[0]}'`;
+      headers.Vary = "'Origin'";
+      if (cors.allowCredentials) {
+        headers['Access-Control-Allow-Credentials'] = "'true'";
+      }
     }
     this.restApi.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: headers });
     this.restApi.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: headers });
@@ -556,9 +593,26 @@ function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityPr
       `\`stageName\` must be 1 to 128 letters, digits, \`-\` or \`_\`, got: ${received(props.stageName)}.`,
     );
   }
+  const domain = props.customDomain;
+  if (domain && !Token.isUnresolved(domain.domainName)) {
+    problems.require(
+      DOMAIN_NAME.test(domain.domainName),
+      `\`customDomain.domainName\` must be a host name like \`api.example.com\` (no scheme, path or port), got: ${received(domain.domainName)}.`,
+    );
+  }
+  if (domain?.basePath !== undefined && !Token.isUnresolved(domain.basePath)) {
+    problems.require(
+      BASE_PATH.test(domain.basePath),
+      `\`customDomain.basePath\` must be path segments without a leading or trailing \`/\` (letters, digits, \`.\`, \`_\`, \`-\`), e.g. \`v1\`, got: ${received(domain.basePath)}.`,
+    );
+  }
   if (props.customDomain?.securityPolicy === apigateway.SecurityPolicy.TLS_1_0) {
     problems.add('`customDomain.securityPolicy` TLS_1_0 allows TLS 1.0 and 1.1; use SecurityPolicy.TLS_1_2 (the default) or a SecurityPolicy_TLS13_* policy.');
   }
+  problems.require(
+    !(props.webAcl && props.existingWebAclArn !== undefined),
+    '`webAcl` and `existingWebAclArn` both name the web ACL of the stage; pass one of them.',
+  );
   if (props.webAcl && props.webAcl.webAclScope !== WebAclScope.REGIONAL) {
     problems.add(
       `\`webAcl\` ${props.webAcl.node.path} has scope CLOUDFRONT; a REST API stage needs a REGIONAL web ACL (\`scope: WebAclScope.REGIONAL\`).`,

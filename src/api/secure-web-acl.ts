@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { isIPv4, isIPv6 } from 'net';
-import { Annotations, ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ManagedRuleGroup } from './managed-rule-group';
 import { StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
+import { checkJustification, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
 
@@ -23,8 +24,8 @@ export const RATE_LIMIT_WINDOWS_SECONDS = [60, 120, 300, 600];
 /** Web ACL capacity included in the base price, and the most AWS allows. */
 export const INCLUDED_WEB_ACL_CAPACITY = 1500;
 export const MAX_WEB_ACL_CAPACITY = 5000;
-/** Request headers WAF logs never contain. */
-export const REDACTED_HEADERS = ['authorization', 'cookie'];
+/** Request headers WAF logs never contain: credentials of IAM, Cognito and Lambda authorizers, API keys, sessions. */
+export const DEFAULT_REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'x-amz-security-token'];
 /** AWS requires this prefix on a log group that receives WAF logs. */
 export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
 
@@ -32,6 +33,14 @@ const RATE_RULE_CAPACITY = 2;
 const IP_SET_CAPACITY = 1;
 const GEO_CAPACITY = 1;
 const COUNTRY_CODE = /^[A-Z]{2}$/;
+const HEADER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** Names of the rules SecureWebAcl writes itself (managed groups are named after themselves). */
+const RULE_NAMES = {
+  blocked: 'BlockedAddresses',
+  allowedOnly: 'OnlyAllowedAddresses',
+  countries: 'BlockedCountries',
+  rateLimit: 'RateLimitPerIp',
+};
 
 /** What a web ACL protects. */
 export enum WebAclScope {
@@ -68,7 +77,8 @@ export interface SecureWebAclProps {
   /**
    * AWS managed rule groups to add to the defaults (IP reputation, core rule
    * set, known bad inputs, SQL injection). Paid groups such as
-   * `ManagedRuleGroup.botControl()` are only ever added here.
+   * `ManagedRuleGroup.botControl()` are only ever added here. A default group
+   * given with `countOnly(rules, reason)` replaces that default.
    *
    * @default - the four free default groups only
    */
@@ -112,6 +122,14 @@ export interface SecureWebAclProps {
   readonly blockedCountries?: string[];
 
   /**
+   * Request headers to keep out of the WAF logs besides `authorization`,
+   * `cookie`, `x-api-key` and `x-amz-security-token` (e.g. a session header).
+   *
+   * @default - the four above only
+   */
+  readonly additionalRedactedHeaders?: string[];
+
+  /**
    * Retention of the WAF log group. Must be bounded; at least one year under REGULATED.
    *
    * @default - 3 months (BASELINE), 1 year (REGULATED)
@@ -149,12 +167,21 @@ export class SecureWebAcl extends Construct {
   /** Web ACL capacity units the rules consume (above 1500 AWS charges more per request). */
   public readonly capacity: number;
 
+  private readonly redactedHeaders: string[];
+
   constructor(scope: Construct, id: string, props: SecureWebAclProps = {}) {
     super(scope, id);
     const profile = readProfile(this);
     const webAclScope = props.scope ?? WebAclScope.REGIONAL;
-    const groups = [...ManagedRuleGroup.DEFAULTS, ...(props.additionalManagedRuleGroups ?? [])];
-    checkProps(this, props, webAclScope, groups, profile);
+    const groups = ruleGroups(props.additionalManagedRuleGroups ?? []);
+    const ipSetCount = [props.blockedIpv4Cidrs, props.blockedIpv6Cidrs, props.allowedIpv4Cidrs, props.allowedIpv6Cidrs]
+      .filter((list) => list && list.length > 0).length;
+    this.capacity =
+      groups.reduce((sum, group) => sum + group.capacity, 0) +
+      RATE_RULE_CAPACITY +
+      ipSetCount * IP_SET_CAPACITY +
+      (props.blockedCountries?.length ? GEO_CAPACITY : 0);
+    checkProps(this, props, webAclScope, groups, profile, this.capacity);
 
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     const addRule = (name: string, statement: wafv2.CfnWebACL.StatementProperty, action: wafv2.CfnWebACL.RuleActionProperty | undefined): void => {
@@ -171,17 +198,17 @@ export class SecureWebAcl extends Construct {
 
     const blocked = this.ipSetStatements('Blocked', webAclScope, props.blockedIpv4Cidrs, props.blockedIpv6Cidrs);
     if (blocked.length > 0) {
-      addRule('BlockedAddresses', anyOf(blocked), block);
+      addRule(RULE_NAMES.blocked, anyOf(blocked), block);
     }
     const allowed = this.ipSetStatements('Allowed', webAclScope, props.allowedIpv4Cidrs, props.allowedIpv6Cidrs);
     if (allowed.length > 0) {
-      addRule('OnlyAllowedAddresses', { notStatement: { statement: anyOf(allowed) } }, block);
+      addRule(RULE_NAMES.allowedOnly, { notStatement: { statement: anyOf(allowed) } }, block);
     }
     if (props.blockedCountries && props.blockedCountries.length > 0) {
-      addRule('BlockedCountries', { geoMatchStatement: { countryCodes: props.blockedCountries } }, block);
+      addRule(RULE_NAMES.countries, { geoMatchStatement: { countryCodes: props.blockedCountries } }, block);
     }
     addRule(
-      'RateLimitPerIp',
+      RULE_NAMES.rateLimit,
       {
         rateBasedStatement: {
           aggregateKeyType: 'IP',
@@ -193,18 +220,20 @@ export class SecureWebAcl extends Construct {
     );
     for (const group of groups) {
       addRule(group.name, group._statement(), undefined);
+      if (group.countOnlyRules.length > 0) {
+        recordOptOut(this, `waf-block:${group.name}`, group.countOnlyJustification!, []);
+      }
     }
 
-    this.capacity =
-      groups.reduce((sum, group) => sum + group.capacity, 0) +
-      RATE_RULE_CAPACITY +
-      (blocked.length + allowed.length) * IP_SET_CAPACITY +
-      (props.blockedCountries?.length ? GEO_CAPACITY : 0);
     if (this.capacity > INCLUDED_WEB_ACL_CAPACITY) {
       Annotations.of(this).addWarningV2(
         '@cdk-aegis/waf-capacity',
         `the web ACL uses ${this.capacity} WCU; above ${INCLUDED_WEB_ACL_CAPACITY} AWS WAF charges an extra fee per million requests.`,
       );
+    }
+    const paid = groups.filter((group) => group.paid).map((group) => group.name);
+    if (paid.length > 0) {
+      Annotations.of(this).addInfo(`paid managed rule groups (subscription and per-request fees on top of the rule fee): ${paid.join(', ')}`);
     }
 
     const webAcl = new wafv2.CfnWebACL(this, 'Resource', {
@@ -217,22 +246,44 @@ export class SecureWebAcl extends Construct {
     this.webAclId = webAcl.attrId;
     this.webAclScope = webAclScope;
 
-    const logGroupName = `${WAF_LOG_GROUP_PREFIX}${Names.uniqueResourceName(this, { maxLength: 256, separator: '-' })}`;
+    // The web ACL's id makes the name new on every creation: a log group kept
+    // from a deleted stack (RETAIN) never blocks a redeploy.
+    const logGroupName = `${WAF_LOG_GROUP_PREFIX}${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-${webAcl.attrId}`;
     const logGroup = createSecureLogGroup(this, 'LogGroup', {
       encryptionKey: props.encryptionKey ?? StackKey.of(this),
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
       logGroupName,
     });
     this.logGroup = logGroup;
+    this.redactedHeaders = [...DEFAULT_REDACTED_HEADERS];
+    for (const header of props.additionalRedactedHeaders ?? []) {
+      this.redactHeader(header);
+    }
     const logging = new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: webAcl.attrArn,
       // WAF wants the log group ARN without the `:*` that GetAtt returns.
       logDestinationConfigs: [
         Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],
-      redactedFields: REDACTED_HEADERS.map((name) => ({ singleHeader: { Name: name } })),
+      redactedFields: Lazy.any({ produce: () => this.redactedHeaders.map((name) => ({ singleHeader: { Name: name } })) }),
     });
     logging.node.addDependency(logGroup);
+  }
+
+  /**
+   * Keeps a request header out of the WAF logs (`SecureApi` does this for the
+   * headers its Lambda authorizers read).
+   *
+   * @param name the header name, e.g. `x-session-token`
+   */
+  public redactHeader(name: string): void {
+    const problems = new ProblemCollector(this);
+    problems.require(HEADER_NAME.test(name), `a redacted header must be a header name (letters, digits, \`-\`, \`_\`), got: ${received(name)}.`);
+    problems.throwIfAny();
+    const lower = name.toLowerCase();
+    if (!this.redactedHeaders.includes(lower)) {
+      this.redactedHeaders.push(lower);
+    }
   }
 
   /**
@@ -274,6 +325,14 @@ export function associateWebAcl(webAcl: SecureWebAcl, scope: Construct, id: stri
   return new wafv2.CfnWebACLAssociation(scope, id, { webAclArn: webAcl.webAclArn, resourceArn });
 }
 
+/** The defaults, with a default replaced by the same group given with `countOnly`, then the rest. */
+function ruleGroups(additional: ManagedRuleGroup[]): ManagedRuleGroup[] {
+  const replaces = (group: ManagedRuleGroup) => (d: ManagedRuleGroup) => d.name === group.name && group.countOnlyJustification !== undefined;
+  const defaults = ManagedRuleGroup.DEFAULTS.map((d) => additional.find((g) => replaces(g)(d)) ?? d);
+  const rest = additional.filter((g) => !ManagedRuleGroup.DEFAULTS.some(replaces(g)));
+  return [...defaults, ...rest];
+}
+
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
   return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
@@ -288,6 +347,7 @@ function checkProps(
   webAclScope: WebAclScope,
   groups: ManagedRuleGroup[],
   profile: SecurityProfile,
+  capacity: number,
 ): void {
   const problems = new ProblemCollector(scope);
   checkLogRetention(problems, 'logRetention', props.logRetention, profile);
@@ -309,6 +369,9 @@ function checkProps(
   checkCidrs(problems, 'allowedIpv6Cidrs', props.allowedIpv6Cidrs, 6);
   checkCidrs(problems, 'blockedIpv4Cidrs', props.blockedIpv4Cidrs, 4);
   checkCidrs(problems, 'blockedIpv6Cidrs', props.blockedIpv6Cidrs, 6);
+  for (const header of props.additionalRedactedHeaders ?? []) {
+    problems.require(HEADER_NAME.test(header), `\`additionalRedactedHeaders\` entries must be header names (letters, digits, \`-\`, \`_\`), got: ${received(header)}.`);
+  }
   for (const country of props.blockedCountries ?? []) {
     problems.require(
       Token.isUnresolved(country) || COUNTRY_CODE.test(country),
@@ -332,10 +395,21 @@ function checkProps(
     `\`additionalManagedRuleGroups\` repeats ${[...new Set(repeated)].join(', ')}; each group may appear once (the defaults already hold ` +
       `${ManagedRuleGroup.DEFAULTS.map((g) => g.name).join(', ')}).`,
   );
-  const capacity = groups.reduce((sum, g) => sum + g.capacity, 0);
+  const reserved = names.filter((name) => Object.values(RULE_NAMES).includes(name));
+  problems.require(
+    reserved.length === 0,
+    `\`additionalManagedRuleGroups\` names ${reserved.join(', ')}, a rule name SecureWebAcl uses itself; rename the group.`,
+  );
+  for (const group of groups.filter((g) => g.countOnlyJustification !== undefined)) {
+    checkJustification(problems, `countOnly(${group.name})`, group.countOnlyJustification);
+    problems.require(
+      group.countOnlyRules.length > 0 && group.countOnlyRules.every((rule) => /^[A-Za-z0-9_-]{1,128}$/.test(rule)),
+      `\`countOnly(${group.name})\` needs rule names of the group, e.g. ['SizeRestrictions_BODY'], got: ${received(group.countOnlyRules.join(', '))}.`,
+    );
+  }
   problems.require(
     capacity <= MAX_WEB_ACL_CAPACITY,
-    `\`additionalManagedRuleGroups\` take the web ACL to ${capacity} WCU; AWS allows at most ${MAX_WEB_ACL_CAPACITY}. Drop a group.`,
+    `the web ACL's rules need ${capacity} WCU; AWS allows at most ${MAX_WEB_ACL_CAPACITY}. Drop a group from \`additionalManagedRuleGroups\`.`,
   );
   if (webAclScope === WebAclScope.CLOUDFRONT) {
     const region = Stack.of(scope).region;

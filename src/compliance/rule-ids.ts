@@ -41,6 +41,8 @@ export const RULES = {
   wildcardResource: [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', 'Resource::*')],
   /** An API method anyone may call: APIG4 wants authorization, COG4 a Cognito authorizer. */
   apiAuthorization: [ruleId(PACK.AWS_SOLUTIONS, 'APIG4'), ruleId(PACK.AWS_SOLUTIONS, 'COG4')],
+  /** An SQS event source mapping: the rule wants an on-failure destination, which SQS mappings do not support. */
+  eventSourceMappingDestination: [ruleId(PACK.SERVERLESS, 'LambdaEventSourceMappingDestination')],
   /** COG4 accepts only Cognito user-pool authorizers, not IAM (SigV4) or Lambda authorizers. */
   cognitoAuthorizerOnly: [ruleId(PACK.AWS_SOLUTIONS, 'COG4')],
 } as const;

@@ -1,4 +1,4 @@
-import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -72,4 +72,34 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
       },
     },
   });
+}
+
+/**
+ * Lets the AWS service `servicePrincipal` (e.g. `sns.amazonaws.com`) encrypt
+ * with `key` on behalf of resources of this account and region only
+ * (`aws:SourceAccount`, `aws:SourceArn`), e.g. SNS writing to a
+ * KMS-encrypted dead-letter queue. The condition names no single resource:
+ * the resource's ARN would make the key and the resource depend on each
+ * other. An imported key's policy cannot be changed: a warning says what it
+ * must allow.
+ *
+ * Not part of the public API.
+ */
+export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string): void {
+  const service = servicePrincipal.split('.')[0];
+  const statement = new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(servicePrincipal)],
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
+    },
+  });
+  if (!key.addToResourcePolicy(statement, true).statementAdded) {
+    Annotations.of(key).addWarningV2(
+      `@cdk-aegis/key-policy:${service}`,
+      `the policy of imported key ${key.node.path} must let ${servicePrincipal} use kms:GenerateDataKey and kms:Decrypt for this account; cdk-aegis cannot add it.`,
+    );
+  }
 }

@@ -96,9 +96,11 @@ export function acknowledge(construct: IConstruct, cause: AcknowledgementCause, 
  * Not part of the public API.
  */
 export function recordOptOut(construct: IConstruct, control: string, justification: Justification, ruleIds: readonly string[]): void {
-  acknowledge(construct, AcknowledgementCause.USER_OPT_OUT, ruleIds, `${control} off: ${justification.reason}`);
+  if (ruleIds.length > 0) {
+    acknowledge(construct, AcknowledgementCause.USER_OPT_OUT, ruleIds, `${control} off: ${justification.reason}`);
+  }
   Annotations.of(construct).addWarningV2(
     `@cdk-aegis/opt-out:${control}`,
-    `${control} is off (${justification.reason}); acknowledged rules: ${ruleIds.join(', ')}`,
+    `${control} is off (${justification.reason}); ${ruleIds.length > 0 ? `acknowledged rules: ${ruleIds.join(', ')}` : 'no rule-pack rule covers it'}`,
   );
 }

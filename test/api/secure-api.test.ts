@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -177,7 +177,8 @@ describe('SecureApi stage', () => {
     const { stack } = baseline({ stageName: 'v1', accessLogRetention: logs.RetentionDays.SIX_MONTHS });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1' });
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 180 }, 2);
+    // Access, execution and WAF logs.
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 180 }, 3);
   });
 
   test('adds security headers to every gateway error response', () => {
@@ -300,13 +301,72 @@ describe('SecureApi routes', () => {
   });
 });
 
+describe('SecureApi escape hatch and opt-outs', () => {
+  test('a method added through restApi is IAM-authorized too', () => {
+    const { stack, api } = baseline();
+    api.restApi.root.addResource('admin').addMethod('DELETE', new apigateway.MockIntegration());
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'DELETE', AuthorizationType: 'AWS_IAM' });
+  });
+
+  test('ANY and greedy routes get permissions for every method and sub-path of exactly that route', () => {
+    const { stack, api, fn } = baseline();
+    api.addRoute('ANY', '/files/{proxy+}', fn);
+    const arns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Permission')).map((p: any) => p.Properties.SourceArn['Fn::Join'][1].at(-1));
+    expect(arns).toEqual(['/POST/orders', '/*/files/*']);
+  });
+
+  test('an API-wide none() records the opt-out on every method', () => {
+    const { app, stack } = enforcedStack();
+    const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+    const api = new SecureApi(stack, 'Api', { authorization: ApiAuthorization.none({ reason: 'public catalogue, read-only' }) });
+    api.addRoute('GET', '/products', fn);
+    api.addRoute('GET', '/products/{id}', fn);
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    expect(result.acknowledged.filter((a) => a.reason.includes('public catalogue')).map((a) => `${a.rule} @ ${a.acknowledgedAt}`).sort()).toEqual([
+      'AwsSolutions-APIG4 @ TestStack/Api/Resource/Default/products/GET',
+      'AwsSolutions-APIG4 @ TestStack/Api/Resource/Default/products/{id}/GET',
+      'AwsSolutions-COG4 @ TestStack/Api/Resource/Default/products/GET',
+      'AwsSolutions-COG4 @ TestStack/Api/Resource/Default/products/{id}/GET',
+    ]);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Api/Resource/Default/products/GET', Match.stringLikeRegexp('authorization is off \\(public catalogue'));
+  });
+
+  test('the headers a Lambda authorizer reads are redacted from the WAF logs', () => {
+    const { stack, api, fn } = baseline();
+    api.addRoute('GET', '/reports', fn, { authorization: ApiAuthorization.lambdaToken(fn, { identitySource: 'method.request.header.X-Session' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'cookie' } },
+        { SingleHeader: { Name: 'x-api-key' } },
+        { SingleHeader: { Name: 'x-amz-security-token' } },
+        { SingleHeader: { Name: 'x-session' } },
+      ],
+    });
+  });
+});
+
 describe('SecureApi web ACL', () => {
+  test('a web ACL managed elsewhere is associated instead of a new one', () => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+    const arn = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/org-baseline/abc';
+    const api = new SecureApi(stack, 'Api', { existingWebAclArn: arn });
+    api.addRoute('GET', '/orders', fn);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
+    expect(api.webAcl).toBeUndefined();
+    expect(api.webAclArn).toBe(arn);
+  });
+
   test('gets a new web ACL associated with its stage', () => {
     const { stack, api } = baseline();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-      WebACLArn: { 'Fn::GetAtt': [logicalId(stack, api.webAcl), 'Arn'] },
+      WebACLArn: { 'Fn::GetAtt': [logicalId(stack, api.webAcl!), 'Arn'] },
       ResourceArn: {
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, '::/restapis/', { Ref: logicalId(stack, api.restApi) }, '/stages/', { Ref: logicalId(stack, api.stage) }]],
       },
@@ -342,7 +402,13 @@ describe('SecureApi account logging role', () => {
     ]);
     const accountId = Object.keys(template.findResources('AWS::ApiGateway::Account'))[0];
     template.hasResource('AWS::ApiGateway::Stage', { DependsOn: Match.arrayWith([accountId]) });
-    expect(api.stage).toBeDefined();
+    template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AegisApiGatewayAccountCloudWatchRole'), 'Arn'] } });
+    expect(logicalId(stack, api.stage)).toMatch(/^ApiDeploymentStageprod/);
+  });
+
+  test('warns that the role is set for the whole account and region', () => {
+    const { stack } = baseline();
+    Annotations.fromStack(stack).hasWarning('/TestStack/AegisApiGatewayAccount', Match.stringLikeRegexp('sets API Gateway\'s CloudWatch role for its whole account and region'));
   });
 
   test('is left alone with configureAccountLogging: false', () => {
@@ -450,7 +516,7 @@ describe('SecureApi custom domain and CORS', () => {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
     template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'v1' });
-    expect(api.url).toBe('https://api.example.com/v1');
+    expect(api.url).toBe('https://api.example.com/v1/');
     expect(Object.keys(template.findOutputs('*'))).toEqual([]);
   });
 
@@ -488,7 +554,11 @@ describe('SecureApi custom domain and CORS', () => {
     });
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'DEFAULT_4XX',
-      ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'" }),
+      ResponseParameters: Match.objectLike({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+        'gatewayresponse.header.Access-Control-Allow-Credentials': "'true'",
+        'gatewayresponse.header.Vary': "'Origin'",
+      }),
     });
   });
 
@@ -557,6 +627,7 @@ describe('SecureApi validation', () => {
     ['a CORS origin is plain http', { cors: { allowOrigins: ['http://app.example.com'] } }, /got: "http:\/\/app.example.com"/],
     ['CORS has no origin', { cors: { allowOrigins: [] } }, /`cors.allowOrigins` must list at least one origin/],
     ['CORS names an unknown method', { cors: { allowOrigins: ['https://a.example.com'], allowMethods: ['FETCH'] } }, /`cors.allowMethods` entries must be one of .*got: "FETCH"/],
+    ['CORS lists ANY', { cors: { allowOrigins: ['https://a.example.com'], allowMethods: ['GET', 'ANY'] } }, /leave `allowMethods` out to allow them all\), got: "ANY"/],
     ['the stage name has a space', { stageName: 'my stage' }, /`stageName` must be 1 to 128 letters, digits, `-` or `_`, got: "my stage"/],
     ['access logs are kept forever', { accessLogRetention: logs.RetentionDays.INFINITE }, /`accessLogRetention` must be a bounded retention, got: INFINITE/],
     ['the API-wide opt-out reason is short', { authorization: ApiAuthorization.none({ reason: 'public' }) }, /`authorization` opt-out needs a reason of at least 10 characters, got: "public"/],
@@ -599,7 +670,7 @@ describe('SecureApi validation', () => {
     ['a path request parameter is optional', 'GET', '/orders/{id}', { requestParameters: { 'method.request.path.id': false } }, /path parameter `id` is always required; set it to true/],
     ['the authorizer cache TTL is over an hour', 'GET', '/orders', { authorization: ApiAuthorization.cognito({ userPoolArn: 'arn:x', node: new Stack().node } as any, { resultsCacheTtl: Duration.hours(2) }) }, /`options.authorization` results cache TTL must be between 0 and 3600 seconds, got: 7200/],
     ['a token authorizer reads a query string', 'GET', '/orders', { authorization: ApiAuthorization.lambdaToken({} as lambda.IFunction, { identitySource: 'method.request.querystring.token' }) }, /identity source of a token authorizer must be a header/],
-    ['a cached request authorizer has no identity source', 'GET', '/orders', { authorization: ApiAuthorization.lambdaRequest({} as lambda.IFunction) }, /request authorizer needs `identitySources` while its results are cached/],
+    ['a request authorizer has no identity source', 'GET', '/orders', { authorization: ApiAuthorization.lambdaRequest({} as lambda.IFunction, { identitySources: [] }) }, /request authorizer needs at least one of `identitySources`/],
     ['a request authorizer identity source is malformed', 'GET', '/orders', { authorization: ApiAuthorization.lambdaRequest({} as lambda.IFunction, { identitySources: ['header.x'] }) }, /identity source "header.x" is not one API Gateway accepts/],
     ['the token validation regex is invalid', 'GET', '/orders', { authorization: ApiAuthorization.lambdaToken({} as lambda.IFunction, { validationRegex: '^(Bearer' }) }, /validation regex is not a valid regular expression, got: "\^\(Bearer"/],
     ['an OAuth scope has a space', 'GET', '/orders', { authorization: ApiAuthorization.cognito({ userPoolArn: 'arn:x', node: new Stack().node } as any, { scopes: ['orders read'] }) }, /OAuth scope must be non-empty without spaces or quotes, got: "orders read"/],
@@ -626,10 +697,40 @@ describe('SecureApi validation', () => {
       .toThrow(/TestStack\/Api\/Plan: `throttling.burstLimit` \(1\) must be at least `throttling.rateLimit` \(10\)/);
   });
 
-  test('a route with an http localhost origin and a request authorizer without cache is accepted', () => {
+  test('accepts http origins for localhost only, and an uncached request authorizer', () => {
     const { stack } = plainStack();
     const fn = fnIn(stack);
     const api = new SecureApi(stack, 'Api', { cors: { allowOrigins: ['http://localhost:3000', 'https://app.example.com:8443'] } });
-    expect(() => api.addRoute('GET', '/x', fn, { authorization: ApiAuthorization.lambdaRequest(fn, { resultsCacheTtl: Duration.seconds(0) }) })).not.toThrow();
+    api.addRoute('GET', '/x', fn, { authorization: ApiAuthorization.lambdaRequest(fn, { identitySources: ['context.sourceIp'], resultsCacheTtl: Duration.seconds(0) }) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'context.sourceIp', AuthorizerResultTtlInSeconds: 0 });
+    // With two origins the preflight answers with the caller's origin when it is listed.
+    const preflight: any = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }))[0];
+    expect(JSON.stringify(preflight.Properties.Integration.IntegrationResponses)).toContain('http://localhost:3000');
+  });
+
+  test('fails when two routes name the parameter of one path level differently', () => {
+    const { api, fn } = baseline();
+    api.addRoute('GET', '/orders/{id}', fn);
+    expect(() => api.addRoute('DELETE', '/orders/{orderId}', fn))
+      .toThrow(/route path "\/orders\/\{orderId\}" has `\{orderId\}` where another route has `\{id\}`; API Gateway allows one parameter per path level/);
+    expect(() => api.addRoute('GET', '/orders/{proxy+}', fn)).toThrow(/has `\{proxy\+\}` where another route has `\{id\}`/);
+    expect(() => api.addRoute('GET', '/orders/{id}/lines', fn)).not.toThrow();
+  });
+
+  test.each([
+    ['the domain name has a scheme', { domainName: 'https://api.example.com' }, /`customDomain.domainName` must be a host name like `api.example.com` \(no scheme, path or port\), got: "https:\/\/api.example.com"/],
+    ['the base path starts with /', { domainName: 'api.example.com', basePath: '/v1' }, /`customDomain.basePath` must be path segments without a leading or trailing `\/`.*got: "\/v1"/],
+  ])('fails when %s', (_name, domain, message) => {
+    const { stack } = plainStack();
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:111122223333:certificate/abc');
+    expect(() => new SecureApi(stack, 'Api', { customDomain: { certificate, ...domain } as any })).toThrow(message);
+  });
+
+  test('fails when both webAcl and existingWebAclArn are given', () => {
+    const { stack } = plainStack();
+    const waf = new SecureWebAcl(stack, 'Waf');
+    expect(() => new SecureApi(stack, 'Api', { webAcl: waf, existingWebAclArn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/org/abc' }))
+      .toThrow(/`webAcl` and `existingWebAclArn` both name the web ACL of the stage; pass one of them/);
   });
 });

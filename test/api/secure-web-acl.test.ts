@@ -62,20 +62,27 @@ describe('SecureWebAcl defaults', () => {
     }
   });
 
-  test('logs to an encrypted, retained aws-waf-logs- log group, with authorization and cookie headers redacted', () => {
+  test('logs to an encrypted, retained aws-waf-logs- log group, with credential headers redacted', () => {
     const { stack, waf, template } = webAcl();
     const logGroupId = stack.getLogicalId(waf.logGroup.node.defaultChild as any);
     const logGroup = template.findResources('AWS::Logs::LogGroup')[logGroupId];
-    expect(logGroup.Properties).toMatchObject({ LogGroupName: expect.stringMatching(/^aws-waf-logs-TestStack-Waf-/), KmsKeyId: expect.anything(), RetentionInDays: 90 });
+    const webAclId = stack.getLogicalId(waf.node.defaultChild as any);
+    // Named after the web ACL's id, so a log group kept from a deleted stack never blocks a redeploy.
+    expect(logGroup.Properties).toMatchObject({
+      LogGroupName: { 'Fn::Join': ['', [expect.stringMatching(/^aws-waf-logs-TestStack-Waf-[0-9A-F]{8}-$/), { 'Fn::GetAtt': [webAclId, 'Id'] }]] },
+      KmsKeyId: expect.anything(),
+      RetentionInDays: 90,
+    });
     expect(logGroup.DeletionPolicy).toBe('Retain');
     template.hasResource('AWS::WAFv2::LoggingConfiguration', {
       Properties: {
         ResourceArn: { 'Fn::GetAtt': [stack.getLogicalId(waf.node.defaultChild as any), 'Arn'] },
         // The ARN without the `:*` that GetAtt would add, which WAF rejects.
         LogDestinationConfigs: [{
-          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:log-group:${logGroup.Properties.LogGroupName}`]],
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+            `:log-group:${logGroup.Properties.LogGroupName['Fn::Join'][1][0]}`, { 'Fn::GetAtt': [webAclId, 'Id'] }]],
         }],
-        RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+        RedactedFields: ['authorization', 'cookie', 'x-api-key', 'x-amz-security-token'].map((Name) => ({ SingleHeader: { Name } })),
       },
       DependsOn: [logGroupId],
     });
@@ -154,6 +161,30 @@ describe('SecureWebAcl options', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
   });
 
+  test('a default group given with countOnly replaces the default, and the reason is recorded', () => {
+    const crs = ManagedRuleGroup.COMMON_RULE_SET.countOnly(['SizeRestrictions_BODY'], { reason: 'document uploads up to 1 MB are expected' });
+    const { rules, stack } = webAcl({ additionalManagedRuleGroups: [crs] });
+    expect(rules.map((r) => r.Name)).toEqual(['RateLimitPerIp', 'AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet']);
+    expect(rules[2].Statement.ManagedRuleGroupStatement.RuleActionOverrides).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Waf', Match.stringLikeRegexp('waf-block:AWSManagedRulesCommonRuleSet is off \\(document uploads up to 1 MB are expected\\)'));
+  });
+
+  test('more headers can be redacted, by prop or later', () => {
+    const { stack } = plainStack();
+    const waf = new SecureWebAcl(stack, 'Waf', { additionalRedactedHeaders: ['X-Session'] });
+    waf.redactHeader('x-session');
+    waf.redactHeader('X-Tenant-Token');
+    const redacted = Object.values<any>(Template.fromStack(stack).findResources('AWS::WAFv2::LoggingConfiguration'))[0].Properties.RedactedFields;
+    expect(redacted.map((f: any) => f.SingleHeader.Name)).toEqual(['authorization', 'cookie', 'x-api-key', 'x-amz-security-token', 'x-session', 'x-tenant-token']);
+    expect(() => waf.redactHeader('bad header')).toThrow(/a redacted header must be a header name/);
+  });
+
+  test('paid groups are called out in an info annotation', () => {
+    const { stack } = webAcl({ additionalManagedRuleGroups: [ManagedRuleGroup.botControl()] });
+    Annotations.fromStack(stack).hasInfo('/TestStack/Waf', Match.stringLikeRegexp('paid managed rule groups .*AWSManagedRulesBotControlRuleSet'));
+  });
+
   test('a Marketplace group is referenced by its vendor', () => {
     const { rules } = webAcl({ additionalManagedRuleGroups: [ManagedRuleGroup.of({ vendorName: 'Acme Security', name: 'ApiShield', capacity: 100, paid: true })] });
     expect(rules.at(-1)).toMatchObject({ Name: 'ApiShield', Statement: { ManagedRuleGroupStatement: { VendorName: 'Acme Security', Name: 'ApiShield' } } });
@@ -181,9 +212,13 @@ describe('SecureWebAcl validation', () => {
     ['an IPv6 prefix is too long', { allowedIpv6Cidrs: ['2001:db8::/129'] }, /`allowedIpv6Cidrs` entries must be IPv6 CIDR blocks/],
     ['a country code is not alpha-2', { blockedCountries: ['North Korea'] }, /`blockedCountries` entries must be ISO 3166-1 alpha-2 codes in capitals \(e.g. 'KP'\), got: "North Korea"/],
     ['a managed group is repeated', { additionalManagedRuleGroups: [ManagedRuleGroup.COMMON_RULE_SET] }, /`additionalManagedRuleGroups` repeats AWSManagedRulesCommonRuleSet; each group may appear once/],
-    ['the groups exceed 5000 WCU', { additionalManagedRuleGroups: [ManagedRuleGroup.of({ vendorName: 'Acme Security', name: 'HeavyRules', capacity: 3900, paid: true })] }, /take the web ACL to 5025 WCU; AWS allows at most 5000/],
+    ['the groups exceed 5000 WCU', { additionalManagedRuleGroups: [ManagedRuleGroup.of({ vendorName: 'Acme Security', name: 'HeavyRules', capacity: 3900, paid: true })] }, /the web ACL's rules need 5027 WCU; AWS allows at most 5000/],
     ['a group capacity is not a positive whole number', { additionalManagedRuleGroups: [ManagedRuleGroup.of({ name: 'AWSManagedRulesNew', capacity: 0, paid: false })] }, /group AWSManagedRulesNew needs its capacity as a whole number of WCU above 0, got: 0/],
     ['a group name is malformed', { additionalManagedRuleGroups: [ManagedRuleGroup.of({ name: 'my rules!', capacity: 10, paid: false })] }, /names a group its vendor could not have: "AWS\/my rules!"/],
+    ['a managed group takes a rule name of its own', { additionalManagedRuleGroups: [ManagedRuleGroup.of({ name: 'RateLimitPerIp', capacity: 10, paid: false })] }, /names RateLimitPerIp, a rule name SecureWebAcl uses itself/],
+    ['count-only rules have a short reason', { additionalManagedRuleGroups: [ManagedRuleGroup.COMMON_RULE_SET.countOnly(['SizeRestrictions_BODY'], { reason: 'uploads' })] }, /`countOnly\(AWSManagedRulesCommonRuleSet\)` opt-out needs a reason of at least 10 characters, got: "uploads"/],
+    ['count-only names no rule', { additionalManagedRuleGroups: [ManagedRuleGroup.COMMON_RULE_SET.countOnly([], { reason: 'uploads up to 1 MB are expected' })] }, /`countOnly\(AWSManagedRulesCommonRuleSet\)` needs rule names of the group/],
+    ['a redacted header is not a header name', { additionalRedactedHeaders: ['x session'] }, /`additionalRedactedHeaders` entries must be header names .*got: "x session"/],
     ['WAF logs are kept forever', { logRetention: logs.RetentionDays.INFINITE }, /`logRetention` must be a bounded retention, got: INFINITE/],
   ])('fails when %s', (_name, props, message) => {
     const { stack } = plainStack();
