@@ -45,3 +45,25 @@ export {
   SECURITY_RESPONSE_HEADERS,
   REGULATED_CACHE_SIZE,
 } from './api/secure-api';
+export {
+  SecureBucket,
+  type SecureBucketProps,
+  type ObjectCreatedOptions,
+  DEFAULT_NONCURRENT_VERSION_EXPIRATION,
+  OBJECT_EVENT_RETRY_ATTEMPTS,
+  OBJECT_EVENT_MAX_AGE,
+} from './data/secure-bucket';
+export { BucketReplication, type BucketReplicationOptions } from './data/bucket-replication';
+export { type AccessLogsOptions, ACCESS_LOGS_BUCKET_ID } from './data/access-logs-bucket';
+export {
+  SecureQueue,
+  type SecureQueueProps,
+  type SecureQueueConsumerOptions,
+  DEFAULT_VISIBILITY_TIMEOUT,
+  DEFAULT_QUEUE_RETENTION,
+  DEFAULT_MAX_RECEIVE_COUNT,
+  VISIBILITY_TIMEOUT_FACTOR,
+} from './data/secure-queue';
+export { SecureTable, type SecureTableProps, TARGET_UTILIZATION_PERCENT } from './data/secure-table';
+export { BACKUP_PLAN_ID, BACKUP_RETENTION } from './data/backup-plan';
+export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions } from './data/secure-topic';

@@ -37,6 +37,20 @@ export const RULES = {
    * exemption for it (AwsSolutions-SQS3 has one, so it is not acknowledged).
    */
   terminalDeadLetterQueue: [ruleId(PACK.SERVERLESS, 'SQSRedrivePolicy')],
+  /** A dead-letter queue of a service AwsSolutions-SQS3 does not look at (SNS subscriptions, EventBridge targets). */
+  deadLetterQueueOfOtherService: [ruleId(PACK.AWS_SOLUTIONS, 'SQS3')],
+  /** A bucket without replication (the regulated packs). */
+  bucketReplication: [
+    ruleId(PACK.HIPAA, 'S3BucketReplicationEnabled'),
+    ruleId(PACK.NIST_R5, 'S3BucketReplicationEnabled'),
+    ruleId(PACK.PCI, 'S3BucketReplicationEnabled'),
+  ],
+  /** A bucket receiving S3 server access logs, which AWS delivers to SSE-S3 buckets only. */
+  accessLogBucketKms: [
+    ruleId(PACK.HIPAA, 'S3DefaultEncryptionKMS'),
+    ruleId(PACK.NIST_R5, 'S3DefaultEncryptionKMS'),
+    ruleId(PACK.PCI, 'S3DefaultEncryptionKMS'),
+  ],
   /** The granular IAM5 finding for a statement on `*`. */
   wildcardResource: [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', 'Resource::*')],
   /** An API method anyone may call: APIG4 wants authorization, COG4 a Cognito authorizer. */

@@ -14,6 +14,12 @@ export interface DeadLetterQueueOptions {
   /** What the queue collects failures of, for the acknowledgement, e.g. `a Lambda function`. */
   readonly owner: string;
   readonly fifo?: boolean;
+  /**
+   * The owner is neither an SQS queue nor a Lambda function (e.g. an SNS
+   * subscription), which AwsSolutions-SQS3 does not recognize as using a
+   * dead-letter queue.
+   */
+  readonly ownerUnknownToSqs3?: boolean;
 }
 
 /**
@@ -38,5 +44,13 @@ export function createDeadLetterQueue(scope: Construct, id: string, options: Dea
     `this queue is the terminal dead-letter queue of ${options.owner}; the rule wants a redrive policy on every queue, ` +
       'dead-letter queues included, and a redrive from it would only move failed events again',
   );
+  if (options.ownerUnknownToSqs3) {
+    acknowledge(
+      queue,
+      AcknowledgementCause.RULE_DEFECT,
+      RULES.deadLetterQueueOfOtherService,
+      `this queue is the dead-letter queue of ${options.owner}; the rule recognizes dead-letter queues of SQS queues and Lambda functions only`,
+    );
+  }
   return queue;
 }

@@ -1,0 +1,102 @@
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { BucketReplication } from './bucket-replication';
+import { RULES } from '../compliance/rule-ids';
+import { AegisValidationError, ProblemCollector } from '../core/errors';
+import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { readProfile, SecurityProfile } from '../core/profile';
+import { stackSingleton } from '../core/stack-singleton';
+
+/** Construct id of the per-stack server access log bucket. Public contract: do not rename. */
+export const ACCESS_LOGS_BUCKET_ID = 'AegisAccessLogsBucket';
+/** How long server access logs are kept, per profile. */
+export const ACCESS_LOG_EXPIRATION: Record<SecurityProfile, Duration> = {
+  [SecurityProfile.BASELINE]: Duration.days(90),
+  [SecurityProfile.REGULATED]: Duration.days(365),
+};
+
+/** Options of {@link SecureBucket.configureAccessLogs}. */
+export interface AccessLogsOptions {
+  /**
+   * Replication of the log bucket. **Required under REGULATED** (the packs
+   * require replication on every bucket, log buckets included).
+   *
+   * @default - none (BASELINE)
+   */
+  readonly replication?: BucketReplication;
+}
+
+/**
+ * The stack's bucket for S3 server access logs: SSE-S3 (the only encryption
+ * S3 log delivery supports), TLS-only, no public access, object ownership
+ * enforced, logs delivered by a bucket policy for this account's buckets
+ * only, and expired after 90 days (1 year under REGULATED).
+ *
+ * Not part of the public API.
+ */
+export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions): s3.Bucket {
+  const profile = readProfile(scope);
+  return stackSingleton(scope, ACCESS_LOGS_BUCKET_ID, "cdk-aegis's access log bucket", (c) => c instanceof s3.Bucket, (stack) => {
+    const problems = new ProblemCollector(stack, ACCESS_LOGS_BUCKET_ID);
+    if (profile === SecurityProfile.REGULATED && options?.replication === undefined) {
+      throw new AegisValidationError(stack.node.path, [
+        'the REGULATED profile requires replication of the access log bucket too: call ' +
+          '`SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to(arn) })` (or `BucketReplication.none({ reason })`) before the first SecureBucket.',
+      ]);
+    }
+    options?.replication?._check(problems, 'replication');
+    problems.throwIfAny();
+    const bucket = new s3.Bucket(stack, ACCESS_LOGS_BUCKET_ID, {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{
+        expiration: ACCESS_LOG_EXPIRATION[profile],
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsOfThisAccount',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [bucket.arnForObjects('*')],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:s3:::*` },
+      },
+    }));
+    if (profile === SecurityProfile.REGULATED) {
+      acknowledge(
+        bucket,
+        AcknowledgementCause.AWS_FORCED,
+        RULES.accessLogBucketKms,
+        'S3 delivers server access logs only to buckets encrypted with SSE-S3, not SSE-KMS',
+      );
+    }
+    options?.replication?._apply(bucket, undefined);
+    return bucket;
+  });
+}
+
+/**
+ * Creates the stack's access log bucket with `options`; fails when a
+ * SecureBucket already created it with the defaults.
+ *
+ * Not part of the public API.
+ */
+export function configureAccessLogsBucket(scope: IConstruct, options: AccessLogsOptions): s3.Bucket {
+  const stack = Stack.of(scope);
+  if (stack.node.tryFindChild(ACCESS_LOGS_BUCKET_ID) !== undefined) {
+    throw new AegisValidationError(stack.node.path, [
+      'the access log bucket already exists (an earlier SecureBucket created it); call `SecureBucket.configureAccessLogs()` before the first SecureBucket of the stack.',
+    ]);
+  }
+  return accessLogsBucket(scope, options);
+}

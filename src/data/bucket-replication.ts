@@ -1,0 +1,133 @@
+import { Aws, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { PACK, RULES, ruleId } from '../compliance/rule-ids';
+import { ProblemCollector, received } from '../core/errors';
+import { acknowledge, AcknowledgementCause, checkJustification, Justification, recordOptOut } from '../core/justification';
+import { ScopedRole } from '../core/role';
+
+const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Options of {@link BucketReplication.to}. */
+export interface BucketReplicationOptions {
+  /**
+   * The key replicas are encrypted with in the destination (its region).
+   *
+   * @default - the destination bucket's default encryption
+   */
+  readonly destinationKey?: kms.IKey;
+}
+
+/**
+ * Where a bucket's objects are replicated. The regulated packs require
+ * replication on every bucket; the destination lives outside this stack
+ * (another region or account), so it is passed in by ARN.
+ */
+export class BucketReplication {
+  /**
+   * Replicates every new object (KMS-encrypted ones included) to
+   * `destinationBucketArn`, which must have versioning on.
+   */
+  public static to(destinationBucketArn: string, options: BucketReplicationOptions = {}): BucketReplication {
+    return new BucketReplication(destinationBucketArn, options.destinationKey);
+  }
+
+  /** No replication; the reason is recorded against the replication rules. */
+  public static none(justification: Justification): BucketReplication {
+    return new BucketReplication(undefined, undefined, justification);
+  }
+
+  private constructor(
+    /** The destination bucket's ARN, when replicating. */
+    public readonly destinationBucketArn?: string,
+    /** The key of the replicas, when given. */
+    public readonly destinationKey?: kms.IKey,
+    /** Why there is no replication, for `none()`. */
+    public readonly justification?: Justification,
+  ) {}
+
+  /**
+   * Adds every problem of this replication to `problems`, naming `prop`.
+   *
+   * @internal
+   */
+  public _check(problems: ProblemCollector, prop: string): void {
+    if (this.destinationBucketArn === undefined) {
+      checkJustification(problems, prop, this.justification);
+    } else if (!Token.isUnresolved(this.destinationBucketArn)) {
+      problems.require(
+        BUCKET_ARN.test(this.destinationBucketArn),
+        `\`${prop}\` destination must be a bucket ARN like \`arn:aws:s3:::my-replica-bucket\`, got: ${received(this.destinationBucketArn)}.`,
+      );
+    }
+  }
+
+  /**
+   * Configures replication of `bucket` (encrypted with `sourceKey`).
+   *
+   * @internal
+   */
+  public _apply(bucket: s3.Bucket, sourceKey: kms.IKey | undefined): void {
+    if (this.destinationBucketArn === undefined) {
+      recordOptOut(bucket, 'replication', this.justification!, RULES.bucketReplication);
+      return;
+    }
+    const role = new ScopedRole(bucket, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      description: `Replicates ${bucket.node.path}`,
+      // A policy of its own: an inline policy naming the bucket would make role and bucket depend on each other.
+      customerManagedPolicy: true,
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      resources: [bucket.bucketArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+      resources: [bucket.arnForObjects('*')],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+      resources: [`${this.destinationBucketArn}/*`],
+    }));
+    if (sourceKey) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [sourceKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }));
+    }
+    if (this.destinationKey) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.destinationKey.keyArn],
+      }));
+    }
+    const stack = Stack.of(bucket);
+    acknowledge(
+      role,
+      AcknowledgementCause.AWS_FORCED,
+      [
+        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`),
+        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::${stack.resolve(this.destinationBucketArn)}/*`),
+      ],
+      'S3 replication reads and writes object versions; object ARNs are bucket/key, and replication covers every key',
+    );
+    (bucket.node.defaultChild as s3.CfnBucket).replicationConfiguration = {
+      role: role.roleArn,
+      rules: [{
+        id: 'ReplicateEverything',
+        status: 'Enabled',
+        priority: 1,
+        filter: { prefix: '' },
+        deleteMarkerReplication: { status: 'Disabled' },
+        sourceSelectionCriteria: sourceKey ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
+        destination: {
+          bucket: this.destinationBucketArn,
+          encryptionConfiguration: this.destinationKey ? { replicaKmsKeyId: this.destinationKey.keyArn } : undefined,
+        },
+      }],
+    };
+  }
+}

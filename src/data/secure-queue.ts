@@ -1,0 +1,229 @@
+import { Duration, Names, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { RULES } from '../compliance/rule-ids';
+import { createDeadLetterQueue, DEAD_LETTER_RETENTION } from '../core/dead-letter-queue';
+import { deferredChild } from '../core/deferred';
+import { grantKeyUseViaService, StackKey } from '../core/encryption';
+import { ProblemCollector, received } from '../core/errors';
+import { acknowledge, AcknowledgementCause } from '../core/justification';
+
+/** Visibility timeout unless told otherwise: 6 × the default `SecureFunction` timeout (10 s), as AWS advises for Lambda consumers. */
+export const DEFAULT_VISIBILITY_TIMEOUT = Duration.minutes(1);
+/** How long messages stay unless told otherwise (the SQS default); shorter than the dead-letter queue's 14 days. */
+export const DEFAULT_QUEUE_RETENTION = Duration.days(4);
+/** Receives before a message moves to the dead-letter queue, unless told otherwise. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;
+/** AWS's advice: the visibility timeout of a queue a Lambda function consumes is at least 6 × the function's timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+const SEND_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+
+/** Props of {@link SecureQueue}. */
+export interface SecureQueueProps {
+  /**
+   * A FIFO queue (its dead-letter queue is FIFO too).
+   *
+   * @default false
+   */
+  readonly fifo?: boolean;
+
+  /**
+   * Deduplicate FIFO messages by a hash of their body.
+   *
+   * @default false
+   */
+  readonly contentBasedDeduplication?: boolean;
+
+  /**
+   * How long a received message stays hidden from other consumers; at least
+   * 6 × the timeout of every Lambda consumer (checked by `addConsumer`).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly visibilityTimeout?: Duration;
+
+  /**
+   * How long messages stay in the queue; shorter than the dead-letter queue's
+   * 14 days, so a message moved there is not already expired.
+   *
+   * @default Duration.days(4)
+   */
+  readonly retentionPeriod?: Duration;
+
+  /**
+   * Receives before a message moves to the dead-letter queue (1 to 1000).
+   *
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+
+  /**
+   * Key for the queue and its dead-letter queue.
+   *
+   * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Options of {@link SecureQueue.addConsumer}. */
+export interface SecureQueueConsumerOptions {
+  /**
+   * Messages per invocation (1 to 10 for FIFO queues, 1 to 10000 otherwise).
+   *
+   * @default 10
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long to gather messages before invoking (needed for `batchSize` above 10).
+   *
+   * @default - none
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * Most concurrent invocations the queue may cause (2 to 1000).
+   *
+   * @default - no limit beyond the function's
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * An SQS queue encrypted with a customer-managed key, TLS-only, with an
+ * encrypted dead-letter queue that keeps failed messages longer than the queue
+ * does. It is an `sqs.Queue`: grants and metrics work as usual (with exact KMS
+ * actions, restricted to SQS).
+ *
+ * @example
+ * const jobs = new SecureQueue(this, 'Jobs');
+ * jobs.addConsumer(worker);          // partial-batch failures, visibility timeout checked
+ * jobs.grantSendMessages(producer);
+ */
+export class SecureQueue extends sqs.Queue {
+  /** Where messages go after `maxReceiveCount` failed receives. */
+  public readonly deadLetters: sqs.Queue;
+
+  private readonly visibility: Duration;
+
+  constructor(scope: Construct, id: string, props: SecureQueueProps = {}) {
+    checkProps(scope, id, props);
+    const key = props.encryptionKey ?? StackKey.of(scope);
+    const deadLetters = deferredChild(scope, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
+      encryptionKey: key,
+      owner: 'an SQS queue',
+      fifo: props.fifo,
+    }));
+    const visibility = props.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT;
+    super(scope, id, {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      fifo: props.fifo,
+      contentBasedDeduplication: props.contentBasedDeduplication,
+      visibilityTimeout: visibility,
+      retentionPeriod: props.retentionPeriod ?? DEFAULT_QUEUE_RETENTION,
+      // Read by sqs.Queue after this construct is registered: the queue lands under it.
+      get deadLetterQueue() {
+        return { queue: deadLetters(), maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT };
+      },
+    });
+    this.deadLetters = deadLetters();
+    this.visibility = visibility;
+  }
+
+  /**
+   * Lets `fn` process the queue's messages: an event source mapping that
+   * reports partial-batch failures (only failed messages are retried, then
+   * moved to the dead-letter queue). Fails when the queue's visibility
+   * timeout is under 6 × the function's timeout.
+   */
+  public addConsumer(fn: lambda.IFunction, options: SecureQueueConsumerOptions = {}): lambda.EventSourceMapping {
+    const problems = new ProblemCollector(this);
+    const timeout = fn instanceof lambda.Function ? fn.timeout ?? Duration.seconds(3) : undefined;
+    if (timeout !== undefined && !Token.isUnresolved(timeout.toSeconds()) && !Token.isUnresolved(this.visibility.toSeconds())) {
+      const needed = timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR;
+      problems.require(
+        this.visibility.toSeconds() >= needed,
+        `\`visibilityTimeout\` (${this.visibility.toSeconds()} s) must be at least ${VISIBILITY_TIMEOUT_FACTOR} × the timeout of consumer ${fn.node.path} ` +
+          `(${timeout.toSeconds()} s), i.e. ${needed} s; otherwise messages become visible again while still being processed. ` +
+          `Pass \`visibilityTimeout: Duration.seconds(${needed})\` or shorten the function's timeout.`,
+      );
+    }
+    const batchSize = options.batchSize;
+    if (batchSize !== undefined && !Token.isUnresolved(batchSize)) {
+      const max = this.fifo ? 10 : 10000;
+      problems.require(
+        Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= max,
+        `\`batchSize\` must be a whole number from 1 to ${max} for this queue, got: ${received(batchSize)}.`,
+      );
+      problems.require(
+        batchSize <= 10 || options.maxBatchingWindow !== undefined,
+        `\`batchSize\` above 10 (got ${batchSize}) needs \`maxBatchingWindow\`.`,
+      );
+    }
+    problems.throwIfAny();
+
+    const mapping = fn.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.node)}`, {
+      eventSourceArn: this.queueArn,
+      batchSize: options.batchSize,
+      maxBatchingWindow: options.maxBatchingWindow,
+      maxConcurrency: options.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+    this.grantConsumeMessages(fn);
+    acknowledge(
+      mapping,
+      AcknowledgementCause.RULE_DEFECT,
+      RULES.eventSourceMappingDestination,
+      'SQS event source mappings accept no on-failure destination; failed messages go to the queue\'s dead-letter queue after maxReceiveCount receives',
+    );
+    return mapping;
+  }
+
+  /**
+   * Grants sending messages: `sqs:SendMessage`, `sqs:GetQueueAttributes`,
+   * `sqs:GetQueueUrl` on this queue, and `kms:GenerateDataKey` / `kms:Decrypt`
+   * on its key through SQS only.
+   */
+  public grantSendMessages(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.grant(grantee, ...SEND_ACTIONS);
+    grantKeyUseViaService(this.encryptionMasterKey!, grantee, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+    return grant;
+  }
+}
+
+function checkProps(scope: Construct, id: string, props: SecureQueueProps): void {
+  const problems = new ProblemCollector(scope, id);
+  const retention = props.retentionPeriod;
+  if (retention !== undefined && !Token.isUnresolved(retention.toSeconds())) {
+    problems.require(
+      retention.toSeconds() >= 60 && retention.toSeconds() < DEAD_LETTER_RETENTION.toSeconds(),
+      `\`retentionPeriod\` must be at least 60 seconds and shorter than the dead-letter queue's ${DEAD_LETTER_RETENTION.toDays()} days ` +
+        `(a moved message keeps its age and would expire there first), got: ${retention.toSeconds()} seconds.`,
+    );
+  }
+  const visibility = props.visibilityTimeout;
+  if (visibility !== undefined && !Token.isUnresolved(visibility.toSeconds())) {
+    problems.require(
+      visibility.toSeconds() >= 0 && visibility.toSeconds() <= 43200,
+      `\`visibilityTimeout\` must be between 0 and 43200 seconds (12 hours), got: ${visibility.toSeconds()}.`,
+    );
+  }
+  const count = props.maxReceiveCount;
+  if (count !== undefined && !Token.isUnresolved(count)) {
+    problems.require(
+      Number.isInteger(count) && count >= 1 && count <= 1000,
+      `\`maxReceiveCount\` must be a whole number from 1 to 1000, got: ${received(count)}.`,
+    );
+  }
+  problems.require(
+    !(props.contentBasedDeduplication && !props.fifo),
+    '`contentBasedDeduplication` applies to FIFO queues only; set `fifo: true` or drop it.',
+  );
+  problems.throwIfAny();
+}

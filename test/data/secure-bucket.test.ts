@@ -1,0 +1,299 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BucketReplication, SecureBucket, SecureBucketProps, SecureFunction, SecureTable, SecurityProfile } from '../../src';
+import { compliantVpc } from '../fixtures/compliant-vpc';
+import { asArray, iamStatements } from '../helpers/iam';
+import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
+import { findingLines, synthesize } from '../helpers/synth';
+
+const id = (stack: Stack, c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
+const REPLICA = 'arn:aws:s3:::uploads-replica-eu-central-1';
+
+/** The seed scenario: image upload → processing function → metadata table. */
+function seedScenario(profile: SecurityProfile) {
+  const { app, stack } = enforcedStack(profile);
+  const regulated = profile === SecurityProfile.REGULATED;
+  const vpc = regulated ? compliantVpc(stack) : undefined;
+  if (regulated) {
+    SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to('arn:aws:s3:::access-logs-replica') });
+  }
+  const uploads = new SecureBucket(stack, 'Uploads', { replication: regulated ? BucketReplication.to(REPLICA) : undefined });
+  const metadata = new SecureTable(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  const processor = new SecureFunction(stack, 'Processor', { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: regulated ? 5 : undefined });
+  uploads.onObjectCreated(processor, { prefix: 'incoming/', suffix: '.jpg' });
+  metadata.grantWriteData(processor);
+  return { app, stack, uploads, metadata, processor };
+}
+
+describe('the seed scenario (upload → function → table)', () => {
+  test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('has zero findings in every pack of %s', (profile) => {
+    const { app } = seedScenario(profile);
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    expect(result.error).toBeUndefined();
+    // Every acknowledgement is the library's, with its cause; none is a user opt-out.
+    expect(result.acknowledged.filter((a) => !/^cdk-aegis \((AWS-forced|rule defect)\)/.test(a.reason))).toEqual([]);
+  });
+
+  test('the processor can read only incoming/*.jpg objects, with no wildcard action', () => {
+    const { app, stack, uploads } = seedScenario(SecurityProfile.BASELINE);
+    app.synth();
+    const statements = iamStatements(Template.fromStack(stack)).filter(({ owner }) => owner.startsWith('ProcessorServiceRole'));
+    const s3 = statements.filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('s3:')));
+    expect(s3.map(({ statement }) => [statement.Action, statement.Resource])).toEqual([
+      ['s3:GetObject', { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, uploads), 'Arn'] }, '/incoming/*.jpg']] }],
+    ]);
+    expect(statements.flatMap(({ statement }) => asArray(statement.Action)).filter((a) => String(a).includes('*'))).toEqual([]);
+  });
+
+  test('every Lambda permission for a service principal carries SourceArn and SourceAccount', () => {
+    const { app, stack } = seedScenario(SecurityProfile.BASELINE);
+    app.synth();
+    const permissions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Permission')).map((p: any) => p.Properties);
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const permission of permissions) {
+      expect(permission).toMatchObject({ Principal: expect.stringMatching(/\.amazonaws\.com$/), SourceArn: expect.anything(), SourceAccount: { Ref: 'AWS::AccountId' } });
+    }
+  });
+});
+
+describe('SecureBucket defaults', () => {
+  test('private, KMS with a bucket key, versioned, owner-enforced, TLS 1.2 only, logged to the stack log bucket', () => {
+    const { stack } = plainStack();
+    const bucket = new SecureBucket(stack, 'Uploads');
+    const template = Template.fromStack(stack);
+    const logs = stack.node.findChild('AegisAccessLogsBucket');
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: Match.anyValue() } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: id(stack, logs) },
+          LogFilePrefix: Match.stringLikeRegexp('^TestStackUploads[0-9A-F]{8}/$'),
+        },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })] },
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id(stack, bucket) },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ],
+      },
+    });
+  });
+
+  test('the stack log bucket is SSE-S3 (all S3 log delivery supports), private, and accepts logs of this account\'s buckets only', () => {
+    const { stack } = plainStack();
+    new SecureBucket(stack, 'A');
+    new SecureBucket(stack, 'B');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::S3::Bucket', 3);
+    const logs = stack.node.findChild('AegisAccessLogsBucket');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: id(stack, logs) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: Match.anyValue() },
+        })]),
+      },
+    });
+  });
+});
+
+describe('SecureBucket.onObjectCreated', () => {
+  function wired(options: { prefix?: string; suffix?: string }) {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Processor', { code: CODE, handler: 'index.handler' });
+    const bucket = new SecureBucket(stack, 'Uploads');
+    const rule = bucket.onObjectCreated(fn, options);
+    return { stack, fn, bucket, rule, template: Template.fromStack(stack) };
+  }
+
+  test.each([
+    [{ prefix: 'incoming/', suffix: '.jpg' }, [{ wildcard: 'incoming/*.jpg' }]],
+    [{ prefix: 'incoming/' }, [{ prefix: 'incoming/' }]],
+    [{ suffix: '.png' }, [{ suffix: '.png' }]],
+  ])('matches object keys %j through EventBridge, with no notification custom resource', (options, key) => {
+    const { stack, bucket, template } = wired(options);
+    template.hasResourceProperties('AWS::S3::Bucket', { NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } } });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.s3'], 'detail-type': ['Object Created'], 'detail': { bucket: { name: [{ Ref: id(stack, bucket) }] }, object: { key } } },
+    });
+    expect(Object.keys(template.findResources('Custom::S3BucketNotifications'))).toEqual([]);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('every object without prefix or suffix', () => {
+    const { template } = wired({});
+    const rule: any = Object.values(template.findResources('AWS::Events::Rule'))[0];
+    expect(rule.Properties.EventPattern.detail.object).toBeUndefined();
+  });
+
+  test('the target retries for a day, then sends to an encrypted dead-letter queue only this rule may write to', () => {
+    const { stack, fn, rule, template } = wired({ prefix: 'incoming/' });
+    const dlq = rule.node.findChild('DeadLetterQueue') as any;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [{
+        Arn: { 'Fn::GetAtt': [id(stack, fn), 'Arn'] },
+        Id: 'Target0',
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [id(stack, dlq), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+      }],
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id(stack, rule), 'Arn'] } } } })]) },
+    });
+    expect(Object.values(template.findResources('AWS::Lambda::Permission')).map((p: any) => p.Properties)).toEqual([{
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [id(stack, fn), 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [id(stack, rule), 'Arn'] },
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    }]);
+  });
+
+  test.each([
+    ['the prefix starts with /', { prefix: '/incoming/' }, /`prefix` must not start with `\/` \(S3 keys have no leading slash\), got: "\/incoming\/"/],
+    ['the prefix has a *', { prefix: 'in*' }, /`prefix` must be a non-empty part of an object key without `\*`, got: "in\*"/],
+    ['the suffix is empty', { suffix: '' }, /`suffix` must be a non-empty part of an object key/],
+  ])('fails when %s', (_name, options, message) => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Processor', { code: CODE, handler: 'index.handler' });
+    expect(() => new SecureBucket(stack, 'Uploads').onObjectCreated(fn, options)).toThrow(message);
+  });
+});
+
+describe('SecureBucket grants', () => {
+  test('read and write grants are exact actions on the key pattern, with KMS through S3 only', () => {
+    const { stack } = plainStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const bucket = new SecureBucket(stack, 'Uploads');
+    bucket.grantReadWrite(role, 'reports/*');
+    const statements = iamStatements(Template.fromStack(stack)).map(({ statement }) => statement);
+    expect(statements).toContainEqual({
+      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, bucket), 'Arn'] }, '/reports/*']] },
+    });
+    expect(statements.flatMap((s) => asArray(s.Action)).filter((a) => String(a).includes('*'))).toEqual([]);
+  });
+
+  test('fails when public access is granted', () => {
+    const { stack } = plainStack();
+    expect(() => new SecureBucket(stack, 'Site').grantPublicAccess()).toThrow(/`grantPublicAccess` is refused: a SecureBucket blocks all public access/);
+  });
+
+  test('fails when a key pattern starts with /', () => {
+    const { stack } = plainStack();
+    const fn = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:111122223333:function:x');
+    expect(() => new SecureBucket(stack, 'Uploads').grantRead(fn, '/reports/*')).toThrow(/the object key pattern must be a string without a leading `\/`, got: "\/reports\/\*"/);
+  });
+});
+
+describe('SecureBucket replication', () => {
+  test('replicates every object, KMS-encrypted ones included, with a role scoped to the two buckets', () => {
+    const { stack } = plainStack();
+    const bucket = new SecureBucket(stack, 'Uploads', { replication: BucketReplication.to(REPLICA) });
+    const template = Template.fromStack(stack);
+    const role = bucket.node.findChild('ReplicationRole');
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ReplicationConfiguration: {
+        Role: { 'Fn::GetAtt': [id(stack, role), 'Arn'] },
+        Rules: [{
+          Id: 'ReplicateEverything',
+          Status: 'Enabled',
+          Priority: 1,
+          Filter: { Prefix: '' },
+          DeleteMarkerReplication: { Status: 'Disabled' },
+          SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+          Destination: { Bucket: REPLICA },
+        }],
+      },
+    });
+    const actions = iamStatements(template).filter(({ owner }) => owner.startsWith('UploadsReplicationRole')).map(({ statement }) => [statement.Action, statement.Resource]);
+    expect(actions).toEqual([
+      [['s3:GetReplicationConfiguration', 's3:ListBucket'], { 'Fn::GetAtt': [id(stack, bucket), 'Arn'] }],
+      [['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, bucket), 'Arn'] }, '/*']] }],
+      [['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], `${REPLICA}/*`],
+      ['kms:Decrypt', expect.anything()],
+    ]);
+  });
+
+  test('none(reason) records the opt-out against the replication rules', () => {
+    const { app, stack } = enforcedStack(SecurityProfile.REGULATED);
+    SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.none({ reason: 'logs are shipped to the org archive account nightly' }) });
+    new SecureBucket(stack, 'Scratch', { replication: BucketReplication.none({ reason: 'scratch space, rebuilt from sources' }) });
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    expect(result.acknowledged.filter((a) => a.reason.includes('scratch space')).map((a) => a.acknowledgedId).sort()).toEqual([
+      'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled',
+      'NIST.800.53.R5::NIST.800.53.R5-S3BucketReplicationEnabled',
+      'PCI.DSS.321::PCI.DSS.321-S3BucketReplicationEnabled',
+    ]);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Scratch', Match.stringLikeRegexp('replication is off \\(scratch space'));
+  });
+
+  test('fails when REGULATED has no replication', () => {
+    const { stack } = enforcedStack(SecurityProfile.REGULATED);
+    expect(() => new SecureBucket(stack, 'Uploads')).toThrow(/TestStack\/Uploads: the REGULATED profile requires `replication`/);
+  });
+
+  test('fails when REGULATED never configured the log bucket\'s replication', () => {
+    const { stack } = enforcedStack(SecurityProfile.REGULATED);
+    expect(() => new SecureBucket(stack, 'Uploads', { replication: BucketReplication.to(REPLICA) }))
+      .toThrow(/the REGULATED profile requires replication of the access log bucket too: call `SecureBucket.configureAccessLogs\(stack, \{ replication/);
+  });
+
+  test('fails when the log bucket is configured after a SecureBucket created it', () => {
+    const { stack } = plainStack();
+    new SecureBucket(stack, 'Uploads');
+    expect(() => SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to(REPLICA) }))
+      .toThrow(/the access log bucket already exists .*call `SecureBucket.configureAccessLogs\(\)` before the first SecureBucket/);
+  });
+
+  test.each([
+    ['the destination is not a bucket ARN', { replication: BucketReplication.to('my-replica') }, /`replication` destination must be a bucket ARN like `arn:aws:s3:::my-replica-bucket`, got: "my-replica"/],
+    ['the opt-out reason is short', { replication: BucketReplication.none({ reason: 'nah' }) }, /`replication` opt-out needs a reason of at least 10 characters, got: "nah"/],
+    ['noncurrent versions expire after part of a day', { noncurrentVersionExpiration: Duration.hours(36) }, /`noncurrentVersionExpiration` must be a whole number of days, at least 1, got: 1 day 12 hours/],
+  ])('fails when %s', (_name, props, message) => {
+    const { stack } = plainStack();
+    expect(() => new SecureBucket(stack, 'Uploads', props as SecureBucketProps)).toThrow(message);
+  });
+});
+
+describe('SecureBucket logical ids', () => {
+  test('are locked', () => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Processor', { code: CODE, handler: 'index.handler' });
+    new SecureBucket(stack, 'Uploads').onObjectCreated(fn, { prefix: 'incoming/' });
+    const ids = Object.entries<any>(Template.fromStack(stack).toJSON().Resources)
+      .filter(([k]) => k.startsWith('Uploads') || k.startsWith('AegisAccessLogs'))
+      .map(([k, r]) => `${r.Type} ${k}`).sort();
+    expect(ids).toEqual([
+      'AWS::Events::Rule UploadsOnObjectCreatedTestStackProcessorECCD3B8272C0251B',
+      'AWS::Lambda::Permission UploadsOnObjectCreatedTestStackProcessorECCD3B82InvokePermission6B5015C6',
+      'AWS::S3::Bucket AegisAccessLogsBucket8473211A',
+      'AWS::S3::Bucket Uploads4F6EB0FD',
+      'AWS::S3::BucketPolicy AegisAccessLogsBucketPolicy706174A8',
+      'AWS::S3::BucketPolicy UploadsPolicy148F8199',
+      'AWS::SQS::Queue UploadsOnObjectCreatedTestStackProcessorECCD3B82DeadLetterQueueB3AB517B',
+      'AWS::SQS::QueuePolicy UploadsOnObjectCreatedTestStackProcessorECCD3B82DeadLetterQueuePolicy141AC6E2',
+    ]);
+  });
+});
