@@ -76,7 +76,9 @@ describe('SecureBucket defaults', () => {
           DestinationBucketName: { Ref: id(stack, logs) },
           LogFilePrefix: Match.stringLikeRegexp('^TestStackUploads[0-9A-F]{8}/$'),
         },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })] },
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })],
+        },
       },
       DeletionPolicy: 'Retain',
     });
