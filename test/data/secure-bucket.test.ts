@@ -77,7 +77,10 @@ describe('SecureBucket defaults', () => {
           LogFilePrefix: Match.stringLikeRegexp('^TestStackUploads[0-9A-F]{8}/$'),
         },
         LifecycleConfiguration: {
-          Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } })],
+          Rules: [Match.objectLike({
+            NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          })],
         },
       },
       DeletionPolicy: 'Retain',
