@@ -1,21 +1,17 @@
 /**
- * Example: the seed scenario "REST API → function → Secrets Manager + table",
- * under `Compliance.of(app).enforce()`.
+ * Example: the two seed scenarios under `Compliance.of(app).enforce()`:
+ * - `OrdersService`: REST API → functions → Secrets Manager + table;
+ * - `ImagePipeline`: image upload → processing function → metadata table.
  *
  * `npx projen synth:example` synthesizes it with the CDK CLI; every rule pack
  * of the BASELINE profile runs and the synth fails on any finding.
- *
- * The table is a plain `dynamodb.Table` hardened by hand (customer-managed
- * key, point-in-time recovery, deletion protection, exact grants) until
- * `SecureTable` lands.
  */
 import * as path from 'path';
-import { App, AppProps, Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiAuthorization, Compliance, SecretRotation, SecureApi, SecureFunction, SecureSecret, StackKey } from '../src';
+import { ApiAuthorization, Compliance, SecretRotation, SecureApi, SecureBucket, SecureFunction, SecureSecret, SecureTable } from '../src';
 
 const ORDER_SCHEMA: apigateway.JsonSchema = {
   schema: apigateway.JsonSchemaVersion.DRAFT4,
@@ -32,25 +28,22 @@ export function buildApp(props: AppProps = {}): App {
   const app = new App(props);
   Compliance.of(app).enforce();
 
+  ordersService(app);
+  imagePipeline(app);
+  return app;
+}
+
+function ordersService(app: App): void {
   const stack = new Stack(app, 'OrdersService', {
     description: 'cdk-aegis example: an IAM-authorized, WAF-protected REST API in front of functions using Secrets Manager and DynamoDB',
   });
-  const key = StackKey.of(stack);
 
   const paymentApiKey = new SecureSecret(stack, 'PaymentApiKey', {
     description: 'API key issued by the payment provider; set its value out of band',
     rotation: SecretRotation.none({ reason: 'issued by the payment provider; rotated in its portal, then updated here' }),
   });
 
-  const orders = new dynamodb.Table(stack, 'Orders', {
-    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-    encryptionKey: key,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const orders = new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
 
   const code = lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'orders'));
   const createOrder = new SecureFunction(stack, 'CreateOrder', {
@@ -66,9 +59,8 @@ export function buildApp(props: AppProps = {}): App {
   });
   const health = new SecureFunction(stack, 'Health', { code, handler: 'index.health' });
 
-  // Exact table grants (the L2 grantReadWriteData adds kms:GenerateDataKey* and kms:ReEncrypt*).
-  grantTable(orders, createOrder, ['dynamodb:PutItem'], ['kms:Decrypt', 'kms:GenerateDataKey']);
-  grantTable(orders, getOrder, ['dynamodb:GetItem'], ['kms:Decrypt']);
+  orders.grantWriteData(createOrder);
+  orders.grantReadData(getOrder);
 
   const api = new SecureApi(stack, 'Api', { description: 'Orders API (IAM-authorized)' });
   api.addRoute('POST', '/orders', createOrder, { requestSchema: ORDER_SCHEMA });
@@ -76,17 +68,21 @@ export function buildApp(props: AppProps = {}): App {
   api.addRoute('GET', '/health', health, {
     authorization: ApiAuthorization.none({ reason: 'load balancer health probe, returns no data' }),
   });
-
-  return app;
 }
 
-function grantTable(table: dynamodb.Table, fn: SecureFunction, actions: string[], keyActions: string[]): void {
-  table.grant(fn, ...actions);
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: keyActions,
-    resources: [table.encryptionKey!.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
-  }));
+function imagePipeline(app: App): void {
+  const stack = new Stack(app, 'ImagePipeline', {
+    description: 'cdk-aegis example: S3 uploads trigger a function (through EventBridge) that records image metadata in DynamoDB',
+  });
+  const uploads = new SecureBucket(stack, 'Uploads');
+  const metadata = new SecureTable(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  const processor = new SecureFunction(stack, 'Processor', {
+    code: lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'images')),
+    handler: 'index.handler',
+    environment: { TABLE_NAME: metadata.tableName },
+  });
+  uploads.onObjectCreated(processor, { prefix: 'incoming/', suffix: '.jpg' }); // read access to incoming/*.jpg only
+  metadata.grantWriteData(processor);
 }
 
 if (require.main === module) {

