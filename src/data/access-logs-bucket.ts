@@ -9,6 +9,20 @@ import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { stackSingleton } from '../core/stack-singleton';
 
+/**
+ * What every bucket cdk-aegis creates has: TLS 1.2-only, no public access,
+ * ACLs off, versioned.
+ *
+ * Not part of the public API.
+ */
+export const PRIVATE_BUCKET = {
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  versioned: true,
+} as const satisfies s3.BucketProps;
+
 /** Construct id of the per-stack server access log bucket. Public contract: do not rename. */
 export const ACCESS_LOGS_BUCKET_ID = 'AegisAccessLogsBucket';
 /** How long server access logs are kept, per profile. */
@@ -49,12 +63,8 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
     options?.replication?._check(problems, 'replication');
     problems.throwIfAny();
     const bucket = new s3.Bucket(stack, ACCESS_LOGS_BUCKET_ID, {
+      ...PRIVATE_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
       lifecycleRules: [{
         expiration: ACCESS_LOG_EXPIRATION[profile],
         noncurrentVersionExpiration: Duration.days(1),

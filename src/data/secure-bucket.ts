@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket } from './access-logs-bucket';
+import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket, PRIVATE_BUCKET } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
 import { PACK, ruleId } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
@@ -111,11 +111,7 @@ export class SecureBucket extends s3.Bucket {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
+      ...PRIVATE_BUCKET,
       lifecycleRules: [{
         noncurrentVersionExpiration: props.noncurrentVersionExpiration ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION,
         abortIncompleteMultipartUploadAfter: Duration.days(7),
