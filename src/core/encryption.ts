@@ -61,7 +61,7 @@ function createStackKey(stack: Stack): kms.Key {
  * Not part of the public API.
  */
 export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, service: string, actions: string[]): iam.Grant {
-  return iam.Grant.addToPrincipal({
+  const grant = iam.Grant.addToPrincipal({
     grantee,
     actions,
     resourceArns: [key.keyArn],
@@ -72,6 +72,14 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
       },
     },
   });
+  if (!grant.success) {
+    Annotations.of(key).addWarningV2(
+      '@cdk-aegis/key-grant',
+      `${actions.join(', ')} through ${service} could not be granted to a principal without an identity policy of this app ` +
+        `(e.g. another account); allow it in the policy of key ${key.node.path} yourself.`,
+    );
+  }
+  return grant;
 }
 
 /**

@@ -60,7 +60,7 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
           '`SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to(arn) })` (or `BucketReplication.none({ reason })`) before the first SecureBucket.',
       ]);
     }
-    options?.replication?._check(problems, 'replication');
+    options?.replication?._check(problems, 'replication', false);
     problems.throwIfAny();
     const bucket = new s3.Bucket(stack, ACCESS_LOGS_BUCKET_ID, {
       ...PRIVATE_BUCKET,

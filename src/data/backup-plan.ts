@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -29,7 +29,12 @@ export class AegisBackupPlan extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const key = StackKey.of(this);
-    const vault = new backup.BackupVault(this, 'Vault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN });
+    // Named after the stack's id: a vault kept from a deleted stack (RETAIN) never blocks a redeploy.
+    const vault = new backup.BackupVault(this, 'Vault', {
+      backupVaultName: `aegis-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.plan = new backup.BackupPlan(this, 'Plan', {
       backupPlanName: Names.uniqueResourceName(this, { maxLength: 50 }),
       backupVault: vault,
@@ -43,11 +48,20 @@ export class AegisBackupPlan extends Construct {
     });
     // REGULATED only: the regulated packs forbid inline policies.
     this.role = new ScopedRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       description: 'cdk-aegis: AWS Backup role for the tables of this stack',
       customerManagedPolicy: true,
     });
     grantKeyUseViaService(key, this.role, 'backup', ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['backup:DescribeBackupVault', 'backup:CopyIntoBackupVault'],
+      resources: [vault.backupVaultArn],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kms:CreateGrant'],
+      resources: [key.keyArn],
+      conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
   }
 
   /** Backs `table` up daily with this plan, and lets the plan's role do it for that table only. */
@@ -72,7 +86,9 @@ export class AegisBackupPlan extends Construct {
       [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/<${Stack.of(table).getLogicalId(table.node.defaultChild as dynamodb.CfnTable)}>/backup/*`)],
       'DynamoDB names each backup when it takes it (table/<name>/backup/<id>); the table\'s backup prefix is the narrowest resource',
     );
-    this.plan.addSelection(`Table${Names.nodeUniqueId(table.node)}`, {
+    const selectionId = `Table${Names.nodeUniqueId(table.node)}`;
+    this.plan.addSelection(selectionId, {
+      backupSelectionName: selectionId.length <= 50 ? selectionId : `Table${Names.uniqueResourceName(table, { maxLength: 45 })}`,
       resources: [backup.BackupResource.fromDynamoDbTable(table)],
       role: this.role,
       disableDefaultBackupPolicy: true,

@@ -8,15 +8,18 @@ import { acknowledge, AcknowledgementCause, checkJustification, Justification, r
 import { ScopedRole } from '../core/role';
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 /** Options of {@link BucketReplication.to}. */
 export interface BucketReplicationOptions {
   /**
-   * The key replicas are encrypted with in the destination (its region).
+   * ARN of the KMS key replicas are encrypted with, in the destination's
+   * region. **Required for a KMS-encrypted source** (every SecureBucket):
+   * S3 replicates KMS-encrypted objects only into a given key.
    *
-   * @default - the destination bucket's default encryption
+   * @default - none (SSE-S3 sources only, e.g. the access log bucket)
    */
-  readonly destinationKey?: kms.IKey;
+  readonly destinationKeyArn?: string;
 }
 
 /**
@@ -30,7 +33,7 @@ export class BucketReplication {
    * `destinationBucketArn`, which must have versioning on.
    */
   public static to(destinationBucketArn: string, options: BucketReplicationOptions = {}): BucketReplication {
-    return new BucketReplication(destinationBucketArn, options.destinationKey);
+    return new BucketReplication(destinationBucketArn, options.destinationKeyArn);
   }
 
   /** No replication; the reason is recorded against the replication rules. */
@@ -41,8 +44,8 @@ export class BucketReplication {
   private constructor(
     /** The destination bucket's ARN, when replicating. */
     public readonly destinationBucketArn?: string,
-    /** The key of the replicas, when given. */
-    public readonly destinationKey?: kms.IKey,
+    /** The ARN of the replicas' key, when given. */
+    public readonly destinationKeyArn?: string,
     /** Why there is no replication, for `none()`. */
     public readonly justification?: Justification,
   ) {}
@@ -52,13 +55,25 @@ export class BucketReplication {
    *
    * @internal
    */
-  public _check(problems: ProblemCollector, prop: string): void {
+  public _check(problems: ProblemCollector, prop: string, sourceIsKms: boolean): void {
     if (this.destinationBucketArn === undefined) {
       checkJustification(problems, prop, this.justification);
-    } else if (!Token.isUnresolved(this.destinationBucketArn)) {
+      return;
+    }
+    if (!Token.isUnresolved(this.destinationBucketArn)) {
       problems.require(
         BUCKET_ARN.test(this.destinationBucketArn),
         `\`${prop}\` destination must be a bucket ARN like \`arn:aws:s3:::my-replica-bucket\`, got: ${received(this.destinationBucketArn)}.`,
+      );
+    }
+    problems.require(
+      !sourceIsKms || this.destinationKeyArn !== undefined,
+      `\`${prop}\` of a KMS-encrypted bucket needs \`destinationKeyArn\` (a KMS key in the destination's region): S3 replicates KMS-encrypted objects only into a given key.`,
+    );
+    if (this.destinationKeyArn !== undefined && !Token.isUnresolved(this.destinationKeyArn)) {
+      problems.require(
+        KEY_ARN.test(this.destinationKeyArn),
+        `\`${prop}\` \`destinationKeyArn\` must be a KMS key ARN like \`arn:aws:kms:eu-central-1:111122223333:key/<id>\`, got: ${received(this.destinationKeyArn)}.`,
       );
     }
   }
@@ -74,7 +89,7 @@ export class BucketReplication {
       return;
     }
     const role = new ScopedRole(bucket, 'ReplicationRole', {
-      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       description: `Replicates ${bucket.node.path}`,
       // A policy of its own: an inline policy naming the bucket would make role and bucket depend on each other.
       customerManagedPolicy: true,
@@ -98,20 +113,23 @@ export class BucketReplication {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
       }));
     }
-    if (this.destinationKey) {
+    if (this.destinationKeyArn !== undefined) {
+      const region = Token.isUnresolved(this.destinationKeyArn) ? undefined : KEY_ARN.exec(this.destinationKeyArn)?.[1];
       role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [this.destinationKey.keyArn],
+        resources: [this.destinationKeyArn],
+        conditions: region ? { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } : undefined,
       }));
     }
     const stack = Stack.of(bucket);
+    const findings = [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`)];
+    if (!Token.isUnresolved(this.destinationBucketArn)) {
+      findings.push(ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::${this.destinationBucketArn}/*`));
+    }
     acknowledge(
       role,
       AcknowledgementCause.AWS_FORCED,
-      [
-        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`),
-        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::${stack.resolve(this.destinationBucketArn)}/*`),
-      ],
+      findings,
       'S3 replication reads and writes object versions; object ARNs are bucket/key, and replication covers every key',
     );
     (bucket.node.defaultChild as s3.CfnBucket).replicationConfiguration = {
@@ -125,7 +143,7 @@ export class BucketReplication {
         sourceSelectionCriteria: sourceKey ? { sseKmsEncryptedObjects: { status: 'Enabled' } } : undefined,
         destination: {
           bucket: this.destinationBucketArn,
-          encryptionConfiguration: this.destinationKey ? { replicaKmsKeyId: this.destinationKey.keyArn } : undefined,
+          encryptionConfiguration: this.destinationKeyArn ? { replicaKmsKeyId: this.destinationKeyArn } : undefined,
         },
       }],
     };

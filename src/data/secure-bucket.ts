@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,9 +21,22 @@ export const DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
 export const OBJECT_EVENT_RETRY_ATTEMPTS = 8;
 export const OBJECT_EVENT_MAX_AGE = Duration.hours(24);
 
-const READ_ACTIONS = ['s3:GetObject'];
-const WRITE_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'];
-const KEY_PATTERN = /^[^*]*$/;
+const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'];
+const BUCKET_READ_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
+const OBJECT_PUT_ACTIONS = [
+  's3:PutObject',
+  's3:PutObjectTagging',
+  's3:PutObjectVersionTagging',
+  's3:PutObjectLegalHold',
+  's3:PutObjectRetention',
+  's3:AbortMultipartUpload',
+];
+const OBJECT_DELETE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
+const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+/** Key parts of an event filter: no wildcard, no IAM policy variable. */
+const KEY_PART = /^[^*?$]*$/;
+/** Object patterns of a grant: `*` is the only wildcard. */
+const OBJECT_PATTERN = /^[^/?$][^?$]*$|^\*$/;
 
 /** Props of {@link SecureBucket}. */
 export interface SecureBucketProps {
@@ -142,7 +156,14 @@ export class SecureBucket extends s3.Bucket {
     problems.throwIfAny();
 
     (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
-    const id = `OnObjectCreated${Names.nodeUniqueId(fn.node)}`;
+    // One rule per function and key filter: the same function may watch several prefixes.
+    const filter = options.prefix === undefined && options.suffix === undefined
+      ? ''
+      : createHash('sha256').update(JSON.stringify([options.prefix, options.suffix])).digest('hex').slice(0, 8).toUpperCase();
+    const id = `OnObjectCreated${Names.nodeUniqueId(fn.node)}${filter}`;
+    if (this.node.tryFindChild(id) !== undefined) {
+      throw new AegisValidationError(this.node.path, [`${fn.node.path} already receives these object events; call \`onObjectCreated\` once per prefix and suffix.`]);
+    }
     const key = options.prefix !== undefined && options.suffix !== undefined
       ? events.Match.wildcard(`${options.prefix}*${options.suffix}`)
       : options.prefix !== undefined
@@ -181,36 +202,50 @@ export class SecureBucket extends s3.Bucket {
       sourceArn: rule.ruleArn,
       sourceAccount: Aws.ACCOUNT_ID,
     });
-    this.grantRead(fn, `${options.prefix ?? ''}*${options.suffix ?? ''}`);
+    // Exactly the objects of the events: s3:GetObject on <prefix>*<suffix>, no listing.
+    this.grantObjects(fn, ['s3:GetObject'], ['kms:Decrypt'], `${options.prefix ?? ''}*${options.suffix ?? ''}`);
     return rule;
   }
 
   /**
-   * Grants reading objects matching `objectsKeyPattern`: `s3:GetObject` on
-   * them and `kms:Decrypt` through S3 only. The object ARN's `*` is
-   * acknowledged on the grantee's role (S3 object ARNs name keys).
+   * Grants reading: `s3:GetObject`, `s3:GetObjectVersion` and their tagging
+   * on objects matching `objectsKeyPattern`, `s3:ListBucket` and
+   * `s3:GetBucketLocation` on the bucket, and `kms:Decrypt` through S3 only
+   * (the L2's `s3:GetObject*`, `s3:GetBucket*`, `s3:List*` spelled out).
    */
   public grantRead(identity: iam.IGrantable, objectsKeyPattern: any = '*'): iam.Grant {
-    return this.grantObjects(identity, READ_ACTIONS, ['kms:Decrypt'], objectsKeyPattern);
+    const grant = this.grantObjects(identity, OBJECT_READ_ACTIONS, ['kms:Decrypt'], objectsKeyPattern);
+    this.grantBucket(identity, BUCKET_READ_ACTIONS);
+    return grant;
   }
 
   /**
-   * Grants writing objects matching `objectsKeyPattern`: `s3:PutObject` and
-   * `s3:AbortMultipartUpload` on them and `kms:GenerateDataKey` /
-   * `kms:Decrypt` through S3 only.
+   * Grants writing and deleting objects matching `objectsKeyPattern` (put,
+   * tagging, legal hold, retention, delete, abort multipart upload), and
+   * `kms:GenerateDataKey` / `kms:Decrypt` through S3 only. `allowedActionPatterns`
+   * replaces the object actions, as in the L2.
    */
-  public grantWrite(identity: iam.IGrantable, objectsKeyPattern: any = '*', _allowedActionPatterns?: string[]): iam.Grant {
-    return this.grantObjects(identity, WRITE_ACTIONS, ['kms:GenerateDataKey', 'kms:Decrypt'], objectsKeyPattern);
+  public grantWrite(identity: iam.IGrantable, objectsKeyPattern: any = '*', allowedActionPatterns?: string[]): iam.Grant {
+    const actions = allowedActionPatterns ?? [...OBJECT_PUT_ACTIONS, ...OBJECT_DELETE_ACTIONS];
+    return this.grantObjects(identity, actions, KEY_WRITE_ACTIONS, objectsKeyPattern);
   }
 
-  /** Same as `grantWrite`. */
+  /** Grants putting objects matching `objectsKeyPattern` (put, tagging, legal hold, retention, abort multipart upload). */
   public grantPut(identity: iam.IGrantable, objectsKeyPattern: any = '*'): iam.Grant {
-    return this.grantWrite(identity, objectsKeyPattern);
+    return this.grantObjects(identity, OBJECT_PUT_ACTIONS, KEY_WRITE_ACTIONS, objectsKeyPattern);
+  }
+
+  /** Grants deleting objects (and versions) matching `objectsKeyPattern`. */
+  public grantDelete(identity: iam.IGrantable, objectsKeyPattern: any = '*'): iam.Grant {
+    return this.grantObjects(identity, OBJECT_DELETE_ACTIONS, [], objectsKeyPattern);
   }
 
   /** Grants both `grantRead` and `grantWrite`. */
   public grantReadWrite(identity: iam.IGrantable, objectsKeyPattern: any = '*'): iam.Grant {
-    return this.grantObjects(identity, [...READ_ACTIONS, ...WRITE_ACTIONS], ['kms:GenerateDataKey', 'kms:Decrypt'], objectsKeyPattern);
+    const actions = [...OBJECT_READ_ACTIONS, ...OBJECT_PUT_ACTIONS, ...OBJECT_DELETE_ACTIONS];
+    const grant = this.grantObjects(identity, actions, KEY_WRITE_ACTIONS, objectsKeyPattern);
+    this.grantBucket(identity, BUCKET_READ_ACTIONS);
+    return grant;
   }
 
   /** Refused: the bucket blocks all public access. */
@@ -220,15 +255,22 @@ export class SecureBucket extends s3.Bucket {
     ]);
   }
 
+  private grantBucket(identity: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({ grantee: identity, actions, resourceArns: [this.bucketArn], resource: this });
+  }
+
   private grantObjects(identity: iam.IGrantable, actions: string[], keyActions: string[], pattern: string): iam.Grant {
     const problems = new ProblemCollector(this);
     problems.require(
-      typeof pattern === 'string' && (Token.isUnresolved(pattern) || !pattern.startsWith('/')),
-      `the object key pattern must be a string without a leading \`/\`, got: ${received(pattern)}.`,
+      typeof pattern === 'string' && (Token.isUnresolved(pattern) || OBJECT_PATTERN.test(pattern)),
+      'the object key pattern must be a string without a leading `/`, `?` or `${...}` (only `*` is a wildcard here), ' +
+        `got: ${received(pattern)}.`,
     );
     problems.throwIfAny();
     const grant = iam.Grant.addToPrincipalOrResource({ grantee: identity, actions, resourceArns: [this.arnForObjects(pattern)], resource: this });
-    grantKeyUseViaService(this.encryptionKey!, identity, 's3', keyActions);
+    if (keyActions.length > 0) {
+      grantKeyUseViaService(this.encryptionKey!, identity, 's3', keyActions);
+    }
     const role = identity.grantPrincipal instanceof iam.Role ? identity.grantPrincipal : undefined;
     if (role && !Token.isUnresolved(pattern) && pattern.includes('*')) {
       acknowledge(
@@ -247,14 +289,14 @@ function checkKeyPart(problems: ProblemCollector, prop: string, value: string | 
     return;
   }
   problems.require(
-    value.length > 0 && value.length <= 1024 && KEY_PATTERN.test(value),
-    `\`${prop}\` must be a non-empty part of an object key without \`*\`, got: ${received(value)}.`,
+    value.length > 0 && value.length <= 1024 && KEY_PART.test(value),
+    `\`${prop}\` must be a non-empty part of an object key without \`*\`, \`?\` or \`$\`, got: ${received(value)}.`,
   );
 }
 
 function checkProps(scope: Construct, id: string, props: SecureBucketProps, profile: SecurityProfile): void {
   const problems = new ProblemCollector(scope, id);
-  props.replication?._check(problems, 'replication');
+  props.replication?._check(problems, 'replication', true);
   problems.require(
     profile !== SecurityProfile.REGULATED || props.replication !== undefined,
     'the REGULATED profile requires `replication` (HIPAA / NIST 800-53 R5 / PCI DSS: replicated buckets): ' +

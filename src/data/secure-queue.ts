@@ -21,6 +21,7 @@ export const DEFAULT_MAX_RECEIVE_COUNT = 5;
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 const SEND_ACTIONS = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+const CONSUME_ACTIONS = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 
 /** Props of {@link SecureQueue}. */
 export interface SecureQueueProps {
@@ -162,13 +163,19 @@ export class SecureQueue extends sqs.Queue {
         `\`batchSize\` must be a whole number from 1 to ${max} for this queue, got: ${received(batchSize)}.`,
       );
       problems.require(
-        batchSize <= 10 || options.maxBatchingWindow !== undefined,
-        `\`batchSize\` above 10 (got ${batchSize}) needs \`maxBatchingWindow\`.`,
+        batchSize <= 10 || (options.maxBatchingWindow !== undefined && options.maxBatchingWindow.toSeconds() > 0),
+        `\`batchSize\` above 10 (got ${batchSize}) needs a \`maxBatchingWindow\` of at least 1 second.`,
       );
     }
+    problems.require(
+      !(this.fifo && options.maxBatchingWindow !== undefined),
+      '`maxBatchingWindow` is not supported for FIFO queues; drop it.',
+    );
+    const mappingId = `SqsEventSource:${Names.nodeUniqueId(this.node)}`;
+    problems.require(fn.node.tryFindChild(mappingId) === undefined, `${fn.node.path} already consumes this queue; add it once.`);
     problems.throwIfAny();
 
-    const mapping = fn.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.node)}`, {
+    const mapping = fn.addEventSourceMapping(mappingId, {
       eventSourceArn: this.queueArn,
       batchSize: options.batchSize,
       maxBatchingWindow: options.maxBatchingWindow,
@@ -183,6 +190,16 @@ export class SecureQueue extends sqs.Queue {
       'SQS event source mappings accept no on-failure destination; failed messages go to the queue\'s dead-letter queue after maxReceiveCount receives',
     );
     return mapping;
+  }
+
+  /**
+   * Grants consuming messages: receive, delete, change visibility and read
+   * attributes of this queue, and `kms:Decrypt` on its key through SQS only.
+   */
+  public grantConsumeMessages(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.grant(grantee, ...CONSUME_ACTIONS);
+    grantKeyUseViaService(this.encryptionMasterKey!, grantee, 'sqs', ['kms:Decrypt']);
+    return grant;
   }
 
   /**
@@ -210,7 +227,7 @@ function checkProps(scope: Construct, id: string, props: SecureQueueProps): void
   const visibility = props.visibilityTimeout;
   if (visibility !== undefined && !Token.isUnresolved(visibility.toSeconds())) {
     problems.require(
-      visibility.toSeconds() >= 0 && visibility.toSeconds() <= 43200,
+      visibility.toSeconds() <= 43200,
       `\`visibilityTimeout\` must be between 0 and 43200 seconds (12 hours), got: ${visibility.toSeconds()}.`,
     );
   }

@@ -225,7 +225,7 @@ function checkProps(scope: Construct, id: string, props: SecureTableProps): void
       problems.require(Number.isInteger(value) && value >= 1, `\`${name}\` must be a whole number of at least 1, got: ${received(value)}.`);
     }
   }
-  if (provisioned && [props.readCapacity, props.maxReadCapacity, props.writeCapacity, props.maxWriteCapacity].every((v) => typeof v === 'number')) {
+  if (provisioned && [props.readCapacity, props.maxReadCapacity, props.writeCapacity, props.maxWriteCapacity].every((v) => typeof v === 'number' && !Token.isUnresolved(v))) {
     problems.require(props.maxReadCapacity! >= props.readCapacity!, `\`maxReadCapacity\` (${props.maxReadCapacity}) must be at least \`readCapacity\` (${props.readCapacity}).`);
     problems.require(props.maxWriteCapacity! >= props.writeCapacity!, `\`maxWriteCapacity\` (${props.maxWriteCapacity}) must be at least \`writeCapacity\` (${props.writeCapacity}).`);
   }

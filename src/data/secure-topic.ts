@@ -86,6 +86,10 @@ export class SecureTopic extends sns.Topic {
    */
   public addSubscriber(fn: lambda.IFunction, options: SecureTopicSubscriberOptions = {}): sns.Subscription {
     const id = `Subscription${Names.nodeUniqueId(fn.node)}`;
+    const problems = new ProblemCollector(this);
+    problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to Lambda; subscribe a FIFO SecureQueue and `addConsumer(fn)` on it.');
+    problems.require(this.node.tryFindChild(id) === undefined, `${fn.node.path} is already subscribed to this topic; subscribe it once (use \`filterPolicy\` to select messages).`);
+    problems.throwIfAny();
     const deadLetters = deferredChild(this, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
       encryptionKey: this.masterKey!,
       owner: 'an SNS subscription',

@@ -11,6 +11,8 @@ import { findingLines, synthesize } from '../helpers/synth';
 
 const id = (stack: Stack, c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
 const REPLICA = 'arn:aws:s3:::uploads-replica-eu-central-1';
+const REPLICA_KEY = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const replicated = () => BucketReplication.to(REPLICA, { destinationKeyArn: REPLICA_KEY });
 
 /** The seed scenario: image upload → processing function → metadata table. */
 function seedScenario(profile: SecurityProfile) {
@@ -20,7 +22,7 @@ function seedScenario(profile: SecurityProfile) {
   if (regulated) {
     SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to('arn:aws:s3:::access-logs-replica') });
   }
-  const uploads = new SecureBucket(stack, 'Uploads', { replication: regulated ? BucketReplication.to(REPLICA) : undefined });
+  const uploads = new SecureBucket(stack, 'Uploads', { replication: regulated ? replicated() : undefined });
   const metadata = new SecureTable(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
   const processor = new SecureFunction(stack, 'Processor', { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: regulated ? 5 : undefined });
   uploads.onObjectCreated(processor, { prefix: 'incoming/', suffix: '.jpg' });
@@ -144,6 +146,16 @@ describe('SecureBucket.onObjectCreated', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
   });
 
+  test('one function may watch several prefixes, each once', () => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Processor', { code: CODE, handler: 'index.handler' });
+    const bucket = new SecureBucket(stack, 'Uploads');
+    bucket.onObjectCreated(fn, { prefix: 'a/' });
+    bucket.onObjectCreated(fn, { prefix: 'b/' });
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 2);
+    expect(() => bucket.onObjectCreated(fn, { prefix: 'a/' })).toThrow(/TestStack\/Processor already receives these object events; call `onObjectCreated` once per prefix and suffix/);
+  });
+
   test('every object without prefix or suffix', () => {
     const { template } = wired({});
     const rule: any = Object.values(template.findResources('AWS::Events::Rule'))[0];
@@ -164,6 +176,12 @@ describe('SecureBucket.onObjectCreated', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id(stack, rule), 'Arn'] } } } })]) },
     });
+    const key: any = Object.values(template.findResources('AWS::KMS::Key'))[0];
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual(expect.objectContaining({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+    }));
     expect(Object.values(template.findResources('AWS::Lambda::Permission')).map((p: any) => p.Properties)).toEqual([{
       Action: 'lambda:InvokeFunction',
       FunctionName: { 'Fn::GetAtt': [id(stack, fn), 'Arn'] },
@@ -175,7 +193,8 @@ describe('SecureBucket.onObjectCreated', () => {
 
   test.each([
     ['the prefix starts with /', { prefix: '/incoming/' }, /`prefix` must not start with `\/` \(S3 keys have no leading slash\), got: "\/incoming\/"/],
-    ['the prefix has a *', { prefix: 'in*' }, /`prefix` must be a non-empty part of an object key without `\*`, got: "in\*"/],
+    ['the prefix has a *', { prefix: 'in*' }, /`prefix` must be a non-empty part of an object key without `\*`, `\?` or `\$`, got: "in\*"/],
+    ['the suffix has a policy variable', { suffix: '${aws:username}' }, /`suffix` must be a non-empty part of an object key without .*got: "\$\{aws:username\}"/],
     ['the suffix is empty', { suffix: '' }, /`suffix` must be a non-empty part of an object key/],
   ])('fails when %s', (_name, options, message) => {
     const { stack } = plainStack();
@@ -185,18 +204,39 @@ describe('SecureBucket.onObjectCreated', () => {
 });
 
 describe('SecureBucket grants', () => {
-  test('read and write grants are exact actions on the key pattern, with KMS through S3 only', () => {
+  test('the L2 grants keep their meaning, spelled out as exact actions, with KMS through S3 only', () => {
     const { stack } = plainStack();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const bucket = new SecureBucket(stack, 'Uploads');
     bucket.grantReadWrite(role, 'reports/*');
     const statements = iamStatements(Template.fromStack(stack)).map(({ statement }) => statement);
-    expect(statements).toContainEqual({
-      Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-      Effect: 'Allow',
-      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, bucket), 'Arn'] }, '/reports/*']] },
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, bucket), 'Arn'] }, '/reports/*']] };
+    expect(statements).toEqual([
+      {
+        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging',
+          's3:PutObjectVersionTagging', 's3:PutObjectLegalHold', 's3:PutObjectRetention', 's3:AbortMultipartUpload', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        Effect: 'Allow',
+        Resource: objects,
+      },
+      {
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0], 'Arn'] },
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }, 'kms:CallerAccount': { Ref: 'AWS::AccountId' } } },
+      },
+      { Action: ['s3:ListBucket', 's3:GetBucketLocation'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [id(stack, bucket), 'Arn'] } },
+    ]);
+  });
+
+  test('a principal of another account gets the object grant in the bucket policy, and a warning about the key', () => {
+    const { stack } = plainStack();
+    const bucket = new SecureBucket(stack, 'Shared');
+    bucket.grantRead(new iam.AccountPrincipal('444455556666'), 'exports/*');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'] })]) },
     });
-    expect(statements.flatMap((s) => asArray(s.Action)).filter((a) => String(a).includes('*'))).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/TestStack/AegisEncryptionKey', Match.stringLikeRegexp('kms:Decrypt through s3 could not be granted'));
   });
 
   test('fails when public access is granted', () => {
@@ -207,14 +247,14 @@ describe('SecureBucket grants', () => {
   test('fails when a key pattern starts with /', () => {
     const { stack } = plainStack();
     const fn = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:111122223333:function:x');
-    expect(() => new SecureBucket(stack, 'Uploads').grantRead(fn, '/reports/*')).toThrow(/the object key pattern must be a string without a leading `\/`, got: "\/reports\/\*"/);
+    expect(() => new SecureBucket(stack, 'Uploads').grantRead(fn, '/reports/*')).toThrow(/the object key pattern must be a string without a leading `\/`, `\?` or `\$\{...\}` .*got: "\/reports\/\*"/);
   });
 });
 
 describe('SecureBucket replication', () => {
   test('replicates every object, KMS-encrypted ones included, with a role scoped to the two buckets', () => {
     const { stack } = plainStack();
-    const bucket = new SecureBucket(stack, 'Uploads', { replication: BucketReplication.to(REPLICA) });
+    const bucket = new SecureBucket(stack, 'Uploads', { replication: replicated() });
     const template = Template.fromStack(stack);
     const role = bucket.node.findChild('ReplicationRole');
     template.hasResourceProperties('AWS::S3::Bucket', {
@@ -227,7 +267,7 @@ describe('SecureBucket replication', () => {
           Filter: { Prefix: '' },
           DeleteMarkerReplication: { Status: 'Disabled' },
           SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
-          Destination: { Bucket: REPLICA },
+          Destination: { Bucket: REPLICA, EncryptionConfiguration: { ReplicaKmsKeyID: REPLICA_KEY } },
         }],
       },
     });
@@ -237,7 +277,13 @@ describe('SecureBucket replication', () => {
       [['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'], { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, bucket), 'Arn'] }, '/*']] }],
       [['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'], `${REPLICA}/*`],
       ['kms:Decrypt', expect.anything()],
+      [['kms:Encrypt', 'kms:GenerateDataKey'], REPLICA_KEY],
     ]);
+    const replicationRole: any = Object.values(template.findResources('AWS::IAM::Role'))[0];
+    expect(replicationRole.Properties.AssumeRolePolicyDocument.Statement[0]).toMatchObject({
+      Principal: { Service: 's3.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
   });
 
   test('none(reason) records the opt-out against the replication rules', () => {
@@ -261,7 +307,7 @@ describe('SecureBucket replication', () => {
 
   test('fails when REGULATED never configured the log bucket\'s replication', () => {
     const { stack } = enforcedStack(SecurityProfile.REGULATED);
-    expect(() => new SecureBucket(stack, 'Uploads', { replication: BucketReplication.to(REPLICA) }))
+    expect(() => new SecureBucket(stack, 'Uploads', { replication: replicated() }))
       .toThrow(/the REGULATED profile requires replication of the access log bucket too: call `SecureBucket.configureAccessLogs\(stack, \{ replication/);
   });
 
@@ -273,7 +319,9 @@ describe('SecureBucket replication', () => {
   });
 
   test.each([
-    ['the destination is not a bucket ARN', { replication: BucketReplication.to('my-replica') }, /`replication` destination must be a bucket ARN like `arn:aws:s3:::my-replica-bucket`, got: "my-replica"/],
+    ['the destination is not a bucket ARN', { replication: BucketReplication.to('my-replica', { destinationKeyArn: REPLICA_KEY }) }, /`replication` destination must be a bucket ARN like `arn:aws:s3:::my-replica-bucket`, got: "my-replica"/],
+    ['KMS-encrypted objects have no destination key', { replication: BucketReplication.to(REPLICA) }, /`replication` of a KMS-encrypted bucket needs `destinationKeyArn`/],
+    ['the destination key is not a key ARN', { replication: BucketReplication.to(REPLICA, { destinationKeyArn: 'alias/replica' }) }, /`destinationKeyArn` must be a KMS key ARN .*got: "alias\/replica"/],
     ['the opt-out reason is short', { replication: BucketReplication.none({ reason: 'nah' }) }, /`replication` opt-out needs a reason of at least 10 characters, got: "nah"/],
     ['noncurrent versions expire after part of a day', { noncurrentVersionExpiration: Duration.hours(36) }, /`noncurrentVersionExpiration` must be a whole number of days, at least 1, got: 1 day 12 hours/],
   ])('fails when %s', (_name, props, message) => {
@@ -291,14 +339,14 @@ describe('SecureBucket logical ids', () => {
       .filter(([k]) => k.startsWith('Uploads') || k.startsWith('AegisAccessLogs'))
       .map(([k, r]) => `${r.Type} ${k}`).sort();
     expect(ids).toEqual([
-      'AWS::Events::Rule UploadsOnObjectCreatedTestStackProcessorECCD3B8272C0251B',
-      'AWS::Lambda::Permission UploadsOnObjectCreatedTestStackProcessorECCD3B82InvokePermission6B5015C6',
+      'AWS::Events::Rule UploadsOnObjectCreatedTestStackProcessorECCD3B824D8A0CEDC5381F84',
+      'AWS::Lambda::Permission UploadsOnObjectCreatedTestStackProcessorECCD3B824D8A0CEDInvokePermissionA999A2F6',
       'AWS::S3::Bucket AegisAccessLogsBucket8473211A',
       'AWS::S3::Bucket Uploads4F6EB0FD',
       'AWS::S3::BucketPolicy AegisAccessLogsBucketPolicy706174A8',
       'AWS::S3::BucketPolicy UploadsPolicy148F8199',
-      'AWS::SQS::Queue UploadsOnObjectCreatedTestStackProcessorECCD3B82DeadLetterQueueB3AB517B',
-      'AWS::SQS::QueuePolicy UploadsOnObjectCreatedTestStackProcessorECCD3B82DeadLetterQueuePolicy141AC6E2',
+      'AWS::SQS::Queue UploadsOnObjectCreatedTestStackProcessorECCD3B824D8A0CEDDeadLetterQueue12BABF00',
+      'AWS::SQS::QueuePolicy UploadsOnObjectCreatedTestStackProcessorECCD3B824D8A0CEDDeadLetterQueuePolicy93704F62',
     ]);
   });
 });

@@ -73,6 +73,10 @@ describe('SecureQueue wiring', () => {
     expect(mapping.node.path).toBe('TestStack/Worker/SqsEventSource:TestStackJobs4C30CD8B');
     const sqs = iamStatements(template).filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('sqs:Receive')));
     expect(sqs.map(({ statement }) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [id(stack, queue), 'Arn'] }]);
+    // Every use of the shared key goes through a named service.
+    const keyUses = iamStatements(template).filter(({ statement }) => asArray(statement.Action).some((a) => String(a).startsWith('kms:')));
+    expect(keyUses.every(({ statement }) => statement.Condition?.StringEquals?.['kms:ViaService'] !== undefined)).toBe(true);
+    expect(keyUses.some(({ statement }) => JSON.stringify(statement.Action) === '"kms:Decrypt"')).toBe(true);
   });
 
   test('grantSendMessages gives exact SQS actions and KMS through SQS only', () => {
@@ -97,6 +101,14 @@ describe('SecureQueue validation', () => {
     expect(() => new SecureQueue(stack, 'Slow', { visibilityTimeout: Duration.seconds(180) }).addConsumer(fn)).not.toThrow();
   });
 
+  test('fails when the same function consumes the queue twice', () => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Worker', { code: CODE, handler: 'index.handler' });
+    const queue = new SecureQueue(stack, 'Jobs');
+    queue.addConsumer(fn);
+    expect(() => queue.addConsumer(fn)).toThrow(/TestStack\/Worker already consumes this queue; add it once/);
+  });
+
   test.each([
     ['retention reaches the dead-letter queue\'s 14 days', { retentionPeriod: Duration.days(14) }, /`retentionPeriod` must be at least 60 seconds and shorter than the dead-letter queue's 14 days .*got: 1209600 seconds/],
     ['the visibility timeout is over 12 hours', { visibilityTimeout: Duration.hours(13) }, /`visibilityTimeout` must be between 0 and 43200 seconds \(12 hours\), got: 46800/],
@@ -109,7 +121,9 @@ describe('SecureQueue validation', () => {
 
   test.each([
     ['a FIFO batch is over 10', true, { batchSize: 11 }, /`batchSize` must be a whole number from 1 to 10 for this queue, got: 11/],
-    ['a batch over 10 has no batching window', false, { batchSize: 100 }, /`batchSize` above 10 \(got 100\) needs `maxBatchingWindow`/],
+    ['a batch over 10 has no batching window', false, { batchSize: 100 }, /`batchSize` above 10 \(got 100\) needs a `maxBatchingWindow` of at least 1 second/],
+    ['a batch over 10 has a zero batching window', false, { batchSize: 100, maxBatchingWindow: Duration.seconds(0) }, /needs a `maxBatchingWindow` of at least 1 second/],
+    ['a FIFO queue gets a batching window', true, { maxBatchingWindow: Duration.seconds(5) }, /`maxBatchingWindow` is not supported for FIFO queues/],
   ])('fails when %s', (_name, fifo, options, message) => {
     const { stack } = plainStack();
     const fn = new SecureFunction(stack, 'Worker', { code: CODE, handler: 'index.handler' });

@@ -108,13 +108,16 @@ describe('SecureTopic', () => {
     expect(statements.flatMap((s) => asArray(s.Action)).filter((a) => String(a).includes('*'))).toEqual([]);
   });
 
-  test('a FIFO topic gets FIFO dead-letter queues', () => {
+  test('fails when a Lambda function subscribes to a FIFO topic (FIFO topics deliver to SQS only)', () => {
     const { stack } = plainStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
-    new SecureTopic(stack, 'Ordered', { fifo: true, contentBasedDeduplication: true }).addSubscriber(fn);
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::SNS::Topic', { FifoTopic: true, ContentBasedDeduplication: true });
-    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 1209600 });
+    const topic = new SecureTopic(stack, 'Ordered', { fifo: true, contentBasedDeduplication: true });
+    expect(() => topic.addSubscriber(fn)).toThrow(/a FIFO topic delivers to SQS queues only, not to Lambda; subscribe a FIFO SecureQueue/);
+  });
+
+  test('fails when the same function subscribes twice', () => {
+    const { topic, fn } = subscribed();
+    expect(() => topic.addSubscriber(fn)).toThrow(/TestStack\/Notifier is already subscribed to this topic/);
   });
 
   test('fails when content-based deduplication is asked of a standard topic', () => {

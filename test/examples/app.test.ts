@@ -25,9 +25,9 @@ describe('examples/app.ts', () => {
     expect(byCause('rule defect')).toEqual([
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/POST',
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/{id}/GET',
-      'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor85947395/DeadLetterQueue',
+      'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Processor/DeadLetterQueue',
-      'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor85947395/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/CreateOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/GetOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/Health/DeadLetterQueue',
