@@ -5,6 +5,7 @@ export { StackKey, STACK_KEY_ID } from './core/encryption';
 export { DEAD_LETTER_RETENTION } from './core/dead-letter-queue';
 export { DEFAULT_LOG_RETENTION, REGULATED_MIN_LOG_RETENTION_DAYS } from './core/log-group';
 export { Compliance, type EnforceOptions } from './compliance/compliance';
+export { AegisChecks, AEGIS_PACK_NAME } from './compliance/packs/aegis-checks';
 export { SecureFunction, type SecureFunctionProps, DEFAULT_TIMEOUT, DEFAULT_MEMORY_SIZE, SECRET_ARN_ENV_SUFFIX } from './function/secure-function';
 export { SecureSecret, type SecureSecretProps, SecretRotation, DEFAULT_ROTATION_INTERVAL } from './secrets/secure-secret';
 export {

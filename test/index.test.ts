@@ -7,6 +7,8 @@ describe('the public API', () => {
     expect(exported.map(([name]) => name).sort()).toEqual([
       'ACCESS_LOGS_BUCKET_ID',
       'ACKNOWLEDGEMENT_PREFIX',
+      'AEGIS_PACK_NAME',
+      'AegisChecks',
       'ApiAuthorization',
       'BACKUP_PLAN_ID',
       'BACKUP_RETENTION',

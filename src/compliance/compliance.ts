@@ -7,6 +7,7 @@ import {
   ServerlessChecks,
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { AegisChecks } from './packs/aegis-checks';
 import { peekProfile, SecurityProfile, writeProfile } from '../core/profile';
 
 /**
@@ -77,8 +78,8 @@ export class Compliance {
 
   /**
    * Registers the rule packs of the profile as validation plugins of the app
-   * and records the profile. BASELINE: AwsSolutions and Serverless;
-   * REGULATED: also HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1.
+   * and records the profile. BASELINE: AwsSolutions, Serverless and cdk-aegis's
+   * own `Aegis` pack; REGULATED: also HIPAA Security, NIST 800-53 R5 and PCI DSS 3.2.1.
    * Calling it again adds only packs not yet registered.
    */
   public enforce(options: EnforceOptions = {}): void {
@@ -86,7 +87,11 @@ export class Compliance {
     writeProfile(this.app, profile);
 
     const verbose = options.verbose ?? false;
-    const packs: IPolicyValidationPlugin[] = [new AwsSolutionsChecks(undefined, { verbose }), new ServerlessChecks(undefined, { verbose })];
+    const packs: IPolicyValidationPlugin[] = [
+      new AwsSolutionsChecks(undefined, { verbose }),
+      new ServerlessChecks(undefined, { verbose }),
+      new AegisChecks(undefined, { verbose }),
+    ];
     if (profile === SecurityProfile.REGULATED) {
       packs.push(
         new HIPAASecurityChecks(undefined, { verbose }),

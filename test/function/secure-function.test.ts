@@ -158,14 +158,14 @@ describe('SecureFunction compliance', () => {
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.error).toBeUndefined();
-    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless']);
+    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless', 'Aegis']);
   });
 
   test('REGULATED with a VPC and reserved concurrency gives zero findings in all five packs', () => {
     const { app } = regulated();
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
-    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']);
+    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless', 'Aegis', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']);
   });
 
   test('REGULATED puts permissions in a customer-managed policy, not an inline one', () => {

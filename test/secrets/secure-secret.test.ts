@@ -289,7 +289,7 @@ describe('SecureSecret compliance', () => {
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.error).toBeUndefined();
-    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless']);
+    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless', 'Aegis']);
   });
 
   test('GIVEN a rotated secret and an opted-out secret under REGULATED WHEN synthesized THEN there are zero findings in all five packs', () => {
@@ -301,7 +301,7 @@ describe('SecureSecret compliance', () => {
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.error).toBeUndefined();
-    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']);
+    expect(Compliance.of(app).packNames).toEqual(['AwsSolutions', 'Serverless', 'Aegis', 'HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']);
   });
 });
 

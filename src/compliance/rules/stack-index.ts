@@ -1,0 +1,69 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * The resources of one stack, by CloudFormation type and logical id, built
+ * once per stack and validation run, so a rule that looks across resources
+ * costs a map lookup instead of a walk of the construct tree (cdk-nag's
+ * `findAll` per resource is O(n²)).
+ *
+ * Not part of the public API.
+ */
+export class StackIndex {
+  /** Builds the index of `stack` (nested stacks have their own). */
+  public static build(stack: Stack): StackIndex {
+    return new StackIndex(stack);
+  }
+
+  private readonly byType = new Map<string, CfnResource[]>();
+  private readonly byLogicalId = new Map<string, CfnResource>();
+
+  private constructor(public readonly stack: Stack) {
+    const visit = (construct: IConstruct): void => {
+      if (CfnResource.isCfnResource(construct)) {
+        const list = this.byType.get(construct.cfnResourceType) ?? [];
+        list.push(construct);
+        this.byType.set(construct.cfnResourceType, list);
+        this.byLogicalId.set(stack.resolve(construct.logicalId), construct);
+      }
+      for (const child of construct.node.children) {
+        if (!Stack.isStack(child)) {
+          visit(child);
+        }
+      }
+    };
+    visit(stack);
+  }
+
+  /** Every resource of `type` (e.g. `AWS::WAFv2::WebACLAssociation`) in the stack. */
+  public ofType(type: string): CfnResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** The resource `value` refers to (`Ref` or `Fn::GetAtt` in this stack), if it is of `type`. */
+  public referenced(value: unknown, type: string): CfnResource | undefined {
+    const id = referencedLogicalId(this.stack.resolve(value));
+    const resource = id === undefined ? undefined : this.byLogicalId.get(id);
+    return resource?.cfnResourceType === type ? resource : undefined;
+  }
+
+  /** `value` resolved in the stack. */
+  public resolve(value: unknown): any {
+    return this.stack.resolve(value);
+  }
+}
+
+/** The logical id a resolved `{ Ref }` or `{ Fn::GetAtt }` names. Not part of the public API. */
+export function referencedLogicalId(resolved: unknown): string | undefined {
+  if (resolved && typeof resolved === 'object') {
+    const o = resolved as Record<string, unknown>;
+    if (typeof o.Ref === 'string') {
+      return o.Ref;
+    }
+    const getAtt = o['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
+      return getAtt[0];
+    }
+  }
+  return undefined;
+}

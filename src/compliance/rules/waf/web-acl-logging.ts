@@ -1,0 +1,26 @@
+import { CfnResource } from 'aws-cdk-lib';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { AegisRule } from '../rule';
+import { referencedLogicalId, StackIndex } from '../stack-index';
+
+/** A web ACL logs the requests it inspects. */
+export const WAF_WEB_ACL_LOGGING: AegisRule = {
+  id: 'WAF1',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: ['AWS::WAFv2::WebACL'],
+  info: 'The WAF web ACL has no logging configuration in this stack.',
+  explanation:
+    'Without logs you cannot tell an attack from a false positive, nor prove what was blocked. Add an ' +
+    '`AWS::WAFv2::LoggingConfiguration` to an encrypted, retained `aws-waf-logs-` log group (SecureWebAcl does), and redact ' +
+    'credential headers.',
+  check(node: CfnResource, index: StackIndex) {
+    if (!(node instanceof wafv2.CfnWebACL)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const aclId = index.resolve(node.logicalId);
+    const logged = index.ofType(wafv2.CfnLoggingConfiguration.CFN_RESOURCE_TYPE_NAME)
+      .some((config) => referencedLogicalId(index.resolve((config as wafv2.CfnLoggingConfiguration).resourceArn)) === aclId);
+    return logged ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+  },
+};
