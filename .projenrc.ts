@@ -78,6 +78,12 @@ project.addTask('synth:example', {
   exec: "cdk synth -q --no-notices --output examples/cdk.out --app 'node -r ts-node/register/transpile-only examples/app.ts'",
 });
 
+// RULES.md is generated from the rules' metadata; a test fails when it is stale.
+project.addTask('rules:doc', {
+  description: 'Write RULES.md from the rules of the Aegis pack',
+  exec: "node -r ts-node/register/transpile-only -e \"require('./src/compliance/rules-doc').writeRulesDoc('RULES.md')\"",
+});
+
 project.eslint?.addLintPattern('examples');
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 
