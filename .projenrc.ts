@@ -27,9 +27,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // cdk-nag types are part of our public API (Compliance options take NagPacks): a peer, never bundled.
   peerDeps: ['cdk-nag@^3.0.2'],
+  // `npx cdk-aegis report cdk.out`: SARIF and ledger for pipelines that synthesize elsewhere.
+  bin: { 'cdk-aegis': 'lib/cli.js' },
   devDeps: [
     // Pinned to 2.x: the 3.x CLI rejects cloud assemblies written by aws-cdk-lib 2.276.
     'aws-cdk@^2.1148.1',
+    // Ships the SARIF 2.1.0 JSON schema (draft-04) the report tests validate against, with ajv 6.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv@^6.12.6',
   ],
 
   jestOptions: {

@@ -8,6 +8,7 @@ import {
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AegisChecks } from './packs/aegis-checks';
+import { summaryLine, writeComplianceReports } from './reports/write';
 import { peekProfile, SecurityProfile, writeProfile } from '../core/profile';
 
 /**
@@ -40,6 +41,28 @@ export interface EnforceOptions {
 }
 
 const REGISTERED = new WeakMap<IConstruct, Map<string, IPolicyValidationPlugin>>();
+let reportsHooked = false;
+
+/**
+ * Under the CDK CLI (which sets `CDK_OUTDIR` for the app), writes the SARIF
+ * file and the ledger into the cloud assembly when the app process ends —
+ * after synth and validation, whether validation failed or not — and prints
+ * the one-line summary.
+ */
+function writeReportsAfterCliSynth(packNames: () => string[]): void {
+  const outdir = process.env.CDK_OUTDIR;
+  if (outdir === undefined || reportsHooked) {
+    return;
+  }
+  reportsHooked = true;
+  process.once('exit', () => {
+    try {
+      process.stderr.write(`${summaryLine(writeComplianceReports(outdir, packNames()))}\n`);
+    } catch (e) {
+      process.stderr.write(`[cdk-aegis] could not write the compliance reports to ${outdir}: ${(e as Error).message}\n`);
+    }
+  });
+}
 
 /**
  * Synth-time enforcement of the rule packs for a whole app.
@@ -117,5 +140,6 @@ export class Compliance {
     if (fresh.length > 0) {
       Validations.of(this.app).addPlugins(...fresh);
     }
+    writeReportsAfterCliSynth(() => this.packNames);
   }
 }

@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Where a construct's resource lives in the cloud assembly. Not part of the public API. */
+export interface ResourceLocation {
+  /** The template file, relative to the assembly directory. */
+  readonly templateFile: string;
+  /** The resource's logical id in that template. */
+  readonly logicalId: string;
+}
+
+/** One finding or acknowledgement of the CDK validation report. Not part of the public API. */
+export interface ReportEntry {
+  readonly plugin: string;
+  readonly ruleName: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly constructPaths: string[];
+  readonly acknowledgedId?: string;
+  readonly reason?: string;
+}
+
+/** What `cdk synth` left in a cloud assembly directory. Not part of the public API. */
+export interface AssemblyFacts {
+  /** Plugins that reported, in order. */
+  readonly plugins: string[];
+  readonly findings: ReportEntry[];
+  readonly acknowledgements: ReportEntry[];
+  /** Construct path → template location, from the construct tree (`tree.json`). */
+  readonly locations: Map<string, ResourceLocation>;
+  /** CloudFormation resources across the assembly's templates. */
+  readonly resourceCount: number;
+}
+
+/**
+ * Reads `validation-report.json`, `manifest.json`, `tree.json` and the
+ * templates of the cloud assembly in `dir`. A missing validation report means nothing was
+ * reported.
+ *
+ * Not part of the public API.
+ */
+export function readAssembly(dir: string): AssemblyFacts {
+  const reportFile = path.join(dir, 'validation-report.json');
+  const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+  const plugins: string[] = [];
+  const findings: ReportEntry[] = [];
+  const acknowledgements: ReportEntry[] = [];
+  for (const plugin of report.pluginReports ?? []) {
+    plugins.push(plugin.pluginName);
+    const entry = (v: any): ReportEntry => ({
+      plugin: plugin.pluginName,
+      ruleName: v.ruleName,
+      description: v.description ?? '',
+      severity: v.severity ?? 'error',
+      constructPaths: (v.violatingConstructs ?? v.violatingResources ?? []).map((c: any) => String(c.constructPath)),
+      acknowledgedId: v.acknowledgedId,
+      reason: v.reason,
+    });
+    findings.push(...(plugin.violations ?? []).map(entry));
+    acknowledgements.push(...(plugin.suppressedViolations ?? []).map(entry));
+  }
+
+  const locations = new Map<string, ResourceLocation>();
+  let resourceCount = 0;
+  const manifestFile = path.join(dir, 'manifest.json');
+  const manifest = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : { artifacts: {} };
+  // Stack construct path → its template.
+  const stacks = new Map<string, string>();
+  for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    const templateFile = artifact.properties?.templateFile;
+    if (artifact.type !== 'aws:cloudformation:stack' || typeof templateFile !== 'string') {
+      continue;
+    }
+    stacks.set(artifact.displayName ?? id, templateFile);
+    const template = path.join(dir, templateFile);
+    if (fs.existsSync(template)) {
+      resourceCount += Object.keys(JSON.parse(fs.readFileSync(template, 'utf8')).Resources ?? {}).length;
+    }
+  }
+  // Each L1 in the construct tree records its logical id; its stack is the longest stack path above it.
+  const treeFile = path.join(dir, 'tree.json');
+  const visit = (node: any): void => {
+    const logicalId = node?.attributes?.['aws:cdk:cloudformation:logicalId'];
+    if (typeof logicalId === 'string' && typeof node.path === 'string') {
+      const stack = [...stacks.keys()].filter((s) => node.path.startsWith(`${s}/`)).sort((a, b) => b.length - a.length)[0];
+      if (stack !== undefined) {
+        locations.set(node.path, { templateFile: stacks.get(stack)!, logicalId });
+      }
+    }
+    for (const child of Object.values<any>(node?.children ?? {})) {
+      visit(child);
+    }
+  };
+  if (fs.existsSync(treeFile)) {
+    visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  }
+  return { plugins, findings, acknowledgements, locations, resourceCount };
+}

@@ -1,0 +1,64 @@
+import { AssemblyFacts } from './assembly';
+import { ACKNOWLEDGEMENT_PREFIX, AcknowledgementCause } from '../../core/justification';
+
+/** Who made an acknowledgement, read from its reason. Not part of the public API. */
+export enum AcknowledgedBy {
+  /** cdk-aegis, because AWS allows nothing narrower or the rule has a defect. */
+  LIBRARY = 'library',
+  /** You, through a typed opt-out of a cdk-aegis construct. */
+  USER_OPT_OUT = 'user (typed opt-out)',
+  /** You, through `Validations.of(construct).acknowledge()` directly. */
+  USER = 'user',
+}
+
+/** One acknowledgement of the app. Not part of the public API. */
+export interface LedgerEntry {
+  readonly constructPath: string;
+  readonly ruleId: string;
+  readonly acknowledgedId: string;
+  readonly reason: string;
+  readonly by: AcknowledgedBy;
+  readonly cause?: string;
+  readonly templateFile?: string;
+  readonly logicalId?: string;
+}
+
+/** Every acknowledgement in `facts`, sorted by construct path and rule. Not part of the public API. */
+export function toLedger(facts: AssemblyFacts): LedgerEntry[] {
+  const prefix = new RegExp(`^${ACKNOWLEDGEMENT_PREFIX} \\(([^)]+)\\):`);
+  return facts.acknowledgements
+    .flatMap((ack) => ack.constructPaths.map((constructPath) => {
+      const cause = prefix.exec(ack.reason ?? '')?.[1];
+      const by = cause === undefined
+        ? AcknowledgedBy.USER
+        : cause === AcknowledgementCause.USER_OPT_OUT ? AcknowledgedBy.USER_OPT_OUT : AcknowledgedBy.LIBRARY;
+      const location = facts.locations.get(constructPath);
+      return {
+        constructPath,
+        ruleId: ack.ruleName,
+        acknowledgedId: ack.acknowledgedId ?? ack.ruleName,
+        reason: ack.reason ?? '',
+        by,
+        cause,
+        templateFile: location?.templateFile,
+        logicalId: location?.logicalId,
+      };
+    }))
+    .sort((a, b) => a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** The ledger as a Markdown table. Not part of the public API. */
+export function ledgerMarkdown(entries: LedgerEntry[]): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    '# Compliance ledger',
+    '',
+    `${entries.length} acknowledgement(s): ${entries.filter((e) => e.by === AcknowledgedBy.LIBRARY).length} by cdk-aegis, ` +
+      `${entries.filter((e) => e.by !== AcknowledgedBy.LIBRARY).length} by you.`,
+    '',
+    '| Construct | Rule | By | Reason |',
+    '|---|---|---|---|',
+    ...entries.map((e) => `| \`${cell(e.constructPath)}\` | \`${cell(e.ruleId)}\` | ${e.by} | ${cell(e.reason)} |`),
+    '',
+  ].join('\n');
+}

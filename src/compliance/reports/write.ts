@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readAssembly } from './assembly';
+import { ledgerMarkdown, toLedger } from './ledger';
+import { toSarif } from './sarif';
+
+/** File names written into the cloud assembly. */
+export const SARIF_FILE = 'compliance.sarif';
+export const LEDGER_JSON_FILE = 'compliance-ledger.json';
+export const LEDGER_MD_FILE = 'compliance-ledger.md';
+
+/** What a synth checked and found. Not part of the public API. */
+export interface ComplianceSummary {
+  readonly packs: string[];
+  readonly resourcesChecked: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly acknowledgements: number;
+}
+
+/**
+ * Writes `compliance.sarif`, `compliance-ledger.json` and
+ * `compliance-ledger.md` into the cloud assembly `dir`, from its validation
+ * report, and returns the summary.
+ *
+ * Not part of the public API.
+ */
+export function writeComplianceReports(dir: string, packs: string[] = []): ComplianceSummary {
+  const facts = readAssembly(dir);
+  const allPacks = [...new Set([...packs, ...facts.plugins])];
+  const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion());
+  const ledger = toLedger(facts);
+  fs.writeFileSync(path.join(dir, SARIF_FILE), JSON.stringify(sarif, undefined, 2));
+  fs.writeFileSync(path.join(dir, LEDGER_JSON_FILE), JSON.stringify({ acknowledgements: ledger }, undefined, 2));
+  fs.writeFileSync(path.join(dir, LEDGER_MD_FILE), ledgerMarkdown(ledger));
+  const count = (severity: string) => facts.findings.filter((f) => f.severity === severity).reduce((n, f) => n + f.constructPaths.length, 0);
+  return {
+    packs: allPacks,
+    resourcesChecked: facts.resourceCount,
+    errors: count('error'),
+    warnings: count('warning'),
+    acknowledgements: ledger.length,
+  };
+}
+
+/** The one-line summary printed after a synth. Not part of the public API. */
+export function summaryLine(summary: ComplianceSummary): string {
+  return `[cdk-aegis] packs: ${summary.packs.join(', ')} · resources checked: ${summary.resourcesChecked} · errors: ${summary.errors} · ` +
+    `warnings: ${summary.warnings} · acknowledgements: ${summary.acknowledgements}`;
+}
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,147 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Compliance, SecretRotation, SecureFunction, SecureSecret } from '../../src';
+import { runCli } from '../../src/compliance/reports/cli';
+import { AcknowledgedBy } from '../../src/compliance/reports/ledger';
+import { summaryLine, writeComplianceReports } from '../../src/compliance/reports/write';
+import { CODE } from '../helpers/stacks';
+import { newApp, synthesize } from '../helpers/synth';
+
+/** Validates against the SARIF 2.1.0 schema shipped in @microsoft/jest-sarif (draft-04, so ajv 6). */
+function sarifSchemaErrors(log: unknown): string[] {
+  const json = (module: string) => JSON.parse(fs.readFileSync(require.resolve(module), 'utf8'));
+  const ajv = new Ajv({ schemaId: 'auto', allErrors: true });
+  ajv.addMetaSchema(json('ajv/lib/refs/json-schema-draft-04.json'));
+  const validate = ajv.compile(json('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+  return validate(log) ? [] : (validate.errors ?? []).map((e: any) => `${e.dataPath} ${e.message}`);
+}
+
+/** An enforced app with two findings (a plain queue), library acknowledgements, a typed opt-out and a direct acknowledgement. */
+function synthesized() {
+  const app = newApp();
+  Compliance.of(app).enforce();
+  const stack = new Stack(app, 'Reports');
+  new sqs.Queue(stack, 'PlainQueue', { enforceSSL: true });
+  new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+  new SecureSecret(stack, 'VendorKey', { rotation: SecretRotation.none({ reason: 'issued by the vendor, rotated in its portal' }) });
+  const legacy = new sqs.Queue(stack, 'LegacyQueue', { enforceSSL: true });
+  Validations.of(legacy).acknowledge(
+    { id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'drained by a batch job that reprocesses failures itself' },
+    { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'drained by a batch job that reprocesses failures itself' },
+  );
+  const result = synthesize(app);
+  return { app, result, dir: app.outdir };
+}
+
+describe('compliance reports', () => {
+  test('the SARIF file is valid SARIF 2.1.0, with one result per finding, located by template, logical id and construct path', () => {
+    const { dir, result } = synthesized();
+    writeComplianceReports(dir);
+    const sarif = JSON.parse(fs.readFileSync(path.join(dir, 'compliance.sarif'), 'utf8'));
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    expect(sarifSchemaErrors({ version: '2.1.0', runs: [{ results: [] }] })).not.toEqual([]);
+    const results = sarif.runs.flatMap((run: any) => run.results.map((r: any) => ({ tool: run.tool.driver.name, ...r })));
+    expect(results.map((r: any) => `${r.tool} ${r.ruleId} ${r.locations[0].logicalLocations[0].fullyQualifiedName}`).sort()).toEqual(
+      result.findings.flatMap((f) => f.paths.map((p) => `${f.plugin} ${f.rule} ${p}`)).sort(),
+    );
+    const sqs3 = results.find((r: any) => r.ruleId === 'AwsSolutions-SQS3');
+    expect(sqs3.level).toBe('error');
+    expect(sqs3.locations[0].physicalLocation.artifactLocation.uri).toBe('Reports.template.json');
+    expect(sqs3.locations[0].logicalLocations[1]).toEqual({ name: expect.stringMatching(/^PlainQueue[0-9A-F]{8}$/), kind: 'resource' });
+    const run = sarif.runs.find((r: any) => r.tool.driver.name === 'AwsSolutions');
+    expect(run.tool.driver.rules[sqs3.ruleIndex].id).toBe('AwsSolutions-SQS3');
+    // Every pack of the profile has a run, even one without findings.
+    expect(sarif.runs.map((r: any) => r.tool.driver.name)).toEqual(expect.arrayContaining(['AwsSolutions', 'Serverless']));
+  });
+
+  test('the ledger lists exactly the acknowledgements made, and who made each', () => {
+    const { dir, result } = synthesized();
+    writeComplianceReports(dir);
+    const ledger = JSON.parse(fs.readFileSync(path.join(dir, 'compliance-ledger.json'), 'utf8')).acknowledgements;
+    expect(ledger.map((e: any) => `${e.ruleId} @ ${e.constructPath}`).sort()).toEqual(
+      result.acknowledged.flatMap((a) => a.paths.map((p) => `${a.rule} @ ${p}`)).sort(),
+    );
+    const by = (fragment: string) => [...new Set(ledger.filter((e: any) => e.constructPath.includes(fragment)).map((e: any) => e.by))];
+    expect(by('LegacyQueue')).toEqual([AcknowledgedBy.USER]);
+    expect(by('VendorKey')).toEqual([AcknowledgedBy.USER_OPT_OUT]);
+    expect(by('AegisXRayWriteAccess')).toEqual([AcknowledgedBy.LIBRARY]);
+    expect(ledger.find((e: any) => e.constructPath.includes('AegisXRayWriteAccess'))).toMatchObject({ cause: 'AWS-forced', templateFile: 'Reports.template.json' });
+    const markdown = fs.readFileSync(path.join(dir, 'compliance-ledger.md'), 'utf8');
+    expect(markdown).toContain(`${ledger.length} acknowledgement(s)`);
+    expect(markdown).toContain('| `Reports/LegacyQueue/Resource` | `AwsSolutions-SQS3` | user | drained by a batch job that reprocesses failures itself |');
+  });
+
+  test('the summary counts packs, resources, errors, warnings and acknowledgements', () => {
+    const { dir, result } = synthesized();
+    const summary = writeComplianceReports(dir, ['AwsSolutions', 'Serverless', 'Aegis']);
+    const template = JSON.parse(fs.readFileSync(path.join(dir, 'Reports.template.json'), 'utf8'));
+    expect(summary).toEqual({
+      packs: ['AwsSolutions', 'Serverless', 'Aegis'],
+      resourcesChecked: Object.keys(template.Resources).length,
+      errors: result.findings.filter((f) => f.severity === 'error').flatMap((f) => f.paths).length,
+      warnings: result.findings.filter((f) => f.severity === 'warning').flatMap((f) => f.paths).length,
+      acknowledgements: result.acknowledged.flatMap((a) => a.paths).length,
+    });
+    expect(summary.errors).toBeGreaterThan(0);
+    expect(summaryLine(summary)).toBe(
+      `[cdk-aegis] packs: AwsSolutions, Serverless, Aegis · resources checked: ${summary.resourcesChecked} · errors: ${summary.errors} · ` +
+        `warnings: ${summary.warnings} · acknowledgements: ${summary.acknowledgements}`,
+    );
+  });
+
+  test('`cdk-aegis report <dir>` writes the reports, prints the summary, and exits 1 on error findings', () => {
+    const { dir } = synthesized();
+    const out: string[] = [];
+    expect(runCli(['report', dir], (line) => out.push(line))).toBe(1);
+    expect(out[0]).toMatch(/^\[cdk-aegis\] packs: /);
+    for (const file of ['compliance.sarif', 'compliance-ledger.json', 'compliance-ledger.md']) {
+      expect(fs.existsSync(path.join(dir, file))).toBe(true);
+    }
+  });
+
+  test('`cdk-aegis report` exits 0 for a clean assembly', () => {
+    const app = newApp();
+    Compliance.of(app).enforce();
+    new SecureFunction(new Stack(app, 'Clean'), 'Fn', { code: CODE, handler: 'index.handler' });
+    app.synth();
+    expect(runCli(['report', app.outdir], () => undefined)).toBe(0);
+  });
+
+  test.each([
+    [['lint'], /usage: cdk-aegis report/],
+    [['report', 'a', 'b'], /usage: cdk-aegis report/],
+    [['report', '/nonexistent/cdk.out'], /\/nonexistent\/cdk.out is not a directory; pass the cloud assembly directory/],
+  ])('`cdk-aegis %j` fails with a clear message and exit code 2', (args, message) => {
+    const err: string[] = [];
+    expect(runCli(args, () => undefined, (line) => err.push(line))).toBe(2);
+    expect(err.join('\n')).toMatch(message);
+  });
+
+  test('under the CDK CLI (CDK_OUTDIR set), enforce() writes the reports and prints the summary when the app process ends', () => {
+    const { dir } = synthesized();
+    const before = process.listeners('exit');
+    const previous = process.env.CDK_OUTDIR;
+    process.env.CDK_OUTDIR = dir;
+    const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      Compliance.of(newApp()).enforce();
+      Compliance.of(newApp()).enforce();
+      const added = process.listeners('exit').filter((l) => !before.includes(l));
+      expect(added).toHaveLength(1);
+      (added[0] as () => void)();
+      expect(fs.existsSync(path.join(dir, 'compliance.sarif'))).toBe(true);
+      expect(written.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\[cdk-aegis\] packs: AwsSolutions, Serverless, Aegis · resources checked: \d+/)]);
+      process.removeListener('exit', added[0] as () => void);
+    } finally {
+      written.mockRestore();
+      if (previous === undefined) {
+        delete process.env.CDK_OUTDIR;
+      } else {
+        process.env.CDK_OUTDIR = previous;
+      }
+    }
+  });
+});
