@@ -1,20 +1,19 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { AegisChecks } from '../../src';
 import { StackIndex } from '../../src/compliance/rules/stack-index';
+import { plainSeedScenario } from '../fixtures/plain-seed-scenario';
 import { CODE } from '../helpers/stacks';
 
 /** `Aegis-<rule>[finding] @ path` for every violation of the Aegis pack in `stack`. */
@@ -253,12 +252,8 @@ describe('Aegis-WAF1: web ACLs log', () => {
 describe('the plain-L2 seed scenario (upload → function → table)', () => {
   test('fails the rules it should, by id', () => {
     const stack = fresh();
-    const uploads = new s3.Bucket(stack, 'Uploads');
-    const metadata = new dynamodb.Table(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
-    const processor = fn(stack, 'Processor', { environment: { TABLE_NAME: metadata.tableName } });
-    uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(processor), { prefix: 'incoming/' });
-    uploads.grantRead(processor);
-    metadata.grantWriteData(processor);
+    plainSeedScenario(stack);
+    // Environment without a customer-managed key, no own log group, and the L2 read grant's wildcard actions.
     expect(rulesOf(stack)).toEqual([
       'Aegis-IAM1[Action::s3:GetBucket*]',
       'Aegis-IAM1[Action::s3:GetObject*]',
