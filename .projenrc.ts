@@ -89,6 +89,12 @@ project.addTask('rules:doc', {
   exec: "node -r ts-node/register/transpile-only -e \"require('./src/compliance/rules-doc').writeRulesDoc('RULES.md')\"",
 });
 
+// Synth cost and template economy, plain aws-cdk-lib vs cdk-aegis (not part of `npm test`): writes bench/RESULTS.md.
+project.addTask('bench', {
+  description: 'Benchmark synth time, memory, resources and fixed cost (bench/RESULTS.md, bench/results.json)',
+  exec: 'node -r ts-node/register/transpile-only bench/run.ts',
+});
+
 project.eslint?.addLintPattern('examples');
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 

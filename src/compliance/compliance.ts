@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import {
   AwsSolutionsChecks,
@@ -41,7 +43,8 @@ export interface EnforceOptions {
 }
 
 const REGISTERED = new WeakMap<IConstruct, Map<string, IPolicyValidationPlugin>>();
-let reportsHooked = false;
+const HOOKED_OUTDIRS = new Set<string>();
+const PROCESS_STARTED = Date.now() - process.uptime() * 1000;
 
 /**
  * Under the CDK CLI (which sets `CDK_OUTDIR` for the app), writes the SARIF
@@ -51,12 +54,17 @@ let reportsHooked = false;
  */
 function writeReportsAfterCliSynth(packNames: () => string[]): void {
   const outdir = process.env.CDK_OUTDIR;
-  if (outdir === undefined || reportsHooked) {
+  if (outdir === undefined || HOOKED_OUTDIRS.has(outdir)) {
     return;
   }
-  reportsHooked = true;
+  HOOKED_OUTDIRS.add(outdir);
   process.once('exit', () => {
     try {
+      // No synth in this process (the app threw first): leave an older report alone.
+      const report = path.join(outdir, 'validation-report.json');
+      if (!fs.existsSync(path.join(outdir, 'manifest.json')) || (fs.existsSync(report) && fs.statSync(report).mtimeMs < PROCESS_STARTED)) {
+        return;
+      }
       process.stderr.write(`${summaryLine(writeComplianceReports(outdir, packNames()))}\n`);
     } catch (e) {
       process.stderr.write(`[cdk-aegis] could not write the compliance reports to ${outdir}: ${(e as Error).message}\n`);

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -77,19 +77,24 @@ describe('Aegis-LAMBDA3: own log group with KMS and retention', () => {
   });
 });
 
-describe('Aegis-LAMBDA4: service permissions carry SourceArn and SourceAccount', () => {
-  test('non-compliant: a topic may invoke without SourceAccount', () => {
+describe('Aegis-LAMBDA4: service permissions name their source (and account, for S3)', () => {
+  test('non-compliant: any SNS topic may invoke; any account\'s bucket with this name may invoke', () => {
     const stack = fresh();
-    const topic = new sns.Topic(stack, 'Topic');
-    goodFn(stack).addPermission('FromTopic', { principal: new iam.ServicePrincipal('sns.amazonaws.com'), sourceArn: topic.topicArn });
-    expect(ofRule(stack, 'LAMBDA4')).toEqual(['Aegis-LAMBDA4 @ S/Fn/FromTopic']);
-  });
-  test('compliant: both set; and account principals are not service principals', () => {
-    const stack = fresh();
-    const topic = new sns.Topic(stack, 'Topic');
+    const bucket = new s3.Bucket(stack, 'Bucket');
     const f = goodFn(stack);
-    f.addPermission('FromTopic', { principal: new iam.ServicePrincipal('sns.amazonaws.com'), sourceArn: topic.topicArn, sourceAccount: stack.account });
+    f.addPermission('FromAnyTopic', { principal: new iam.ServicePrincipal('sns.amazonaws.com') });
+    f.addPermission('FromBucket', { principal: new iam.ServicePrincipal('s3.amazonaws.com'), sourceArn: bucket.bucketArn });
+    expect(ofRule(stack, 'LAMBDA4')).toEqual(['Aegis-LAMBDA4 @ S/Fn/FromAnyTopic', 'Aegis-LAMBDA4 @ S/Fn/FromBucket']);
+  });
+  test('compliant: a topic ARN (which names its account), S3 with SourceAccount, CDK\'s API integrations, account principals', () => {
+    const stack = fresh();
+    const topic = new sns.Topic(stack, 'Topic');
+    const bucket = new s3.Bucket(stack, 'Bucket');
+    const f = goodFn(stack);
+    f.addPermission('FromTopic', { principal: new iam.ServicePrincipal('sns.amazonaws.com'), sourceArn: topic.topicArn });
+    f.addPermission('FromBucket', { principal: new iam.ServicePrincipal('s3.amazonaws.com'), sourceArn: bucket.bucketArn, sourceAccount: stack.account });
     f.addPermission('FromAccount', { principal: new iam.AccountPrincipal('111122223333') });
+    new apigateway.RestApi(stack, 'Api', { cloudWatchRole: false }).root.addMethod('GET', new apigateway.LambdaIntegration(f));
     expect(ofRule(stack, 'LAMBDA4')).toEqual([]);
   });
 });
@@ -115,9 +120,15 @@ describe('Aegis-IAM1: no wildcard action, NotAction, or * resource outside the a
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: [bucket.bucketArn] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
     new iam.ManagedPolicy(stack, 'Managed', { statements: [new iam.PolicyStatement({ notActions: ['iam:*'], resources: [bucket.bucketArn] })] });
+    new iam.CfnRolePolicy(stack, 'RolePolicy', {
+      roleName: role.roleName,
+      policyName: 'extra',
+      policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', NotResource: bucket.bucketArn }] },
+    });
     expect(ofRule(stack, 'IAM1')).toEqual([
       'Aegis-IAM1[Action::s3:*] @ S/Role/DefaultPolicy/Resource',
       'Aegis-IAM1[NotAction::iam:*] @ S/Managed/Resource',
+      'Aegis-IAM1[NotResource] @ S/RolePolicy',
       'Aegis-IAM1[Resource::*] @ S/Role/DefaultPolicy/Resource',
     ]);
   });
@@ -155,6 +166,14 @@ describe('Aegis-APIGW1: no data trace', () => {
     api(stack, false);
     expect(ofRule(stack, 'APIGW1')).toEqual([]);
   });
+  test('an intrinsic it cannot read is not a finding (the rule never throws)', () => {
+    const stack = fresh();
+    const restApi = new apigateway.RestApi(stack, 'Api', { cloudWatchRole: false });
+    restApi.root.addMethod('GET', new apigateway.MockIntegration());
+    const condition = new CfnCondition(stack, 'Traced', { expression: Fn.conditionEquals('a', 'b') });
+    (restApi.deploymentStage.node.defaultChild as apigateway.CfnStage).methodSettings = Fn.conditionIf(condition.logicalId, [], []) as any;
+    expect(ofRule(stack, 'APIGW1')).toEqual([]);
+  });
 });
 
 describe('Aegis-APIGW2: REST API stage behind a web ACL with a rate-based rule', () => {
@@ -188,6 +207,15 @@ describe('Aegis-APIGW2: REST API stage behind a web ACL with a rate-based rule',
     const stack = fresh();
     new wafv2.CfnWebACLAssociation(stack, 'Assoc', { webAclArn: webAcl(stack, [rateRule]).attrArn, resourceArn: stage(stack).stageArn });
     expect(ofRule(stack, 'APIGW2')).toEqual([]);
+    // A web ACL on stage `prod` does not protect stage `production`.
+    const other = fresh();
+    const production = new apigateway.RestApi(other, 'Api', { cloudWatchRole: false, deployOptions: { stageName: 'production' } });
+    production.root.addMethod('GET', new apigateway.MockIntegration());
+    new wafv2.CfnWebACLAssociation(other, 'Assoc', {
+      webAclArn: webAcl(other, [rateRule]).attrArn,
+      resourceArn: `arn:aws:apigateway:eu-west-1::/restapis/${production.restApiId}/stages/prod`,
+    });
+    expect(ofRule(other, 'APIGW2')).toEqual(['Aegis-APIGW2 @ S/Api/DeploymentStage.production/Resource']);
     const external = fresh();
     new wafv2.CfnWebACLAssociation(external, 'Assoc', { webAclArn: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/org/abc', resourceArn: stage(external).stageArn });
     expect(ofRule(external, 'APIGW2')).toEqual([]);

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { Stack, Validations } from 'aws-cdk-lib';
@@ -30,7 +31,8 @@ function synthesized() {
   const legacy = new sqs.Queue(stack, 'LegacyQueue', { enforceSSL: true });
   Validations.of(legacy).acknowledge(
     { id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'drained by a batch job that reprocesses failures itself' },
-    { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'drained by a batch job that reprocesses failures itself' },
+    // A user cannot pass their own acknowledgement off as the library's by copying its prefix.
+    { id: 'Serverless::Serverless-SQSRedrivePolicy', reason: 'cdk-aegis (trust me): drained by a batch job that reprocesses failures itself' },
   );
   const result = synthesize(app);
   return { app, result, dir: app.outdir };
@@ -49,6 +51,8 @@ describe('compliance reports', () => {
     );
     const sqs3 = results.find((r: any) => r.ruleId === 'AwsSolutions-SQS3');
     expect(sqs3.level).toBe('error');
+    // URIs are relative to the working directory (the repository root in CI), e.g. `cdk.out/<template>`;
+    // this assembly lives outside it, so the URI is the template's own name.
     expect(sqs3.locations[0].physicalLocation.artifactLocation.uri).toBe('Reports.template.json');
     expect(sqs3.locations[0].logicalLocations[1]).toEqual({ name: expect.stringMatching(/^PlainQueue[0-9A-F]{8}$/), kind: 'resource' });
     const run = sarif.runs.find((r: any) => r.tool.driver.name === 'AwsSolutions');
@@ -108,6 +112,17 @@ describe('compliance reports', () => {
     new SecureFunction(new Stack(app, 'Clean'), 'Fn', { code: CODE, handler: 'index.handler' });
     app.synth();
     expect(runCli(['report', app.outdir], () => undefined)).toBe(0);
+  });
+
+  test('`cdk-aegis --help` prints the usage and exits 0; a directory without an assembly exits 2', () => {
+    const out: string[] = [];
+    expect(runCli(['--help'], (line) => out.push(line))).toBe(0);
+    expect(out).toEqual([expect.stringMatching(/^usage: cdk-aegis report/)]);
+    const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-broken-'));
+    fs.writeFileSync(path.join(broken, 'manifest.json'), '{ not json');
+    const err: string[] = [];
+    expect(runCli(['report', broken], () => undefined, (line) => err.push(line))).toBe(2);
+    expect(err.join('\n')).toMatch(/does not hold a readable cloud assembly/);
   });
 
   test.each([

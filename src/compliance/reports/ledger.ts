@@ -23,12 +23,16 @@ export interface LedgerEntry {
   readonly logicalId?: string;
 }
 
+const KNOWN_CAUSES: string[] = Object.values(AcknowledgementCause);
+
 /** Every acknowledgement in `facts`, sorted by construct path and rule. Not part of the public API. */
 export function toLedger(facts: AssemblyFacts): LedgerEntry[] {
   const prefix = new RegExp(`^${ACKNOWLEDGEMENT_PREFIX} \\(([^)]+)\\):`);
   return facts.acknowledgements
     .flatMap((ack) => ack.constructPaths.map((constructPath) => {
-      const cause = prefix.exec(ack.reason ?? '')?.[1];
+      // Only the causes cdk-aegis writes count; any other prefix is a user's own text.
+      const written = prefix.exec(ack.reason ?? '')?.[1];
+      const cause = KNOWN_CAUSES.includes(written as AcknowledgementCause) ? written : undefined;
       const by = cause === undefined
         ? AcknowledgedBy.USER
         : cause === AcknowledgementCause.USER_OPT_OUT ? AcknowledgedBy.USER_OPT_OUT : AcknowledgedBy.LIBRARY;

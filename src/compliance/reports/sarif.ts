@@ -14,7 +14,7 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
  *
  * Not part of the public API.
  */
-export function toSarif(facts: AssemblyFacts, toolVersion: string): object {
+export function toSarif(facts: AssemblyFacts, toolVersion: string, templateDir: string = ''): object {
   const plugins = [...new Set([...facts.plugins, ...facts.findings.map((f) => f.plugin)])];
   return {
     $schema: SARIF_SCHEMA,
@@ -26,13 +26,14 @@ export function toSarif(facts: AssemblyFacts, toolVersion: string): object {
         tool: {
           driver: {
             name: plugin,
-            fullName: `${plugin} rules (cdk-nag v3, run by cdk-aegis)`,
+            fullName: `${plugin} (a CDK validation plugin; reported by cdk-aegis ${toolVersion})`,
             version: toolVersion,
-            informationUri: plugin === AEGIS_PACK_NAME ? 'https://github.com/cdk-aegis/cdk-aegis/blob/main/RULES.md' : 'https://github.com/cdklabs/cdk-nag/blob/main/RULES.md',
+            ...(plugin === AEGIS_PACK_NAME ? { informationUri: 'https://github.com/cdk-aegis/cdk-aegis/blob/main/RULES.md' } : {}),
             rules: ruleIds.map((id) => ruleDescriptor(id, findings.find((f) => baseRule(f.ruleName) === id)!)),
           },
         },
-        results: findings.flatMap((finding) => finding.constructPaths.map((constructPath) => result(finding, constructPath, ruleIds, facts))),
+        results: findings.flatMap((finding) =>
+          finding.constructPaths.map((constructPath) => result(finding, constructPath, ruleIds, facts, templateDir))),
       };
     }),
   };
@@ -48,20 +49,32 @@ function ruleDescriptor(id: string, sample: ReportEntry): object {
     id,
     shortDescription: { text: own?.info ?? sample.description },
     fullDescription: { text: own ? `${own.info} ${own.explanation}` : sample.description },
-    defaultConfiguration: { level: sample.severity === 'error' ? 'error' : 'warning' },
+    defaultConfiguration: { level: sarifLevel(sample.severity) },
   };
 }
 
-function result(finding: ReportEntry, constructPath: string, ruleIds: string[], facts: AssemblyFacts): object {
+function templateUri(templateDir: string, templateFile: string): string {
+  return templateDir === '' ? templateFile : `${templateDir}/${templateFile}`;
+}
+
+/** SARIF levels: error, warning, note. */
+function sarifLevel(severity: string): string {
+  return severity === 'error' || severity === 'fatal' ? 'error' : severity === 'info' ? 'note' : 'warning';
+}
+
+function result(finding: ReportEntry, constructPath: string, ruleIds: string[], facts: AssemblyFacts, templateDir: string): object {
   const location = facts.locations.get(constructPath);
   const granular = /\[(.*)\]$/.exec(finding.ruleName)?.[1];
   return {
     ruleId: baseRule(finding.ruleName),
     ruleIndex: ruleIds.indexOf(baseRule(finding.ruleName)),
-    level: finding.severity === 'error' ? 'error' : 'warning',
+    level: sarifLevel(finding.severity),
     message: { text: `${finding.description}${granular ? ` (${granular})` : ''} — ${constructPath}` },
     locations: [{
-      ...(location ? { physicalLocation: { artifactLocation: { uri: location.templateFile }, region: { startLine: 1 } } } : {}),
+      // Relative to the repository root (where CI runs), as code scanning resolves it.
+      ...(location
+        ? { physicalLocation: { artifactLocation: { uri: templateUri(templateDir, location.templateFile) }, region: { startLine: 1 } } }
+        : {}),
       logicalLocations: [
         { fullyQualifiedName: constructPath, kind: 'member' },
         ...(location ? [{ name: location.logicalId, kind: 'resource' }] : []),

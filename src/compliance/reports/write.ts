@@ -28,7 +28,8 @@ export interface ComplianceSummary {
 export function writeComplianceReports(dir: string, packs: string[] = []): ComplianceSummary {
   const facts = readAssembly(dir);
   const allPacks = [...new Set([...packs, ...facts.plugins])];
-  const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion());
+  const relative = path.relative(process.cwd(), path.resolve(dir)).split(path.sep).join('/');
+  const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion(), relative.startsWith('..') ? '' : relative);
   const ledger = toLedger(facts);
   fs.writeFileSync(path.join(dir, SARIF_FILE), JSON.stringify(sarif, undefined, 2));
   fs.writeFileSync(path.join(dir, LEDGER_JSON_FILE), JSON.stringify({ acknowledgements: ledger }, undefined, 2));

@@ -17,6 +17,7 @@ export class StackIndex {
 
   private readonly byType = new Map<string, CfnResource[]>();
   private readonly byLogicalId = new Map<string, CfnResource>();
+  private readonly memos = new Map<string, unknown>();
 
   private constructor(public readonly stack: Stack) {
     const visit = (construct: IConstruct): void => {
@@ -45,6 +46,18 @@ export class StackIndex {
     const id = referencedLogicalId(this.stack.resolve(value));
     const resource = id === undefined ? undefined : this.byLogicalId.get(id);
     return resource?.cfnResourceType === type ? resource : undefined;
+  }
+
+  /**
+   * A view of the stack a rule derives from the index (e.g. the set of
+   * logged web ACLs), computed on first use and kept for the rest of the run,
+   * so a rule that looks across resources stays linear.
+   */
+  public memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) {
+      this.memos.set(key, compute());
+    }
+    return this.memos.get(key) as T;
   }
 
   /** `value` resolved in the stack. */

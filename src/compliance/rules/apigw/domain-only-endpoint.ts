@@ -18,13 +18,11 @@ export const APIGW_DOMAIN_ONLY_ENDPOINT: AegisRule = {
     if (!(node instanceof apigateway.CfnRestApi)) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const apiId = index.resolve(node.logicalId);
-    const mappings = [
+    const mappedApis = index.memo('apigw:mapped-apis', () => new Set([
       ...index.ofType(apigateway.CfnBasePathMapping.CFN_RESOURCE_TYPE_NAME),
       ...index.ofType(apigateway.CfnBasePathMappingV2.CFN_RESOURCE_TYPE_NAME),
-    ];
-    const mapped = mappings.some((mapping) => referencedLogicalId(index.resolve((mapping as apigateway.CfnBasePathMapping).restApiId)) === apiId);
-    if (!mapped) {
+    ].map((mapping) => referencedLogicalId(index.resolve((mapping as apigateway.CfnBasePathMapping).restApiId)))));
+    if (!mappedApis.has(index.resolve(node.logicalId))) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     return index.resolve(node.disableExecuteApiEndpoint) === true ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;

@@ -14,12 +14,14 @@ export const APIGW_STAGE_DATA_TRACE: AegisRule = {
     'Data trace writes request and response bodies and headers to CloudWatch Logs: tokens, personal data and secrets end up in ' +
     'logs that many people can read. Set `dataTraceEnabled: false` on every method setting; use access logs for audit.',
   check(node: CfnResource, index: StackIndex) {
+    // Intrinsics (Fn::If, ...) resolve to objects, not lists: judged on what can be read, never thrown on.
+    const asList = (value: unknown): any[] => (Array.isArray(value) ? value : []);
     let settings: any[];
     if (node instanceof apigateway.CfnStage) {
-      settings = index.resolve(node.methodSettings) ?? [];
+      settings = asList(index.resolve(node.methodSettings));
     } else if (node instanceof apigateway.CfnDeployment) {
       const description = index.resolve(node.stageDescription);
-      settings = [description ?? {}, ...(description?.methodSettings ?? description?.MethodSettings ?? [])];
+      settings = [description ?? {}, ...asList(description?.methodSettings ?? description?.MethodSettings)];
     } else {
       return NagRuleCompliance.NOT_APPLICABLE;
     }

@@ -6,6 +6,35 @@ import { AegisRule } from '../rule';
 import { referencedLogicalId, StackIndex } from '../stack-index';
 
 /** A REST API stage is protected by a web ACL with a rate-based rule. */
+interface Association {
+  /** The association's resolved resource ARN, as JSON. */
+  readonly target: string;
+  /** Whether its web ACL has a rate-based rule (a web ACL outside the stack is trusted). */
+  readonly rateLimited: boolean;
+}
+
+/** The stack's web ACL associations, resolved once per index. */
+function associations(index: StackIndex): Association[] {
+  return index.memo('waf:associations', () => index.ofType(wafv2.CfnWebACLAssociation.CFN_RESOURCE_TYPE_NAME).map((resource) => {
+    const association = resource as wafv2.CfnWebACLAssociation;
+    const webAcl = index.referenced(association.webAclArn, wafv2.CfnWebACL.CFN_RESOURCE_TYPE_NAME) as wafv2.CfnWebACL | undefined;
+    const rules = webAcl === undefined ? [] : asList(index.resolve(webAcl.rules));
+    return {
+      target: JSON.stringify(index.resolve(association.resourceArn)),
+      rateLimited: webAcl === undefined ||
+        rules.some((rule) => (rule?.statement?.rateBasedStatement ?? rule?.Statement?.RateBasedStatement) !== undefined),
+    };
+  }));
+}
+
+function asList(value: unknown): any[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export const APIGW_STAGE_RATE_LIMITED_WAF: AegisRule = {
   id: 'APIGW2',
   level: NagMessageLevel.ERROR,
@@ -19,21 +48,13 @@ export const APIGW_STAGE_RATE_LIMITED_WAF: AegisRule = {
     if (!(node instanceof apigateway.CfnStage)) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const stageId = node.logicalId;
-    const resolvedStageId = index.resolve(stageId);
     const apiId = referencedLogicalId(index.resolve(node.restApiId));
-    for (const association of index.ofType(wafv2.CfnWebACLAssociation.CFN_RESOURCE_TYPE_NAME) as wafv2.CfnWebACLAssociation[]) {
-      const target = JSON.stringify(index.resolve(association.resourceArn));
-      const names = [resolvedStageId, index.resolve(node.stageName)].filter((n) => typeof n === 'string');
-      if (apiId === undefined || !target.includes(`"${apiId}"`) || !names.some((n) => target.includes(`"${n}"`) || target.includes(`/stages/${n}`))) {
-        continue;
-      }
-      const webAcl = index.referenced(association.webAclArn, wafv2.CfnWebACL.CFN_RESOURCE_TYPE_NAME) as wafv2.CfnWebACL | undefined;
-      if (webAcl === undefined) {
-        return NagRuleCompliance.COMPLIANT;
-      }
-      const rules: any[] = index.resolve(webAcl.rules) ?? [];
-      if (rules.some((rule) => rule?.statement?.rateBasedStatement !== undefined || rule?.Statement?.RateBasedStatement !== undefined)) {
+    const names = [index.resolve(node.logicalId), index.resolve(node.stageName)].filter((n): n is string => typeof n === 'string');
+    for (const association of associations(index)) {
+      // The target names the API and this stage, by logical id (Ref) or by name, as a whole word.
+      const targetsStage = apiId !== undefined && association.target.includes(`"${apiId}"`) &&
+        names.some((name) => association.target.includes(`"${name}"`) || new RegExp(`/stages/${escape(name)}(?![\\w-])`).test(association.target));
+      if (targetsStage && association.rateLimited) {
         return NagRuleCompliance.COMPLIANT;
       }
     }

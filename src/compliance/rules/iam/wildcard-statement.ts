@@ -9,14 +9,17 @@ import { StackIndex } from '../stack-index';
 export const IAM_WILDCARD_STATEMENT: AegisRule = {
   id: 'IAM1',
   level: NagMessageLevel.ERROR,
-  resourceTypes: ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'],
+  resourceTypes: [
+    'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy',
+    'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group',
+  ],
   info: 'An IAM policy allows a wildcard action, NotAction, or resource "*" for actions AWS lets you scope.',
   explanation:
     'Wildcard actions (`s3:*`, `kms:GenerateDataKey*`) grant actions nobody reviewed, including ones AWS adds later; resource ' +
     '`*` grants every resource of the account. List exact actions on exact ARNs. Resource `*` is accepted only for actions ' +
     'that have no resource-level permissions (X-Ray trace upload, VPC network-interface management, ' +
     '`secretsmanager:GetRandomPassword`, `cloudwatch:PutMetricData`). Findings: `Action::<action>`, `NotAction::<action>`, ' +
-    '`Resource::*`.',
+    '`NotResource`, `Resource::*`.',
   check(node: CfnResource, index: StackIndex) {
     const documents = policyDocuments(node);
     if (documents === undefined) {
@@ -36,6 +39,9 @@ export const IAM_WILDCARD_STATEMENT: AegisRule = {
         for (const action of asList(statement.NotAction).map(String)) {
           findings.add(`NotAction::${action}`);
         }
+        if (statement.NotResource !== undefined) {
+          findings.add('NotResource');
+        }
         const onEverything = asList(statement.Resource).some((r) => r === '*');
         if (onEverything && !actions.every((a) => ACTIONS_WITHOUT_RESOURCE_SCOPING.has(a))) {
           findings.add('Resource::*');
@@ -47,7 +53,8 @@ export const IAM_WILDCARD_STATEMENT: AegisRule = {
 };
 
 function policyDocuments(node: CfnResource): unknown[] | undefined {
-  if (node instanceof iam.CfnPolicy || node instanceof iam.CfnManagedPolicy) {
+  if (node instanceof iam.CfnPolicy || node instanceof iam.CfnManagedPolicy || node instanceof iam.CfnRolePolicy ||
+    node instanceof iam.CfnUserPolicy || node instanceof iam.CfnGroupPolicy) {
     return [node.policyDocument];
   }
   if (node instanceof iam.CfnRole || node instanceof iam.CfnUser || node instanceof iam.CfnGroup) {

@@ -18,9 +18,8 @@ export const WAF_WEB_ACL_LOGGING: AegisRule = {
     if (!(node instanceof wafv2.CfnWebACL)) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const aclId = index.resolve(node.logicalId);
-    const logged = index.ofType(wafv2.CfnLoggingConfiguration.CFN_RESOURCE_TYPE_NAME)
-      .some((config) => referencedLogicalId(index.resolve((config as wafv2.CfnLoggingConfiguration).resourceArn)) === aclId);
-    return logged ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
+    const logged = index.memo('waf:logged-acls', () => new Set(index.ofType(wafv2.CfnLoggingConfiguration.CFN_RESOURCE_TYPE_NAME)
+      .map((config) => referencedLogicalId(index.resolve((config as wafv2.CfnLoggingConfiguration).resourceArn)))));
+    return logged.has(index.resolve(node.logicalId)) ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
   },
 };

@@ -1,0 +1,77 @@
+/**
+ * One benchmark synth, in its own process. Configured by environment:
+ * BENCH_VARIANT (plain | plain-nag | secure), BENCH_N (functions, each behind
+ * its own API route), BENCH_VALIDATION (on | off: aws-cdk-lib's built-in
+ * CloudFormation validation). Prints one JSON line.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AegisChecks, Compliance, SecureApi, SecureFunction } from '../src';
+
+/** Functions (with their routes) per stack: 50 × 8 resources + the API's stays under CloudFormation's 500. */
+export const FUNCTIONS_PER_STACK = 50;
+const CODE = lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "ok" });');
+
+const variant = process.env.BENCH_VARIANT ?? 'secure';
+const n = Number(process.env.BENCH_N ?? '10');
+const validation = (process.env.BENCH_VALIDATION ?? 'off') === 'on';
+
+const started = performance.now();
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-'));
+const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': validation } });
+if (variant === 'secure') {
+  Compliance.of(app).enforce();
+} else if (variant === 'plain-nag') {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks());
+}
+const stacks: Stack[] = [];
+for (let first = 0; first < n; first += FUNCTIONS_PER_STACK) {
+  const stack = new Stack(app, `Bench${stacks.length}`);
+  stacks.push(stack);
+  const count = Math.min(FUNCTIONS_PER_STACK, n - first);
+  if (variant === 'secure') {
+    const api = new SecureApi(stack, 'Api');
+    for (let i = 0; i < count; i++) {
+      api.addRoute('GET', `/f${first + i}`, new SecureFunction(stack, `Fn${first + i}`, { code: CODE, handler: 'index.handler' }));
+    }
+  } else {
+    const api = new apigateway.RestApi(stack, 'Api');
+    for (let i = 0; i < count; i++) {
+      const fn = new lambda.Function(stack, `Fn${first + i}`, { code: CODE, handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X });
+      api.root.addResource(`f${first + i}`).addMethod('GET', new apigateway.LambdaIntegration(fn));
+    }
+  }
+}
+let failed = false;
+try {
+  app.synth();
+} catch {
+  failed = true; // plain-nag reports findings: the synth time still counts
+}
+const synthMs = performance.now() - started;
+
+// Our pack alone, on the same tree (secure variant): the time per resource and its growth.
+let aegisMs: number | undefined;
+if (variant === 'secure') {
+  const t = performance.now();
+  new AegisChecks().validateScope(app);
+  aegisMs = performance.now() - t;
+}
+const resourcesPerStack = stacks.map((s) => Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, `${s.artifactId}.template.json`), 'utf8')).Resources).length);
+fs.rmSync(outdir, { recursive: true, force: true });
+process.stdout.write(`${JSON.stringify({
+  variant,
+  n,
+  validation,
+  synthMs,
+  aegisMs,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  resourcesPerStack,
+  failed,
+})}\n`);

@@ -1,0 +1,131 @@
+/**
+ * `npx projen bench`: synthesizes apps of N functions (each behind its own API
+ * route) the plain aws-cdk-lib way and the cdk-aegis way, each in fresh Node
+ * processes, and writes bench/results.json and bench/RESULTS.md.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { fixedMonthlyCost, PRICES, PRICES_READ_ON } from './cost';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,100,200').split(',').map(Number);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? '3');
+const CONFIGS: Array<{ variant: string; validation: boolean }> = [
+  { variant: 'plain', validation: false },
+  { variant: 'plain-nag', validation: false },
+  { variant: 'secure', validation: false },
+  { variant: 'plain', validation: true },
+  { variant: 'secure', validation: true },
+];
+
+interface Run {
+  variant: string; n: number; validation: boolean; synthMs: number; aegisMs?: number; peakRssMb: number; resourcesPerStack: number[]; processMs: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+function runOnce(variant: string, n: number, validation: boolean): Run {
+  const started = performance.now();
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'app.ts')], {
+    env: { ...process.env, BENCH_VARIANT: variant, BENCH_N: String(n), BENCH_VALIDATION: validation ? 'on' : 'off' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 1 << 26,
+  });
+  return { ...JSON.parse(out.trim().split('\n').pop()!), processMs: performance.now() - started };
+}
+
+const rows: any[] = [];
+for (const n of SIZES) {
+  for (const { variant, validation } of CONFIGS) {
+    const runs = Array.from({ length: REPEATS }, () => runOnce(variant, n, validation));
+    const row = {
+      variant,
+      n,
+      validation,
+      synthMs: Math.round(median(runs.map((r) => r.synthMs))),
+      processMs: Math.round(median(runs.map((r) => r.processMs))),
+      aegisMs: runs[0].aegisMs === undefined ? undefined : Math.round(median(runs.map((r) => r.aegisMs!)) * 10) / 10,
+      peakRssMb: Math.round(Math.max(...runs.map((r) => r.peakRssMb))),
+      resourcesPerStack: runs[0].resourcesPerStack,
+      runs: runs.map((r) => Math.round(r.synthMs)),
+    };
+    rows.push(row);
+    process.stderr.write(`${JSON.stringify(row)}\n`);
+  }
+}
+
+const find = (variant: string, n: number, validation: boolean) => rows.find((r) => r.variant === variant && r.n === n && r.validation === validation);
+const total = (row: any) => row.resourcesPerStack.reduce((a: number, b: number) => a + b, 0);
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+const largest = Math.max(...SIZES);
+const half = SIZES.includes(largest / 2) ? largest / 2 : undefined;
+const targets = {
+  secureOverPlainNagAt100: SIZES.includes(100) ? find('secure', 100, false).synthMs / find('plain-nag', 100, false).synthMs : undefined,
+  aegisLinearity: half !== undefined ? find('secure', largest, false).aegisMs / find('secure', half, false).aegisMs : undefined,
+  resourcesPerFunctionAndRoute: half !== undefined ? (total(find('secure', largest, false)) - total(find('secure', half, false))) / (largest - half) : undefined,
+  monthlyCostFor1Api10Functions: fixedMonthlyCost(10).total,
+};
+const results = { date: new Date().toISOString(), machine, repeats: REPEATS, rows, targets, prices: { readOn: PRICES_READ_ON, ...PRICES }, cost10: fixedMonthlyCost(10) };
+fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
+
+const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '—' : x.toFixed(digits));
+const lines = [
+  '# Benchmark results',
+  '',
+  `<!-- Written by \`npx projen bench\` (bench/run.ts) on ${results.date}. -->`,
+  '',
+  `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}. ` +
+    `Each figure is the median of ${REPEATS} fresh Node processes; synth time is measured inside the process, from \`new App()\` ` +
+    'to the end of `app.synth()` (rule packs and validation included), so Node and ts-node start-up are left out.',
+  '',
+  'Variants, each N functions with one API route each, split into stacks of 50 functions:',
+  '- **plain**: `lambda.Function` + `RestApi`/`LambdaIntegration`, no checks;',
+  '- **plain-nag**: the same with the AwsSolutions pack;',
+  '- **secure**: `SecureFunction` + `SecureApi` under `Compliance.of(app).enforce()` (AwsSolutions, Serverless and Aegis packs).',
+  '',
+  '| N | validation | plain ms | plain-nag ms | secure ms | secure / plain-nag | Aegis pack ms | Aegis µs / resource | peak RSS plain / secure MB | resources per stack plain / secure |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+  ...SIZES.flatMap((n) => [false, true].map((validation) => {
+    const plain = find('plain', n, validation);
+    const nag = find('plain-nag', n, validation);
+    const secure = find('secure', n, validation);
+    return `| ${n} | ${validation ? 'on' : 'off'} | ${plain.synthMs} | ${nag ? nag.synthMs : '—'} | ${secure.synthMs} | ${nag ? fmt(secure.synthMs / nag.synthMs) : '—'} | ` +
+      `${fmt(secure.aegisMs, 1)} | ${fmt((secure.aegisMs * 1000) / total(secure), 1)} | ${plain.peakRssMb} / ${secure.peakRssMb} | ` +
+      `${plain.resourcesPerStack.join('+')} / ${secure.resourcesPerStack.join('+')} |`;
+  })),
+  '',
+  '## Targets',
+  '',
+  '| Target | Measured | Met |',
+  '|---|---|---|',
+  `| secure synth ≤ 1.5 × plain-nag, N = 100, validation off | ${fmt(targets.secureOverPlainNagAt100)} × | ${targets.secureOverPlainNagAt100 !== undefined && targets.secureOverPlainNagAt100 <= 1.5 ? 'yes' : 'no'} |`,
+  `| Aegis pack linear: time(${largest}) / time(${half}) ≤ 2.1 | ${fmt(targets.aegisLinearity)} | ${targets.aegisLinearity !== undefined && targets.aegisLinearity <= 2.1 ? 'yes' : 'no'} |`,
+  `| ≤ 8 CloudFormation resources per SecureFunction + route | ${fmt(targets.resourcesPerFunctionAndRoute)} | ${targets.resourcesPerFunctionAndRoute !== undefined && targets.resourcesPerFunctionAndRoute <= 8 ? 'yes' : 'no'} |`,
+  `| fixed monthly cost of the defaults, 1 API + 10 functions ≤ $15 | $${fmt(targets.monthlyCostFor1Api10Functions)} | ${targets.monthlyCostFor1Api10Functions <= 15 ? 'yes' : 'no'} |`,
+  '',
+  `## Fixed monthly cost of the defaults (1 SecureApi + 10 SecureFunctions, list prices read ${PRICES_READ_ON}, us-east-1)`,
+  '',
+  '| Item | Count | $ / month |',
+  '|---|---|---|',
+  ...results.cost10.lines.map((l) => `| ${l.item} | ${l.count} | ${fmt(l.monthly)} |`),
+  `| **Total** | | **${fmt(results.cost10.total)}** |`,
+  '',
+  'Usage-priced items are not included: WAF $0.60 per million requests, KMS $0.03 per 10,000 requests (the stack key is used through ' +
+    'S3 bucket keys where possible), CloudWatch Logs ingestion and storage, X-Ray traces. Under REGULATED each API adds an encrypted ' +
+    '0.5 GB cache (about $14.60 / month).',
+  '',
+  '## Reproduce',
+  '',
+  '```bash',
+  'npm ci && npx projen bench                     # all sizes, 3 runs each (about 20 minutes on 2 cores)',
+  'BENCH_SIZES=1,10 BENCH_REPEATS=1 npx projen bench  # a quick look',
+  '```',
+  '',
+];
+fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), lines.join('\n'));
