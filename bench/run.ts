@@ -40,8 +40,10 @@ function runOnce(variant: string, n: number, validation: boolean): Run {
   return { ...JSON.parse(out.trim().split('\n').pop()!), processMs: performance.now() - started };
 }
 
-const rows: any[] = [];
-for (const n of SIZES) {
+// BENCH_REPORT_ONLY=1 rewrites RESULTS.md from results.json without running anything.
+const previous = process.env.BENCH_REPORT_ONLY ? JSON.parse(fs.readFileSync(path.join(__dirname, 'results.json'), 'utf8')) : undefined;
+const rows: any[] = previous ? previous.rows : [];
+for (const n of previous ? [] : SIZES) {
   for (const { variant, validation } of CONFIGS) {
     const runs = Array.from({ length: REPEATS }, () => runOnce(variant, n, validation));
     const row = {
@@ -62,16 +64,22 @@ for (const n of SIZES) {
 
 const find = (variant: string, n: number, validation: boolean) => rows.find((r) => r.variant === variant && r.n === n && r.validation === validation);
 const total = (row: any) => row.resourcesPerStack.reduce((a: number, b: number) => a + b, 0);
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+const machine = previous?.machine ?? {
+  cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`,
+};
+// Within one stack (N = 10 and 50 both fit one): the cost of one more function + route, and what every stack has once.
+const perFunction = SIZES.includes(10) && SIZES.includes(50) ? (total(find('secure', 50, false)) - total(find('secure', 10, false))) / 40 : undefined;
+const perStackFixed = perFunction !== undefined ? total(find('secure', 10, false)) - 10 * perFunction : undefined;
 const largest = Math.max(...SIZES);
 const half = SIZES.includes(largest / 2) ? largest / 2 : undefined;
 const targets = {
   secureOverPlainNagAt100: SIZES.includes(100) ? find('secure', 100, false).synthMs / find('plain-nag', 100, false).synthMs : undefined,
   aegisLinearity: half !== undefined ? find('secure', largest, false).aegisMs / find('secure', half, false).aegisMs : undefined,
-  resourcesPerFunctionAndRoute: half !== undefined ? (total(find('secure', largest, false)) - total(find('secure', half, false))) / (largest - half) : undefined,
+  resourcesPerFunctionAndRoute: perFunction,
+  resourcesPerStackFixed: perStackFixed,
   monthlyCostFor1Api10Functions: fixedMonthlyCost(10).total,
 };
-const results = { date: new Date().toISOString(), machine, repeats: REPEATS, rows, targets, prices: { readOn: PRICES_READ_ON, ...PRICES }, cost10: fixedMonthlyCost(10) };
+const results = { date: previous?.date ?? new Date().toISOString(), machine, repeats: REPEATS, rows, targets, prices: { readOn: PRICES_READ_ON, ...PRICES }, cost10: fixedMonthlyCost(10) };
 fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
 
 const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '—' : x.toFixed(digits));
@@ -83,6 +91,11 @@ const lines = [
   `Machine: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}. ` +
     `Each figure is the median of ${REPEATS} fresh Node processes; synth time is measured inside the process, from \`new App()\` ` +
     'to the end of `app.synth()` (rule packs and validation included), so Node and ts-node start-up are left out.',
+  '',
+  '**Caveat — the validation column.** It sets the context `@aws-cdk/core:validateAgainstDefaultRules`. Reading aws-cdk-lib 2.276 ' +
+    '(`core/lib/private/synthesis-validation.js`) shows this flag only decides whether CloudFormation Validate findings fail the ' +
+    'synth; the built-in validation runs in both rows. A true "validation off" figure needs another switch, still to be found ' +
+    '(issue 6 stays open for it).',
   '',
   'Variants, each N functions with one API route each, split into stacks of 50 functions:',
   '- **plain**: `lambda.Function` + `RestApi`/`LambdaIntegration`, no checks;',
@@ -106,7 +119,9 @@ const lines = [
   '|---|---|---|',
   `| secure synth ≤ 1.5 × plain-nag, N = 100, validation off | ${fmt(targets.secureOverPlainNagAt100)} × | ${targets.secureOverPlainNagAt100 !== undefined && targets.secureOverPlainNagAt100 <= 1.5 ? 'yes' : 'no'} |`,
   `| Aegis pack linear: time(${largest}) / time(${half}) ≤ 2.1 | ${fmt(targets.aegisLinearity)} | ${targets.aegisLinearity !== undefined && targets.aegisLinearity <= 2.1 ? 'yes' : 'no'} |`,
-  `| ≤ 8 CloudFormation resources per SecureFunction + route | ${fmt(targets.resourcesPerFunctionAndRoute)} | ${targets.resourcesPerFunctionAndRoute !== undefined && targets.resourcesPerFunctionAndRoute <= 8 ? 'yes' : 'no'} |`,
+  `| ≤ 8 CloudFormation resources per SecureFunction + route (within a stack; each stack adds ${fmt(targets.resourcesPerStackFixed, 0)} once: ` +
+    `API, stage, WAF, key, account role, …) | ${fmt(targets.resourcesPerFunctionAndRoute)} | ` +
+    `${targets.resourcesPerFunctionAndRoute !== undefined && targets.resourcesPerFunctionAndRoute <= 8 ? 'yes' : 'no'} |`,
   `| fixed monthly cost of the defaults, 1 API + 10 functions ≤ $15 | $${fmt(targets.monthlyCostFor1Api10Functions)} | ${targets.monthlyCostFor1Api10Functions <= 15 ? 'yes' : 'no'} |`,
   '',
   `## Fixed monthly cost of the defaults (1 SecureApi + 10 SecureFunctions, list prices read ${PRICES_READ_ON}, us-east-1)`,
