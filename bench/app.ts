@@ -1,8 +1,8 @@
 /**
  * One benchmark synth, in its own process. Configured by environment:
  * BENCH_VARIANT (plain | plain-nag | secure), BENCH_N (functions, each behind
- * its own API route), BENCH_VALIDATION (on | off: aws-cdk-lib's built-in
- * CloudFormation validation). Prints one JSON line.
+ * its own API route). aws-cdk-lib's built-in CloudFormation validation runs
+ * unless CDK_VALIDATION=false (the runner sets it). Prints one JSON line.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -20,11 +20,11 @@ const CODE = lambda.Code.fromInline('exports.handler = async () => ({ statusCode
 
 const variant = process.env.BENCH_VARIANT ?? 'secure';
 const n = Number(process.env.BENCH_N ?? '10');
-const validation = (process.env.BENCH_VALIDATION ?? 'off') === 'on';
+const validation = process.env.CDK_VALIDATION !== 'false';
 
 const started = performance.now();
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-'));
-const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': validation } });
+const app = new App({ outdir });
 if (variant === 'secure') {
   Compliance.of(app).enforce();
 } else if (variant === 'plain-nag') {
