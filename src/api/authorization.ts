@@ -1,12 +1,12 @@
-import { createHash } from 'crypto';
 import { ArnFormat, Aws, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ProblemCollector, received } from '../core/errors';
+import { allowServiceToInvoke } from '../core/invoke-permission';
 import { checkJustification, Justification } from '../core/justification';
+import { shortHash } from '../core/short-hash';
 
 /** How long API Gateway caches an authorizer's decision unless told otherwise (AWS's own default). */
 export const DEFAULT_AUTHORIZER_CACHE_TTL = Duration.minutes(5);
@@ -252,17 +252,12 @@ export class ApiAuthorization {
       authorizerUri: this.kind === Kind.COGNITO ? undefined : lambdaInvocationUri(config.target as lambda.IFunction),
     });
     if (this.kind !== Kind.COGNITO) {
-      (config.target as lambda.IFunction).addPermission('InvokePermission', {
-        principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-        scope: authorizer,
-        sourceAccount: Aws.ACCOUNT_ID,
-        sourceArn: Stack.of(authorizer).formatArn({
-          service: 'execute-api',
-          resource: restApi.restApiId,
-          resourceName: `authorizers/${authorizer.ref}`,
-          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-        }),
-      });
+      allowServiceToInvoke(config.target as lambda.IFunction, 'apigateway.amazonaws.com', Stack.of(authorizer).formatArn({
+        service: 'execute-api',
+        resource: restApi.restApiId,
+        resourceName: `authorizers/${authorizer.ref}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }), authorizer);
     }
     return authorizer;
   }
@@ -282,12 +277,5 @@ function lambdaInvocationUri(handler: lambda.IFunction): string {
 }
 
 function configHash(kind: Kind, config: AuthorizerConfig): string {
-  const key = JSON.stringify([
-    kind,
-    config.target.node.path,
-    config.sources,
-    config.ttl === undefined ? undefined : config.ttl.toSeconds(),
-    config.validationRegex,
-  ]);
-  return createHash('sha256').update(key).digest('hex').slice(0, 8).toUpperCase();
+  return shortHash([kind, config.target.node.path, config.sources, config.ttl === undefined ? undefined : config.ttl.toSeconds(), config.validationRegex]);
 }

@@ -1,7 +1,6 @@
-import { Aws, Lazy, Names, Token } from 'aws-cdk-lib';
+import { Lazy, Names, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,6 +14,7 @@ import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
 import { RULES } from '../compliance/rule-ids';
 import { StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
+import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
@@ -468,12 +468,7 @@ export class SecureApi extends Construct {
         requestParameters,
       },
     );
-    handler.addPermission('InvokePermission', {
-      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      scope: apiMethod,
-      sourceAccount: Aws.ACCOUNT_ID,
-      sourceArn: this.restApi.arnForExecuteApi(route.arnMethod, route.arnPath, this.stage.stageName),
-    });
+    allowServiceToInvoke(handler, 'apigateway.amazonaws.com', this.restApi.arnForExecuteApi(route.arnMethod, route.arnPath, this.stage.stageName), apiMethod);
 
     if (authorization.authorizationType === apigateway.AuthorizationType.NONE) {
       recordOptOut(apiMethod, 'authorization', authorization.justification!, RULES.apiAuthorization);

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { isIPv4, isIPv6 } from 'net';
 import { Annotations, ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +10,7 @@ import { AegisValidationError, ProblemCollector, received } from '../core/errors
 import { checkJustification, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
+import { shortHash } from '../core/short-hash';
 
 /** Requests one IP address may send per evaluation window before it is blocked (with HTTP 429). */
 export const DEFAULT_RATE_LIMIT = 1000;
@@ -294,7 +294,7 @@ export class SecureWebAcl extends Construct {
    * @param resourceArn the ARN of the resource to protect
    */
   public associate(resourceArn: string): wafv2.CfnWebACLAssociation {
-    const id = `Association${createHash('sha256').update(JSON.stringify(Stack.of(this).resolve(resourceArn))).digest('hex').slice(0, 8).toUpperCase()}`;
+    const id = `Association${shortHash(Stack.of(this).resolve(resourceArn))}`;
     return associateWebAcl(this, this, id, resourceArn);
   }
 

@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { Aws, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,8 +11,10 @@ import { PACK, ruleId } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
+import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { readProfile, SecurityProfile } from '../core/profile';
+import { shortHash } from '../core/short-hash';
 
 /** How long noncurrent object versions are kept unless told otherwise. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
@@ -159,7 +160,7 @@ export class SecureBucket extends s3.Bucket {
     // One rule per function and key filter: the same function may watch several prefixes.
     const filter = options.prefix === undefined && options.suffix === undefined
       ? ''
-      : createHash('sha256').update(JSON.stringify([options.prefix, options.suffix])).digest('hex').slice(0, 8).toUpperCase();
+      : shortHash([options.prefix, options.suffix]);
     const id = `OnObjectCreated${Names.nodeUniqueId(fn.node)}${filter}`;
     if (this.node.tryFindChild(id) !== undefined) {
       throw new AegisValidationError(this.node.path, [`${fn.node.path} already receives these object events; call \`onObjectCreated\` once per prefix and suffix.`]);
@@ -196,12 +197,7 @@ export class SecureBucket extends s3.Bucket {
         retryPolicy: { maximumRetryAttempts: OBJECT_EVENT_RETRY_ATTEMPTS, maximumEventAgeInSeconds: OBJECT_EVENT_MAX_AGE.toSeconds() },
       }),
     });
-    fn.addPermission('InvokePermission', {
-      principal: new iam.ServicePrincipal('events.amazonaws.com'),
-      scope: rule,
-      sourceArn: rule.ruleArn,
-      sourceAccount: Aws.ACCOUNT_ID,
-    });
+    allowServiceToInvoke(fn, 'events.amazonaws.com', rule.ruleArn, rule);
     // Exactly the objects of the events: s3:GetObject on <prefix>*<suffix>, no listing.
     this.grantObjects(fn, ['s3:GetObject'], ['kms:Decrypt'], `${options.prefix ?? ''}*${options.suffix ?? ''}`);
     return rule;

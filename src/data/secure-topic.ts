@@ -1,4 +1,4 @@
-import { Aws, Names } from 'aws-cdk-lib';
+import { Names } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { deferredChild } from '../core/deferred';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
+import { allowServiceToInvoke } from '../core/invoke-permission';
 
 /** Props of {@link SecureTopic}. */
 export interface SecureTopicProps {
@@ -108,12 +109,7 @@ export class SecureTopic extends sns.Topic {
     });
     // SNS itself writes to the encrypted dead-letter queue: the key policy must let it.
     allowServiceToUseKey(this.masterKey!, 'sns.amazonaws.com');
-    fn.addPermission('InvokePermission', {
-      principal: new iam.ServicePrincipal('sns.amazonaws.com'),
-      scope: subscription,
-      sourceArn: this.topicArn,
-      sourceAccount: Aws.ACCOUNT_ID,
-    });
+    allowServiceToInvoke(fn, 'sns.amazonaws.com', this.topicArn, subscription);
     return subscription;
   }
 
