@@ -277,5 +277,6 @@ function lambdaInvocationUri(handler: lambda.IFunction): string {
 }
 
 function configHash(kind: Kind, config: AuthorizerConfig): string {
-  return shortHash([kind, config.target.node.path, config.sources, config.ttl === undefined ? undefined : config.ttl.toSeconds(), config.validationRegex]);
+  const ttlSeconds = config.ttl === undefined ? undefined : config.ttl.toSeconds();
+  return shortHash([kind, config.target.node.path, config.sources, ttlSeconds, config.validationRegex]);
 }

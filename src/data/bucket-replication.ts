@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { PACK, RULES, ruleId } from '../compliance/rule-ids';
+import { grantKeyUseViaService } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause, checkJustification, Justification, recordOptOut } from '../core/justification';
 import { ScopedRole } from '../core/role';
@@ -107,11 +108,7 @@ export class BucketReplication {
       resources: [`${this.destinationBucketArn}/*`],
     }));
     if (sourceKey) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [sourceKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
-      }));
+      grantKeyUseViaService(sourceKey, role, 's3', ['kms:Decrypt']);
     }
     if (this.destinationKeyArn !== undefined) {
       const region = Token.isUnresolved(this.destinationKeyArn) ? undefined : KEY_ARN.exec(this.destinationKeyArn)?.[1];

@@ -128,8 +128,6 @@ export interface SecureTableProps {
  * metadata.grantWriteData(processor);
  */
 export class SecureTable extends dynamodb.Table {
-  private readonly key: kms.IKey;
-
   constructor(scope: Construct, id: string, props: SecureTableProps) {
     const profile = readProfile(scope);
     checkProps(scope, id, props);
@@ -151,7 +149,6 @@ export class SecureTable extends dynamodb.Table {
       deletionProtection: deletionProtection.enabled,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.key = key;
 
     if (!deletionProtection.enabled) {
       recordOptOut(this, 'deletionProtection', deletionProtection.justification!, []);
@@ -202,7 +199,7 @@ export class SecureTable extends dynamodb.Table {
 
   private grantData(grantee: iam.IGrantable, actions: string[], keyActions: string[]): iam.Grant {
     const grant = this.grant(grantee, ...actions);
-    grantKeyUseViaService(this.key, grantee, 'dynamodb', keyActions);
+    grantKeyUseViaService(this.encryptionKey!, grantee, 'dynamodb', keyActions);
     return grant;
   }
 }
