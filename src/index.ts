@@ -68,3 +68,5 @@ export {
 export { SecureTable, type SecureTableProps, TARGET_UTILIZATION_PERCENT } from './data/secure-table';
 export { BACKUP_PLAN_ID, BACKUP_RETENTION } from './data/backup-plan';
 export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions } from './data/secure-topic';
+export { AlarmSetting, type AlarmOptions } from './monitoring/alarm-setting';
+export { Monitoring, type MonitoringDashboardOptions, METRICS_PER_ALARM } from './monitoring/monitoring';

@@ -1,6 +1,7 @@
-import { Lazy, Names, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Names, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -18,6 +19,8 @@ import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
+import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Stage-wide throttling unless told otherwise: requests per second, and the burst above it. */
 export const DEFAULT_THROTTLING: ApiThrottling = { rateLimit: 100, burstLimit: 200 };
@@ -164,7 +167,47 @@ export interface SecureApiProps {
    * @default true
    */
   readonly configureAccountLogging?: boolean;
+
+  /**
+   * Alarm on server errors; threshold: 5XX responses as a percentage of
+   * requests (Average of `5XXError`). Turning it off needs a reason.
+   *
+   * @default - on: above 5% in 3 of 5 one-minute periods
+   */
+  readonly serverErrorsAlarm?: AlarmSetting;
+
+  /**
+   * Anomaly-detection alarm on the request count (Sum of `Count`): an
+   * unusual spike, e.g. scraping or an attack starting. Threshold: the band
+   * width in standard deviations. Turning it off needs a reason.
+   *
+   * @default - on: above a 3-standard-deviation band in 2 of 3 five-minute periods
+   */
+  readonly requestSpikeAlarm?: AlarmSetting;
+
+  /**
+   * Alarm on latency; threshold: p90 `Latency` in milliseconds.
+   *
+   * @default - off; `AlarmSetting.on()`: p90 above 2500 ms in 3 of 5 one-minute periods
+   */
+  readonly latencyAlarm?: AlarmSetting;
 }
+
+/** The alarms of {@link SecureApi} and their defaults. Not part of the public API. */
+export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'latencyAlarm', AlarmDefaults> = {
+  serverErrorsAlarm: {
+    onByDefault: true, threshold: 5, minThreshold: 0, maxThreshold: 100, thresholdUnit: '% of requests answered 5XX',
+    period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3,
+  },
+  requestSpikeAlarm: {
+    onByDefault: true, threshold: 3, minThreshold: 0.1, maxThreshold: 10, thresholdUnit: 'band width, standard deviations',
+    period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2,
+  },
+  latencyAlarm: {
+    onByDefault: false, threshold: 2500, minThreshold: 1, maxThreshold: 29000, thresholdUnit: 'p90 latency, ms',
+    period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3,
+  },
+};
 
 /** Options of {@link SecureApi.addRoute}. */
 export interface SecureRouteOptions {
@@ -273,6 +316,12 @@ export class SecureApi extends Construct {
   public readonly executionLogGroup: logs.ILogGroup;
   /** The custom domain, when one was given. */
   public readonly domainName?: apigateway.DomainName;
+  /** The alarm on 5XX responses, unless turned off. */
+  public readonly serverErrorsAlarm?: cloudwatch.IAlarm;
+  /** The anomaly-detection alarm on the request count, unless turned off. */
+  public readonly requestSpikeAlarm?: cloudwatch.IAlarm;
+  /** The alarm on p90 latency, when turned on. */
+  public readonly latencyAlarm?: cloudwatch.IAlarm;
 
   private readonly defaultAuthorization: ApiAuthorization;
   private readonly throttling: ApiThrottling;
@@ -288,7 +337,7 @@ export class SecureApi extends Construct {
     super(scope, id);
     const profile = readProfile(this);
     this.profile = profile;
-    checkProps(this, props, profile);
+    const alarms = checkProps(this, props, profile);
 
     const key = props.encryptionKey ?? StackKey.of(this);
     const retention = props.accessLogRetention ?? DEFAULT_LOG_RETENTION[profile];
@@ -384,6 +433,11 @@ export class SecureApi extends Construct {
     } else {
       this.url = this.restApi.url;
     }
+
+    const created = this.createAlarms(props, alarms);
+    this.serverErrorsAlarm = created.serverErrorsAlarm;
+    this.requestSpikeAlarm = created.requestSpikeAlarm;
+    this.latencyAlarm = created.latencyAlarm;
 
     this.node.addValidation({
       validate: () => {
@@ -533,6 +587,48 @@ export class SecureApi extends Construct {
     };
   }
 
+  private createAlarms(props: SecureApiProps, alarms: ApiAlarmConfigs): { [P in keyof ApiAlarmConfigs]?: cloudwatch.IAlarm } {
+    const created: { [P in keyof ApiAlarmConfigs]?: cloudwatch.IAlarm } = {};
+    if (alarms.serverErrorsAlarm) {
+      const c = alarms.serverErrorsAlarm;
+      created.serverErrorsAlarm = createAlarm(this, 'ServerErrorsAlarm', {
+        metric: this.stage.metricServerError({ statistic: 'Average' }),
+        config: { ...c, threshold: c.threshold / 100 },
+        description: `more than ${c.threshold}% of requests answered 5XX in ${describeWindow(c)}`,
+      });
+    }
+    if (alarms.requestSpikeAlarm) {
+      created.requestSpikeAlarm = createAlarm(this, 'RequestSpikeAlarm', {
+        metric: this.stage.metricCount({ statistic: 'Sum' }),
+        config: alarms.requestSpikeAlarm,
+        anomalyDetection: true,
+        description: `request count above its ${alarms.requestSpikeAlarm.threshold}-standard-deviation anomaly band in ${describeWindow(alarms.requestSpikeAlarm)}`,
+      });
+    }
+    if (alarms.latencyAlarm) {
+      created.latencyAlarm = createAlarm(this, 'LatencyAlarm', {
+        metric: this.stage.metricLatency({ statistic: 'p90' }),
+        config: alarms.latencyAlarm,
+        description: `p90 latency above ${alarms.latencyAlarm.threshold} ms in ${describeWindow(alarms.latencyAlarm)}`,
+      });
+    }
+    recordAlarmOptOuts(this, props, API_ALARMS);
+    Monitoring.of(this)._addWidgets(() => [
+      new cloudwatch.GraphWidget({
+        title: `${this.node.path}: requests`,
+        width: 12,
+        left: [this.stage.metricCount({ statistic: 'Sum', period: Duration.minutes(1) })],
+        right: [this.stage.metricClientError({ statistic: 'Sum', period: Duration.minutes(1) }), this.stage.metricServerError({ statistic: 'Sum', period: Duration.minutes(1) })],
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${this.node.path}: latency`,
+        width: 12,
+        left: [this.stage.metricLatency({ statistic: 'p90', period: Duration.minutes(1) }), this.stage.metricIntegrationLatency({ statistic: 'p90', period: Duration.minutes(1) })],
+      }),
+    ]);
+    return created;
+  }
+
   private addSecurityHeaders(cors: SecureApiCorsOptions | undefined): void {
     const headers: { [header: string]: string } = {};
     for (const [name, value] of Object.entries(SECURITY_RESPONSE_HEADERS)) {
@@ -574,8 +670,11 @@ function checkThrottling(problems: ProblemCollector, prop: string, throttling: A
   );
 }
 
-function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityProfile): void {
+type ApiAlarmConfigs = { [P in keyof typeof API_ALARMS]?: AlarmConfig };
+
+function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityProfile): ApiAlarmConfigs {
   const problems = new ProblemCollector(scope);
+  const alarms = checkAlarmSettings(problems, props, API_ALARMS);
   if (props.throttling) {
     checkThrottling(problems, 'throttling', props.throttling);
   }
@@ -614,4 +713,5 @@ function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityPr
     );
   }
   problems.throwIfAny();
+  return alarms;
 }

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from 'net';
 import { Annotations, ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -11,6 +12,8 @@ import { checkJustification, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
+import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Requests one IP address may send per evaluation window before it is blocked (with HTTP 429). */
 export const DEFAULT_RATE_LIMIT = 1000;
@@ -137,6 +140,15 @@ export interface SecureWebAclProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * Anomaly-detection alarm on blocked requests (Sum of `BlockedRequests`
+   * for the whole web ACL): an attack starting. Threshold: the band width in
+   * standard deviations. Turning it off needs a reason.
+   *
+   * @default - on: above a 3-standard-deviation band in 2 of 3 five-minute periods
+   */
+  readonly blockedRequestsAlarm?: AlarmSetting;
+
+  /**
    * Key encrypting the WAF log group.
    *
    * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
@@ -166,6 +178,8 @@ export class SecureWebAcl extends Construct {
   public readonly logGroup: logs.ILogGroup;
   /** Web ACL capacity units the rules consume (above 1500 AWS charges more per request). */
   public readonly capacity: number;
+  /** The anomaly-detection alarm on blocked requests, unless turned off. */
+  public readonly blockedRequestsAlarm?: cloudwatch.IAlarm;
 
   private readonly redactedHeaders: string[];
 
@@ -181,7 +195,7 @@ export class SecureWebAcl extends Construct {
       RATE_RULE_CAPACITY +
       ipSetCount * IP_SET_CAPACITY +
       (props.blockedCountries?.length ? GEO_CAPACITY : 0);
-    checkProps(this, props, webAclScope, groups, profile, this.capacity);
+    const alarms = checkProps(this, props, webAclScope, groups, profile, this.capacity);
 
     const rules: wafv2.CfnWebACL.RuleProperty[] = [];
     const addRule = (name: string, statement: wafv2.CfnWebACL.StatementProperty, action: wafv2.CfnWebACL.RuleActionProperty | undefined): void => {
@@ -236,11 +250,12 @@ export class SecureWebAcl extends Construct {
       Annotations.of(this).addInfo(`paid managed rule groups (subscription and per-request fees on top of the rule fee): ${paid.join(', ')}`);
     }
 
+    const metricName = Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
     const webAcl = new wafv2.CfnWebACL(this, 'Resource', {
       scope: webAclScope,
       defaultAction: { allow: {} },
       rules,
-      visibilityConfig: visibility(Names.uniqueResourceName(this, { maxLength: 128, separator: '-' })),
+      visibilityConfig: visibility(metricName),
     });
     this.webAclArn = webAcl.attrArn;
     this.webAclId = webAcl.attrId;
@@ -268,6 +283,32 @@ export class SecureWebAcl extends Construct {
       redactedFields: Lazy.any({ produce: () => this.redactedHeaders.map((name) => ({ singleHeader: { Name: name } })) }),
     });
     logging.node.addDependency(logGroup);
+
+    // WAF publishes the web ACL's totals under Rule=ALL; CloudFront web ACLs have no Region dimension.
+    const requests = (metric: string) => new cloudwatch.Metric({
+      namespace: 'AWS/WAFV2',
+      metricName: metric,
+      dimensionsMap: webAclScope === WebAclScope.CLOUDFRONT
+        ? { WebACL: metricName, Rule: 'ALL' }
+        : { WebACL: metricName, Rule: 'ALL', Region: Stack.of(this).region },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+    });
+    const spike = alarms.blockedRequestsAlarm;
+    if (spike) {
+      this.blockedRequestsAlarm = createAlarm(this, 'BlockedRequestsAlarm', {
+        metric: requests('BlockedRequests'),
+        config: spike,
+        anomalyDetection: true,
+        description: `blocked requests above their ${spike.threshold}-standard-deviation anomaly band in ${describeWindow(spike)}`,
+      });
+    }
+    recordAlarmOptOuts(this, props, WEB_ACL_ALARMS);
+    Monitoring.of(this)._addWidgets(() => [new cloudwatch.GraphWidget({
+      title: `${this.node.path}: requests`,
+      width: 24,
+      left: [requests('AllowedRequests'), requests('BlockedRequests')],
+    })]);
   }
 
   /**
@@ -341,6 +382,14 @@ function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL
   return statements.length === 1 ? statements[0] : { orStatement: { statements } };
 }
 
+/** The alarms of {@link SecureWebAcl} and their defaults. Not part of the public API. */
+export const WEB_ACL_ALARMS: Record<'blockedRequestsAlarm', AlarmDefaults> = {
+  blockedRequestsAlarm: {
+    onByDefault: true, threshold: 3, minThreshold: 0.1, maxThreshold: 10, thresholdUnit: 'band width, standard deviations',
+    period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2,
+  },
+};
+
 function checkProps(
   scope: Construct,
   props: SecureWebAclProps,
@@ -348,8 +397,9 @@ function checkProps(
   groups: ManagedRuleGroup[],
   profile: SecurityProfile,
   capacity: number,
-): void {
+): { blockedRequestsAlarm?: AlarmConfig } {
   const problems = new ProblemCollector(scope);
+  const alarms = checkAlarmSettings(problems, props, WEB_ACL_ALARMS);
   checkLogRetention(problems, 'logRetention', props.logRetention, profile);
   const limit = props.rateLimit;
   if (limit !== undefined && !Token.isUnresolved(limit)) {
@@ -419,6 +469,7 @@ function checkProps(
     );
   }
   problems.throwIfAny();
+  return alarms;
 }
 
 function checkCidrs(problems: ProblemCollector, prop: string, cidrs: string[] | undefined, version: 4 | 6): void {

@@ -1,4 +1,5 @@
 import { Duration, Names, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,8 @@ import { deferredChild } from '../core/deferred';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
+import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Visibility timeout unless told otherwise: 6 × the default `SecureFunction` timeout (10 s), as AWS advises for Lambda consumers. */
 export const DEFAULT_VISIBILITY_TIMEOUT = Duration.minutes(1);
@@ -63,6 +66,24 @@ export interface SecureQueueProps {
   readonly maxReceiveCount?: number;
 
   /**
+   * Alarm on messages in the dead-letter queue; threshold: visible messages
+   * (Maximum of `ApproximateNumberOfMessagesVisible`). Turning it off needs
+   * a reason.
+   *
+   * @default - on: more than 0 messages in a 1-minute period
+   */
+  readonly deadLetterAlarm?: AlarmSetting;
+
+  /**
+   * Alarm on a stuck consumer; threshold: age of the oldest message in
+   * seconds (Maximum of `ApproximateAgeOfOldestMessage`), under
+   * `retentionPeriod`. Turning it off needs a reason.
+   *
+   * @default - on: older than 3600 seconds (1 hour) in a 5-minute period
+   */
+  readonly messageAgeAlarm?: AlarmSetting;
+
+  /**
    * Key for the queue and its dead-letter queue.
    *
    * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
@@ -108,11 +129,15 @@ export interface SecureQueueConsumerOptions {
 export class SecureQueue extends sqs.Queue {
   /** Where messages go after `maxReceiveCount` failed receives. */
   public readonly deadLetters: sqs.Queue;
+  /** The alarm on messages in the dead-letter queue, unless turned off. */
+  public readonly deadLetterAlarm?: cloudwatch.IAlarm;
+  /** The alarm on the age of the oldest message, unless turned off. */
+  public readonly messageAgeAlarm?: cloudwatch.IAlarm;
 
   private readonly visibility: Duration;
 
   constructor(scope: Construct, id: string, props: SecureQueueProps = {}) {
-    checkProps(scope, id, props);
+    const alarms = checkProps(scope, id, props);
     const key = props.encryptionKey ?? StackKey.of(scope);
     const deadLetters = deferredChild(scope, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
       encryptionKey: key,
@@ -135,6 +160,40 @@ export class SecureQueue extends sqs.Queue {
     });
     this.deadLetters = deadLetters();
     this.visibility = visibility;
+
+    const minute = Duration.minutes(1);
+    if (alarms.deadLetterAlarm) {
+      const c = alarms.deadLetterAlarm;
+      this.deadLetterAlarm = createAlarm(this, 'DeadLetterAlarm', {
+        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+        config: c,
+        description: `more than ${c.threshold} messages in the dead-letter queue in ${describeWindow(c)}`,
+      });
+    }
+    if (alarms.messageAgeAlarm) {
+      const c = alarms.messageAgeAlarm;
+      this.messageAgeAlarm = createAlarm(this, 'MessageAgeAlarm', {
+        metric: this.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }),
+        config: c,
+        description: `oldest message older than ${c.threshold} seconds in ${describeWindow(c)}`,
+      });
+    }
+    recordAlarmOptOuts(this, props, QUEUE_ALARMS);
+    Monitoring.of(this)._addWidgets(() => [
+      new cloudwatch.GraphWidget({
+        title: `${this.node.path}: messages`,
+        width: 12,
+        left: [
+          this.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute }),
+          this.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: minute, label: 'dead-letter queue' }),
+        ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${this.node.path}: age of oldest message (s)`,
+        width: 12,
+        left: [this.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', period: minute })],
+      }),
+    ]);
   }
 
   /**
@@ -214,8 +273,30 @@ export class SecureQueue extends sqs.Queue {
   }
 }
 
-function checkProps(scope: Construct, id: string, props: SecureQueueProps): void {
+/** The alarms of {@link SecureQueue} and their defaults. Not part of the public API. */
+export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', AlarmDefaults> = {
+  deadLetterAlarm: {
+    onByDefault: true, threshold: 0, minThreshold: 0, thresholdUnit: 'visible messages',
+    period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1,
+  },
+  messageAgeAlarm: {
+    onByDefault: true, threshold: 3600, minThreshold: 60, thresholdUnit: 'age of the oldest message, seconds',
+    period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1,
+  },
+};
+
+function checkProps(scope: Construct, id: string, props: SecureQueueProps): { [P in keyof typeof QUEUE_ALARMS]?: AlarmConfig } {
   const problems = new ProblemCollector(scope, id);
+  const alarms = checkAlarmSettings(problems, props, QUEUE_ALARMS);
+  const retentionSeconds = (props.retentionPeriod ?? DEFAULT_QUEUE_RETENTION).toSeconds();
+  const age = alarms.messageAgeAlarm?.threshold;
+  if (age !== undefined && !Token.isUnresolved(retentionSeconds)) {
+    problems.require(
+      age < retentionSeconds,
+      `\`messageAgeAlarm\` threshold (${age} seconds) must be under \`retentionPeriod\` (${retentionSeconds} seconds): ` +
+        'messages are deleted at that age, so the alarm could never fire.',
+    );
+  }
   const retention = props.retentionPeriod;
   if (retention !== undefined && !Token.isUnresolved(retention.toSeconds())) {
     problems.require(
@@ -243,4 +324,5 @@ function checkProps(scope: Construct, id: string, props: SecureQueueProps): void
     '`contentBasedDeduplication` applies to FIFO queues only; set `fifo: true` or drop it.',
   );
   problems.throwIfAny();
+  return alarms;
 }

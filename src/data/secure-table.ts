@@ -1,4 +1,5 @@
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +9,8 @@ import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { readProfile, SecurityProfile } from '../core/profile';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings } from '../monitoring/alarm-setting';
+import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Target utilization of provisioned capacity auto-scaling. */
 export const TARGET_UTILIZATION_PERCENT = 70;
@@ -114,7 +117,42 @@ export interface SecureTableProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Alarm on throttled requests; threshold: read plus write throttle events
+   * (Sum) per period.
+   *
+   * @default - off; `AlarmSetting.on()`: more than 0 in a 5-minute period
+   */
+  readonly throttlesAlarm?: AlarmSetting;
+
+  /**
+   * Alarm on DynamoDB's own errors (HTTP 500); threshold: `SystemErrors`
+   * (Sum over the ten data-plane operations) per period.
+   *
+   * @default - off; `AlarmSetting.on()`: more than 0 in a 5-minute period
+   */
+  readonly systemErrorsAlarm?: AlarmSetting;
 }
+
+/** The alarms of {@link SecureTable} and their defaults (both opt-in). Not part of the public API. */
+export const TABLE_ALARMS: Record<'throttlesAlarm' | 'systemErrorsAlarm', AlarmDefaults> = {
+  throttlesAlarm: {
+    onByDefault: false, threshold: 0, minThreshold: 0, thresholdUnit: 'throttle events per period',
+    period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1,
+  },
+  systemErrorsAlarm: {
+    onByDefault: false, threshold: 0, minThreshold: 0, thresholdUnit: 'system errors per period',
+    period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1,
+  },
+};
+
+/** The data-plane operations the system-errors alarm sums: ten, CloudWatch's limit of metrics per alarm. */
+const WATCHED_OPERATIONS = [
+  dynamodb.Operation.GET_ITEM, dynamodb.Operation.BATCH_GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.SCAN,
+  dynamodb.Operation.PUT_ITEM, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.BATCH_WRITE_ITEM,
+  dynamodb.Operation.TRANSACT_GET_ITEMS, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+];
 
 /**
  * A DynamoDB table encrypted with a customer-managed key, with point-in-time
@@ -128,9 +166,14 @@ export interface SecureTableProps {
  * metadata.grantWriteData(processor);
  */
 export class SecureTable extends dynamodb.Table {
+  /** The alarm on throttled requests, when turned on. */
+  public readonly throttlesAlarm?: cloudwatch.IAlarm;
+  /** The alarm on system errors, when turned on. */
+  public readonly systemErrorsAlarm?: cloudwatch.IAlarm;
+
   constructor(scope: Construct, id: string, props: SecureTableProps) {
     const profile = readProfile(scope);
-    checkProps(scope, id, props);
+    const alarms = checkProps(scope, id, props);
     const key = props.encryptionKey ?? StackKey.of(scope);
     const deletionProtection = props.deletionProtection ?? Toggle.on();
     const provisioned = props.billingMode === dynamodb.BillingMode.PROVISIONED;
@@ -162,6 +205,38 @@ export class SecureTable extends dynamodb.Table {
     if (profile === SecurityProfile.REGULATED) {
       backupPlanOf(this).addTable(this);
     }
+
+    const throttles = (period: Duration) => new cloudwatch.MathExpression({
+      expression: 'reads + writes',
+      label: 'throttle events',
+      period,
+      usingMetrics: {
+        reads: this.metric('ReadThrottleEvents', { statistic: 'Sum' }),
+        writes: this.metric('WriteThrottleEvents', { statistic: 'Sum' }),
+      },
+    });
+    const systemErrors = (period: Duration) => this.metricSystemErrorsForOperations({ operations: WATCHED_OPERATIONS, period }) as cloudwatch.MathExpression;
+    if (alarms.throttlesAlarm) {
+      const c = alarms.throttlesAlarm;
+      this.throttlesAlarm = createAlarm(this, 'ThrottlesAlarm', {
+        metric: throttles(c.period),
+        config: c,
+        description: `more than ${c.threshold} throttle events in ${describeWindow(c)}`,
+      });
+    }
+    if (alarms.systemErrorsAlarm) {
+      const c = alarms.systemErrorsAlarm;
+      this.systemErrorsAlarm = createAlarm(this, 'SystemErrorsAlarm', {
+        metric: systemErrors(c.period),
+        config: c,
+        description: `more than ${c.threshold} system errors in ${describeWindow(c)}`,
+      });
+    }
+    Monitoring.of(this)._addWidgets(() => [new cloudwatch.GraphWidget({
+      title: `${this.node.path}: throttles and errors`,
+      width: 24,
+      left: [throttles(Duration.minutes(5)), systemErrors(Duration.minutes(5))],
+    })]);
   }
 
   /**
@@ -204,8 +279,9 @@ export class SecureTable extends dynamodb.Table {
   }
 }
 
-function checkProps(scope: Construct, id: string, props: SecureTableProps): void {
+function checkProps(scope: Construct, id: string, props: SecureTableProps): { [P in keyof typeof TABLE_ALARMS]?: AlarmConfig } {
   const problems = new ProblemCollector(scope, id);
+  const alarms = checkAlarmSettings(problems, props, TABLE_ALARMS);
   const provisioned = props.billingMode === dynamodb.BillingMode.PROVISIONED;
   const capacities: Array<[string, number | undefined]> = [
     ['readCapacity', props.readCapacity],
@@ -230,4 +306,5 @@ function checkProps(scope: Construct, id: string, props: SecureTableProps): void
     checkJustification(problems, 'deletionProtection', props.deletionProtection.justification);
   }
   problems.throwIfAny();
+  return alarms;
 }

@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { Names, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,8 +7,12 @@ import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { deferredChild } from '../core/deferred';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
-import { ProblemCollector } from '../core/errors';
+import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
+import { shortHash } from '../core/short-hash';
+
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#]+[^\s]*$/;
 
 /** Props of {@link SecureTopic}. */
 export interface SecureTopicProps {
@@ -91,6 +95,52 @@ export class SecureTopic extends sns.Topic {
     problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to Lambda; subscribe a FIFO SecureQueue and `addConsumer(fn)` on it.');
     problems.require(this.node.tryFindChild(id) === undefined, `${fn.node.path} is already subscribed to this topic; subscribe it once (use \`filterPolicy\` to select messages).`);
     problems.throwIfAny();
+    const subscription = this.subscribeWithDeadLetters(id, sns.SubscriptionProtocol.LAMBDA, fn.functionArn, options.filterPolicy);
+    allowServiceToInvoke(fn, 'sns.amazonaws.com', this.topicArn, subscription);
+    return subscription;
+  }
+
+  /**
+   * Subscribes an email address (AWS sends it a confirmation message first).
+   * Failed deliveries go to an encrypted dead-letter queue of the subscription.
+   */
+  public addEmailSubscriber(address: string, options: SecureTopicSubscriberOptions = {}): sns.Subscription {
+    const problems = new ProblemCollector(this);
+    problems.require(
+      typeof address === 'string' && (Token.isUnresolved(address) || EMAIL_PATTERN.test(address)),
+      `\`address\` must be an email address such as \`oncall@example.com\`, got: ${received(address)}.`,
+    );
+    problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to email.');
+    const id = `Email${shortHash(String(address))}`;
+    problems.require(this.node.tryFindChild(id) === undefined, `${received(address)} is already subscribed to this topic.`);
+    problems.throwIfAny();
+    return this.subscribeWithDeadLetters(id, sns.SubscriptionProtocol.EMAIL, address, options.filterPolicy);
+  }
+
+  /**
+   * Subscribes an HTTPS endpoint, e.g. a chat or incident-management webhook
+   * (the endpoint must confirm the subscription). Plain HTTP is refused.
+   * Failed deliveries go to an encrypted dead-letter queue of the subscription.
+   */
+  public addHttpsSubscriber(url: string, options: SecureTopicSubscriberOptions = {}): sns.Subscription {
+    const problems = new ProblemCollector(this);
+    problems.require(
+      typeof url === 'string' && (Token.isUnresolved(url) || HTTPS_URL_PATTERN.test(url)),
+      `\`url\` must be an https:// URL (SNS would send alarm contents in clear over http), got: ${received(url)}.`,
+    );
+    problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to HTTPS endpoints.');
+    const id = `Https${shortHash(String(url))}`;
+    problems.require(this.node.tryFindChild(id) === undefined, `${received(url)} is already subscribed to this topic.`);
+    problems.throwIfAny();
+    return this.subscribeWithDeadLetters(id, sns.SubscriptionProtocol.HTTPS, url, options.filterPolicy);
+  }
+
+  private subscribeWithDeadLetters(
+    id: string,
+    protocol: sns.SubscriptionProtocol,
+    endpoint: string,
+    filterPolicy: { [attribute: string]: sns.SubscriptionFilter } | undefined,
+  ): sns.Subscription {
     const deadLetters = deferredChild(this, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
       encryptionKey: this.masterKey!,
       owner: 'an SNS subscription',
@@ -99,9 +149,9 @@ export class SecureTopic extends sns.Topic {
     }));
     const subscription = new sns.Subscription(this, id, {
       topic: this,
-      protocol: sns.SubscriptionProtocol.LAMBDA,
-      endpoint: fn.functionArn,
-      filterPolicy: options.filterPolicy,
+      protocol,
+      endpoint,
+      filterPolicy,
       // Read by sns.Subscription after it is registered: the queue lands under it.
       get deadLetterQueue() {
         return deadLetters();
@@ -109,7 +159,6 @@ export class SecureTopic extends sns.Topic {
     });
     // SNS itself writes to the encrypted dead-letter queue: the key policy must let it.
     allowServiceToUseKey(this.masterKey!, 'sns.amazonaws.com');
-    allowServiceToInvoke(fn, 'sns.amazonaws.com', this.topicArn, subscription);
     return subscription;
   }
 

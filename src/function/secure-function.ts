@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,6 +19,8 @@ import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSetting, recordAlarmOptOut } from '../monitoring/alarm-setting';
+import { FUNCTION_ALARM_DEFAULTS, FunctionSignal, Monitoring } from '../monitoring/monitoring';
 import { grantSecretRead } from '../secrets/grant-read';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
@@ -174,6 +177,34 @@ export interface SecureFunctionProps {
    * @default Toggle.on()
    */
   readonly deadLetterQueue?: Toggle;
+
+  /**
+   * Alarm on errors. The function joins a metric-math alarm shared by up to
+   * 10 functions of the stack with the same settings; threshold: errors
+   * (Sum) per period. Turning it off needs a reason.
+   *
+   * @default - on: more than 0 errors in a 5-minute period
+   */
+  readonly errorsAlarm?: AlarmSetting;
+
+  /**
+   * Alarm on slow invocations, before they time out; threshold: p90
+   * duration as a percentage of `timeout` (1 to 100). Shared like
+   * `errorsAlarm`. Turning it off needs a reason.
+   *
+   * @default - on: p90 above 80% of the timeout in 3 of 5 one-minute periods
+   */
+  readonly durationAlarm?: AlarmSetting;
+
+  /**
+   * Alarm on throttled invocations; threshold: throttles (Sum) per period.
+   * Shared like `errorsAlarm`. On by default only when
+   * `reservedConcurrentExecutions` is set (it caps the function); turning it
+   * off then needs a reason.
+   *
+   * @default - on with `reservedConcurrentExecutions`: more than 0 throttles in a 5-minute period; off otherwise
+   */
+  readonly throttlesAlarm?: AlarmSetting;
 }
 
 /**
@@ -197,7 +228,7 @@ export class SecureFunction extends lambda.Function {
 
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     const profile = readProfile(scope);
-    checkProps(scope, id, props, profile);
+    const alarms = checkProps(scope, id, props, profile);
 
     const key = props.encryptionKey ?? StackKey.of(scope);
     const tracing = props.tracing ?? Toggle.on();
@@ -286,6 +317,15 @@ export class SecureFunction extends lambda.Function {
     for (const [name, secret] of Object.entries(props.secrets ?? {})) {
       this.addSecret(name, secret);
     }
+
+    const monitoring = Monitoring.of(this);
+    for (const alarm of alarms) {
+      if (alarm.config) {
+        monitoring._watchFunction(this, alarm.signal, alarm.config);
+      }
+      recordAlarmOptOut(this, alarm.prop, props[alarm.prop], alarm.defaults);
+    }
+    monitoring._addWidgets(() => functionWidgets(this));
   }
 
   /**
@@ -335,8 +375,51 @@ function environmentProblem(scope: Construct, key: string, value: string): strin
         '(the function gets `NAME_SECRET_ARN` and read access to that secret only).';
 }
 
-function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): void {
+interface FunctionAlarm {
+  readonly prop: 'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm';
+  readonly signal: FunctionSignal;
+  readonly defaults: AlarmDefaults;
+  readonly config?: AlarmConfig;
+}
+
+function functionAlarmDefaults(props: SecureFunctionProps): Array<Omit<FunctionAlarm, 'config'>> {
+  const d = FUNCTION_ALARM_DEFAULTS;
+  return [
+    { prop: 'errorsAlarm', signal: FunctionSignal.ERRORS, defaults: { ...d.errors, onByDefault: true, minThreshold: 0, thresholdUnit: 'errors per period' } },
+    {
+      prop: 'durationAlarm',
+      signal: FunctionSignal.DURATION,
+      defaults: { ...d.duration, onByDefault: true, minThreshold: 1, maxThreshold: 100, thresholdUnit: 'p90 duration, % of the timeout' },
+    },
+    {
+      prop: 'throttlesAlarm',
+      signal: FunctionSignal.THROTTLES,
+      defaults: { ...d.throttles, onByDefault: props.reservedConcurrentExecutions !== undefined, minThreshold: 0, thresholdUnit: 'throttles per period' },
+    },
+  ];
+}
+
+/** Invocations, errors and throttles; p90 duration against the timeout. */
+function functionWidgets(fn: SecureFunction): cloudwatch.IWidget[] {
+  const period = Duration.minutes(1);
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${fn.node.path}: invocations`,
+      width: 12,
+      left: [fn.metricInvocations({ period }), fn.metricErrors({ period }), fn.metricThrottles({ period })],
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${fn.node.path}: duration (p90)`,
+      width: 12,
+      left: [fn.metricDuration({ period, statistic: 'p90' })],
+      leftAnnotations: fn.timeout ? [{ value: fn.timeout.toMilliseconds(), label: 'timeout' }] : undefined,
+    }),
+  ];
+}
+
+function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): FunctionAlarm[] {
   const problems = new ProblemCollector(scope, id);
+  const alarms = functionAlarmDefaults(props).map((a) => ({ ...a, config: checkAlarmSetting(problems, a.prop, props[a.prop], a.defaults) }));
 
   if (props.timeout !== undefined && !Token.isUnresolved(props.timeout.toSeconds())) {
     const seconds = props.timeout.toSeconds();
@@ -390,4 +473,5 @@ function checkProps(scope: Construct, id: string, props: SecureFunctionProps, pr
     );
   }
   problems.throwIfAny();
+  return alarms;
 }

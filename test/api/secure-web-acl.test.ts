@@ -247,8 +247,11 @@ describe('SecureWebAcl logical ids', () => {
   test('are locked', () => {
     const { template } = webAcl({ allowedIpv4Cidrs: ['203.0.113.0/24'], blockedIpv6Cidrs: ['2001:db8::/32'] });
     expect(Object.entries<any>(template.toJSON().Resources).map(([id, r]) => `${r.Type} ${id}`).sort()).toEqual([
+      'AWS::CloudWatch::Alarm WafBlockedRequestsAlarm3EB2200B',
       'AWS::KMS::Key AegisEncryptionKey96B6F9C4',
       'AWS::Logs::LogGroup WafLogGroup2D6D6530',
+      'AWS::SNS::Topic AegisMonitoringAlarmTopicC0CA175A',
+      'AWS::SNS::TopicPolicy AegisMonitoringAlarmTopicPolicyE86CD31F',
       'AWS::WAFv2::IPSet WafAllowedIpv4706BD4A7',
       'AWS::WAFv2::IPSet WafBlockedIpv6FE8A76C4',
       'AWS::WAFv2::LoggingConfiguration WafLoggingAE8B7F9A',

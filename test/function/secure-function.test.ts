@@ -6,7 +6,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Compliance, SecureFunction, SecureFunctionProps, SecurityProfile, Toggle } from '../../src';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Compliance, Monitoring, SecureFunction, SecureFunctionProps, SecurityProfile, Toggle } from '../../src';
 import { compliantVpc } from '../fixtures/compliant-vpc';
 import { asArray, iamStatements } from '../helpers/iam';
 import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
@@ -120,6 +121,8 @@ describe('SecureFunction defaults', () => {
   test('uses the key it is given instead of the stack key', () => {
     const { stack } = plainStack();
     const key = new kms.Key(stack, 'OwnKey', { enableKeyRotation: true });
+    // The stack's alarms go to the team's topic, encrypted with the same key: nothing needs the stack key.
+    Monitoring.of(stack).useTopic(new sns.Topic(stack, 'OnCall', { masterKey: key }));
     new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler', encryptionKey: key });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::KMS::Key', 1);
@@ -130,6 +133,10 @@ describe('SecureFunction defaults', () => {
     const { stack } = baseline();
     expect(Object.keys(Template.fromStack(stack).toJSON().Resources).sort()).toEqual([
       'AegisEncryptionKey96B6F9C4',
+      'AegisMonitoringAlarmTopicC0CA175A',
+      'AegisMonitoringAlarmTopicPolicyE86CD31F',
+      'AegisMonitoringFunctionDuration613B5187',
+      'AegisMonitoringFunctionErrorsCCE85550',
       'AegisXRayWriteAccess022399A5',
       'Fn9270CBC0',
       'FnDeadLetterQueue48721F4D',

@@ -1,0 +1,13 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Compliance, SecureApi, SecureFunction } from './src';
+import { Monitoring } from './src/monitoring/monitoring';
+const app = new App();
+Compliance.of(app).enforce();
+const stack = new Stack(app, 'S');
+const api = new SecureApi(stack, 'Api');
+for (let i = 0; i < 2; i++) api.addRoute('GET', `/f${i}`, new SecureFunction(stack, `Fn${i}`, { code: lambda.Code.fromInline('x'), handler: 'index.handler' }));
+Monitoring.of(stack).notifyEmail('oncall@example.com');
+Monitoring.of(stack).addDashboard();
+const t = app.synth().getStackByName('S').template;
+for (const [k, v] of Object.entries<any>(t.Resources)) if (/Monitoring/.test(k)) console.log(k, v.Type, v.Type === 'AWS::CloudWatch::Alarm' || v.Type==='AWS::SNS::TopicPolicy' ? JSON.stringify(v.Properties) : '');

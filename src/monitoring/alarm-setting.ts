@@ -1,0 +1,178 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ProblemCollector, received } from '../core/errors';
+import { checkJustification, Justification, recordOptOut } from '../core/justification';
+
+/** Longest window CloudWatch evaluates for alarms on periods under one hour: one day. */
+const MAX_EVALUATION_SECONDS = 24 * 60 * 60;
+
+/** Options of {@link AlarmSetting.on}: each one defaults to the value in the construct's Alarms table. */
+export interface AlarmOptions {
+  /**
+   * The threshold, in the unit the construct's Alarms table gives for this
+   * alarm (a count, milliseconds, a percentage, seconds, or, for
+   * anomaly-detection alarms, the band width in standard deviations).
+   *
+   * @default - the construct's documented default
+   */
+  readonly threshold?: number;
+
+  /**
+   * The period each data point covers: a whole number of minutes.
+   *
+   * @default - the construct's documented default
+   */
+  readonly period?: Duration;
+
+  /**
+   * How many recent periods are evaluated.
+   *
+   * @default - the construct's documented default
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * How many of the evaluated periods must breach for the alarm to fire.
+   *
+   * @default - the construct's documented default
+   */
+  readonly datapointsToAlarm?: number;
+}
+
+/**
+ * One alarm of a cdk-aegis construct: on with its documented defaults, on
+ * with your own threshold or window, or off with a written reason.
+ *
+ * @example
+ * new SecureFunction(this, 'Fn', { code, handler: 'index.handler',
+ *   errorsAlarm: AlarmSetting.on({ threshold: 5 }),
+ *   durationAlarm: AlarmSetting.off({ reason: 'batch job, long runs are expected' }) });
+ */
+export class AlarmSetting {
+  /** The alarm is on; unset options keep the construct's documented defaults. */
+  public static on(options: AlarmOptions = {}): AlarmSetting {
+    return new AlarmSetting(true, options);
+  }
+
+  /** The alarm is off; the reason is recorded on the construct as an opt-out. */
+  public static off(justification: Justification): AlarmSetting {
+    return new AlarmSetting(false, {}, justification);
+  }
+
+  private constructor(
+    /** Whether the alarm is on. */
+    public readonly enabled: boolean,
+    /** The options given to `on()`. */
+    public readonly options: AlarmOptions,
+    /** Why the alarm is off, when it is. */
+    public readonly justification?: Justification,
+  ) {}
+}
+
+/** The settings of one alarm after defaults. Not part of the public API. */
+export interface AlarmConfig {
+  readonly threshold: number;
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+}
+
+/** How one construct's alarm defaults and checks its threshold. Not part of the public API. */
+export interface AlarmDefaults extends AlarmConfig {
+  /** On when the user passes nothing. */
+  readonly onByDefault: boolean;
+  /** Smallest threshold accepted (inclusive). */
+  readonly minThreshold: number;
+  /** Largest threshold accepted (inclusive). */
+  readonly maxThreshold?: number;
+  /** What the threshold measures, for errors, e.g. `errors in a period`. */
+  readonly thresholdUnit: string;
+}
+
+/**
+ * Checks `setting` of the alarm named by `prop` and returns its settings after
+ * defaults, or `undefined` when it is off. Problems are collected.
+ *
+ * Not part of the public API.
+ */
+export function checkAlarmSetting(problems: ProblemCollector, prop: string, setting: AlarmSetting | undefined, defaults: AlarmDefaults): AlarmConfig | undefined {
+  if (setting === undefined) {
+    return defaults.onByDefault ? defaults : undefined;
+  }
+  if (!setting.enabled) {
+    if (defaults.onByDefault) {
+      checkJustification(problems, prop, setting.justification);
+    }
+    return undefined;
+  }
+  const o = setting.options;
+  const config: AlarmConfig = {
+    threshold: o.threshold ?? defaults.threshold,
+    period: o.period ?? defaults.period,
+    evaluationPeriods: o.evaluationPeriods ?? defaults.evaluationPeriods,
+    datapointsToAlarm: o.datapointsToAlarm ?? (o.evaluationPeriods !== undefined ? Math.min(o.evaluationPeriods, defaults.datapointsToAlarm) : defaults.datapointsToAlarm),
+  };
+  const range = defaults.maxThreshold === undefined ? `at least ${defaults.minThreshold}` : `between ${defaults.minThreshold} and ${defaults.maxThreshold}`;
+  if (!Token.isUnresolved(config.threshold)) {
+    problems.require(
+      Number.isFinite(config.threshold) && config.threshold >= defaults.minThreshold && (defaults.maxThreshold === undefined || config.threshold <= defaults.maxThreshold),
+      `\`${prop}\` threshold (${defaults.thresholdUnit}) must be ${range}, got: ${received(config.threshold)}.`,
+    );
+  }
+  const seconds = config.period.toSeconds();
+  problems.require(
+    seconds >= 60 && seconds % 60 === 0,
+    `\`${prop}\` period must be a whole number of minutes (CloudWatch's metrics here are per minute), got: ${seconds} seconds.`,
+  );
+  problems.require(
+    Number.isInteger(config.evaluationPeriods) && config.evaluationPeriods >= 1,
+    `\`${prop}\` evaluationPeriods must be a whole number of at least 1, got: ${received(config.evaluationPeriods)}.`,
+  );
+  problems.require(
+    Number.isInteger(config.datapointsToAlarm) && config.datapointsToAlarm >= 1 && config.datapointsToAlarm <= config.evaluationPeriods,
+    `\`${prop}\` datapointsToAlarm must be a whole number from 1 to evaluationPeriods (${config.evaluationPeriods}), got: ${received(config.datapointsToAlarm)}.`,
+  );
+  problems.require(
+    seconds * config.evaluationPeriods <= MAX_EVALUATION_SECONDS,
+    `\`${prop}\` period × evaluationPeriods must be at most one day (CloudWatch's limit), got: ${seconds * config.evaluationPeriods} seconds.`,
+  );
+  return config;
+}
+
+/**
+ * Records on `construct` that the alarm named `prop` was turned off, when it
+ * was (no rule-pack rule covers alarms: a warning with the stable id
+ * `@cdk-aegis/opt-out:<prop>` carries the reason).
+ *
+ * Not part of the public API.
+ */
+export function recordAlarmOptOut(construct: IConstruct, prop: string, setting: AlarmSetting | undefined, defaults: AlarmDefaults): void {
+  if (defaults.onByDefault && setting !== undefined && !setting.enabled && setting.justification !== undefined) {
+    recordOptOut(construct, prop, setting.justification, []);
+  }
+}
+
+/**
+ * Checks every alarm setting of a construct's props (`props[name]` for each
+ * name of `defaults`) and returns the settings of the alarms that are on.
+ *
+ * Not part of the public API.
+ */
+export function checkAlarmSettings<K extends string>(
+  problems: ProblemCollector,
+  props: { readonly [P in K]?: AlarmSetting },
+  defaults: Record<K, AlarmDefaults>,
+): { [P in K]?: AlarmConfig } {
+  const configs: { [P in K]?: AlarmConfig } = {};
+  for (const prop of Object.keys(defaults) as K[]) {
+    configs[prop] = checkAlarmSetting(problems, prop, props[prop], defaults[prop]);
+  }
+  return configs;
+}
+
+/** {@link recordAlarmOptOut} for every alarm of `defaults`. Not part of the public API. */
+export function recordAlarmOptOuts<K extends string>(construct: IConstruct, props: { readonly [P in K]?: AlarmSetting }, defaults: Record<K, AlarmDefaults>): void {
+  for (const prop of Object.keys(defaults) as K[]) {
+    recordAlarmOptOut(construct, prop, props[prop], defaults[prop]);
+  }
+}
