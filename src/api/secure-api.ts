@@ -196,16 +196,34 @@ export interface SecureApiProps {
 /** The alarms of {@link SecureApi} and their defaults. Not part of the public API. */
 export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'latencyAlarm', AlarmDefaults> = {
   serverErrorsAlarm: {
-    onByDefault: true, threshold: 5, minThreshold: 0, maxThreshold: 100, thresholdUnit: '% of requests answered 5XX',
-    period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3,
+    onByDefault: true,
+    threshold: 5,
+    minThreshold: 0,
+    maxThreshold: 100,
+    thresholdUnit: '% of requests answered 5XX',
+    period: Duration.minutes(1),
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
   },
   requestSpikeAlarm: {
-    onByDefault: true, threshold: 3, minThreshold: 0.1, maxThreshold: 10, thresholdUnit: 'band width, standard deviations',
-    period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2,
+    onByDefault: true,
+    threshold: 3,
+    minThreshold: 0.1,
+    maxThreshold: 10,
+    thresholdUnit: 'band width, standard deviations',
+    period: Duration.minutes(5),
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
   },
   latencyAlarm: {
-    onByDefault: false, threshold: 2500, minThreshold: 1, maxThreshold: 29000, thresholdUnit: 'p90 latency, ms',
-    period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3,
+    onByDefault: false,
+    threshold: 2500,
+    minThreshold: 1,
+    maxThreshold: 29000,
+    thresholdUnit: 'p90 latency, ms',
+    period: Duration.minutes(1),
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
   },
 };
 

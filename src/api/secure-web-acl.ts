@@ -385,8 +385,14 @@ function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL
 /** The alarms of {@link SecureWebAcl} and their defaults. Not part of the public API. */
 export const WEB_ACL_ALARMS: Record<'blockedRequestsAlarm', AlarmDefaults> = {
   blockedRequestsAlarm: {
-    onByDefault: true, threshold: 3, minThreshold: 0.1, maxThreshold: 10, thresholdUnit: 'band width, standard deviations',
-    period: Duration.minutes(5), evaluationPeriods: 3, datapointsToAlarm: 2,
+    onByDefault: true,
+    threshold: 3,
+    minThreshold: 0.1,
+    maxThreshold: 10,
+    thresholdUnit: 'band width, standard deviations',
+    period: Duration.minutes(5),
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
   },
 };
 

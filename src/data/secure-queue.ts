@@ -276,12 +276,22 @@ export class SecureQueue extends sqs.Queue {
 /** The alarms of {@link SecureQueue} and their defaults. Not part of the public API. */
 export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', AlarmDefaults> = {
   deadLetterAlarm: {
-    onByDefault: true, threshold: 0, minThreshold: 0, thresholdUnit: 'visible messages',
-    period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1,
+    onByDefault: true,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'visible messages',
+    period: Duration.minutes(1),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
   },
   messageAgeAlarm: {
-    onByDefault: true, threshold: 3600, minThreshold: 60, thresholdUnit: 'age of the oldest message, seconds',
-    period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1,
+    onByDefault: true,
+    threshold: 3600,
+    minThreshold: 60,
+    thresholdUnit: 'age of the oldest message, seconds',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
   },
 };
 

@@ -138,12 +138,22 @@ export interface SecureTableProps {
 /** The alarms of {@link SecureTable} and their defaults (both opt-in). Not part of the public API. */
 export const TABLE_ALARMS: Record<'throttlesAlarm' | 'systemErrorsAlarm', AlarmDefaults> = {
   throttlesAlarm: {
-    onByDefault: false, threshold: 0, minThreshold: 0, thresholdUnit: 'throttle events per period',
-    period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1,
+    onByDefault: false,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'throttle events per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
   },
   systemErrorsAlarm: {
-    onByDefault: false, threshold: 0, minThreshold: 0, thresholdUnit: 'system errors per period',
-    period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1,
+    onByDefault: false,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'system errors per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
   },
 };
 
@@ -215,7 +225,8 @@ export class SecureTable extends dynamodb.Table {
         writes: this.metric('WriteThrottleEvents', { statistic: 'Sum' }),
       },
     });
-    const systemErrors = (period: Duration) => this.metricSystemErrorsForOperations({ operations: WATCHED_OPERATIONS, period }) as cloudwatch.MathExpression;
+    const systemErrors = (period: Duration) =>
+      this.metricSystemErrorsForOperations({ operations: WATCHED_OPERATIONS, period }) as cloudwatch.MathExpression;
     if (alarms.throttlesAlarm) {
       const c = alarms.throttlesAlarm;
       this.throttlesAlarm = createAlarm(this, 'ThrottlesAlarm', {

@@ -95,7 +95,12 @@ export interface AlarmDefaults extends AlarmConfig {
  *
  * Not part of the public API.
  */
-export function checkAlarmSetting(problems: ProblemCollector, prop: string, setting: AlarmSetting | undefined, defaults: AlarmDefaults): AlarmConfig | undefined {
+export function checkAlarmSetting(
+  problems: ProblemCollector,
+  prop: string,
+  setting: AlarmSetting | undefined,
+  defaults: AlarmDefaults,
+): AlarmConfig | undefined {
   if (setting === undefined) {
     return defaults.onByDefault ? defaults : undefined;
   }
@@ -110,12 +115,15 @@ export function checkAlarmSetting(problems: ProblemCollector, prop: string, sett
     threshold: o.threshold ?? defaults.threshold,
     period: o.period ?? defaults.period,
     evaluationPeriods: o.evaluationPeriods ?? defaults.evaluationPeriods,
-    datapointsToAlarm: o.datapointsToAlarm ?? (o.evaluationPeriods !== undefined ? Math.min(o.evaluationPeriods, defaults.datapointsToAlarm) : defaults.datapointsToAlarm),
+    // A shorter window keeps the default count of breaching periods only if it fits.
+    datapointsToAlarm: o.datapointsToAlarm ?? Math.min(o.evaluationPeriods ?? defaults.evaluationPeriods, defaults.datapointsToAlarm),
   };
   const range = defaults.maxThreshold === undefined ? `at least ${defaults.minThreshold}` : `between ${defaults.minThreshold} and ${defaults.maxThreshold}`;
   if (!Token.isUnresolved(config.threshold)) {
     problems.require(
-      Number.isFinite(config.threshold) && config.threshold >= defaults.minThreshold && (defaults.maxThreshold === undefined || config.threshold <= defaults.maxThreshold),
+      Number.isFinite(config.threshold) &&
+        config.threshold >= defaults.minThreshold &&
+        (defaults.maxThreshold === undefined || config.threshold <= defaults.maxThreshold),
       `\`${prop}\` threshold (${defaults.thresholdUnit}) must be ${range}, got: ${received(config.threshold)}.`,
     );
   }
@@ -171,7 +179,11 @@ export function checkAlarmSettings<K extends string>(
 }
 
 /** {@link recordAlarmOptOut} for every alarm of `defaults`. Not part of the public API. */
-export function recordAlarmOptOuts<K extends string>(construct: IConstruct, props: { readonly [P in K]?: AlarmSetting }, defaults: Record<K, AlarmDefaults>): void {
+export function recordAlarmOptOuts<K extends string>(
+  construct: IConstruct,
+  props: { readonly [P in K]?: AlarmSetting },
+  defaults: Record<K, AlarmDefaults>,
+): void {
   for (const prop of Object.keys(defaults) as K[]) {
     recordAlarmOptOut(construct, prop, props[prop], defaults[prop]);
   }

@@ -192,7 +192,7 @@ export class Monitoring extends Construct {
    * @internal
    */
   public _watchFunction(fn: lambda.Function, signal: FunctionSignal, config: AlarmConfig): void {
-    const key = JSON.stringify([signal, config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
+    const key = groupKey(signal, config);
     const groups = this.functionGroups.get(key) ?? [];
     this.functionGroups.set(key, groups);
     let group = groups[groups.length - 1];
@@ -205,7 +205,7 @@ export class Monitoring extends Construct {
 
   private createFunctionGroup(signal: FunctionSignal, config: AlarmConfig, index: number): FunctionGroup {
     const members: lambda.Function[] = [];
-    const isDefault = DEFAULT_FUNCTION_GROUP_KEYS.has(JSON.stringify([signal, config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]));
+    const isDefault = DEFAULT_FUNCTION_GROUP_KEYS.has(groupKey(signal, config));
     const id = `Function${signal}${isDefault ? '' : shortHash([config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm])}${index === 0 ? '' : index + 1}`;
     const period = config.period.toSeconds();
     const what = FUNCTION_SIGNAL_TEXT[signal](config);
@@ -276,6 +276,11 @@ export class Monitoring extends Construct {
   }
 }
 
+/** Functions with equal keys share alarms. */
+function groupKey(signal: FunctionSignal, config: AlarmConfig): string {
+  return JSON.stringify([signal, config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
+}
+
 /** Default settings of the stack-wide function alarms; groups with these keep the short ids. Not part of the public API. */
 export const FUNCTION_ALARM_DEFAULTS = {
   errors: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
@@ -287,7 +292,7 @@ const DEFAULT_FUNCTION_GROUP_KEYS = new Set([
   [FunctionSignal.ERRORS, FUNCTION_ALARM_DEFAULTS.errors],
   [FunctionSignal.DURATION, FUNCTION_ALARM_DEFAULTS.duration],
   [FunctionSignal.THROTTLES, FUNCTION_ALARM_DEFAULTS.throttles],
-].map(([signal, c]: any) => JSON.stringify([signal, c.threshold, c.period.toSeconds(), c.evaluationPeriods, c.datapointsToAlarm])));
+].map(([signal, config]: any) => groupKey(signal, config)));
 
 const FUNCTION_SIGNAL_TEXT: Record<FunctionSignal, (config: AlarmConfig) => string> = {
   [FunctionSignal.ERRORS]: (c) => `more than ${c.threshold} errors in ${describeWindow(c)}`,

@@ -1,0 +1,459 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import {
+  AegisValidationError,
+  AlarmSetting,
+  METRICS_PER_ALARM,
+  Monitoring,
+  SecureApi,
+  SecureFunction,
+  SecureQueue,
+  SecureTable,
+  SecurityProfile,
+} from '../../src';
+import { compliantVpc } from '../fixtures/compliant-vpc';
+import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
+import { findingLines, synthesize } from '../helpers/synth';
+
+/** Every construct with alarms, all alarms on (opt-ins included), two ways to be notified and the dashboard. */
+function fullyMonitored(stack: Stack, profile: SecurityProfile) {
+  const vpc = profile === SecurityProfile.REGULATED ? compliantVpc(stack) : undefined;
+  const fn = (id: string) => new SecureFunction(stack, id, { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: vpc ? 5 : undefined });
+  const api = new SecureApi(stack, 'Api', { latencyAlarm: AlarmSetting.on() });
+  api.addRoute('GET', '/orders', fn('ListOrders'));
+  const worker = fn('Worker');
+  new SecureQueue(stack, 'Jobs', { visibilityTimeout: Duration.seconds(60) }).addConsumer(worker);
+  new SecureTable(stack, 'Orders', {
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    throttlesAlarm: AlarmSetting.on(),
+    systemErrorsAlarm: AlarmSetting.on(),
+  });
+  const monitoring = Monitoring.of(stack);
+  monitoring.notifyEmail('oncall@example.com');
+  monitoring.notifyHttps('https://events.pagerduty.com/integration/abc123/enqueue');
+  monitoring.addDashboard();
+}
+
+const alarmsOf = (template: Template) => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+
+describe('Monitoring compliance', () => {
+  test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('every construct alarmed, notified and on a dashboard: zero findings in every pack under %s', (profile) => {
+    const { app, stack } = enforcedStack(profile);
+    fullyMonitored(stack, profile);
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    // HIPAA and NIST 800-53 R5 check alarm actions under REGULATED: they ran and found every alarm compliant.
+    if (profile === SecurityProfile.REGULATED) {
+      expect(result.acknowledged.filter((a) => /CloudWatchAlarmAction/.test(a.rule))).toEqual([]);
+    }
+  });
+
+  test('the regulated packs do check alarm actions: an alarm without one is a finding', () => {
+    const { app, stack } = enforcedStack(SecurityProfile.REGULATED);
+    new cloudwatch.Alarm(stack, 'Silent', { metric: new cloudwatch.Metric({ namespace: 'Custom', metricName: 'Orders' }), threshold: 1, evaluationPeriods: 1 });
+    expect(findingLines(synthesize(app).findings)).toEqual([
+      'HIPAA.Security HIPAA.Security-CloudWatchAlarmAction @ TestStack/Silent/Resource',
+      'NIST.800.53.R5 NIST.800.53.R5-CloudWatchAlarmAction @ TestStack/Silent/Resource',
+    ]);
+  });
+
+  test('every alarm notifies the encrypted alarm topic when it fires and when it recovers', () => {
+    const { stack } = plainStack();
+    fullyMonitored(stack, SecurityProfile.BASELINE);
+    const template = Template.fromStack(stack);
+    const topics = template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toEqual([stack.getLogicalId(Monitoring.of(stack).alarmTopic.node.defaultChild as sns.CfnTopic)]);
+    const [topicId, topic] = Object.entries(topics)[0];
+    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': ['AegisEncryptionKey96B6F9C4', 'Arn'] });
+    const alarms = alarmsOf(template);
+    // Function groups: errors and duration (no reserved concurrency, so no throttles); API 3, WAF 1, queue 2, table 2.
+    expect(alarms.map(([id]) => id).sort()).toEqual([
+      'AegisMonitoringFunctionDuration613B5187',
+      'AegisMonitoringFunctionErrorsCCE85550',
+      'ApiLatencyAlarmFC74CB69',
+      'ApiRequestSpikeAlarmA2F1F62D',
+      'ApiServerErrorsAlarm652FC3ED',
+      'ApiWebAclBlockedRequestsAlarmC90CEB10',
+      'JobsDeadLetterAlarm25C5F1B1',
+      'JobsMessageAgeAlarm37DF41FF',
+      'OrdersSystemErrorsAlarmF263C7F4',
+      'OrdersThrottlesAlarm7519FA31',
+    ]);
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.ActionsEnabled).not.toBe(false);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+    expect(Monitoring.of(stack).alarms).toHaveLength(alarms.length);
+  });
+
+  test('only CloudWatch alarms of this account may publish, over TLS, and CloudWatch may use the key for it', () => {
+    const { stack } = plainStack();
+    new SecureQueue(stack, 'Jobs');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', Match.arrayWith([':cloudwatch:', ':alarm:*'])] } },
+            },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+        })]),
+      },
+    });
+  });
+
+  test('no construct with alarms, no topic and no alarm', () => {
+    const { stack } = plainStack();
+    new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+});
+
+describe('SecureApi and SecureWebAcl alarms', () => {
+  test('the request-count alarm is an anomaly-detection alarm on the stage', () => {
+    const { stack } = plainStack();
+    new SecureApi(stack, 'Api').addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    const template = Template.fromStack(stack);
+    const alarm = template.toJSON().Resources.ApiRequestSpikeAlarmA2F1F62D.Properties;
+    expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
+    expect(alarm.Threshold).toBeUndefined();
+    const band = alarm.Metrics.find((m: any) => m.Id === alarm.ThresholdMetricId);
+    expect(band.Expression).toMatch(/^ANOMALY_DETECTION_BAND\((\w+), 3\)$/);
+    const watched = alarm.Metrics.find((m: any) => m.Id === /^ANOMALY_DETECTION_BAND\((\w+)/.exec(band.Expression)![1]);
+    expect(watched.MetricStat).toEqual({
+      Metric: {
+        Namespace: 'AWS/ApiGateway',
+        MetricName: 'Count',
+        Dimensions: [{ Name: 'ApiName', Value: 'TestStack-Api-46A8C9EA' }, { Name: 'Stage', Value: { Ref: 'ApiDeploymentStageprodB1EF9523' } }],
+      },
+      Period: 300,
+      Stat: 'Sum',
+    });
+    expect(alarm).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+  });
+
+  test('the 5XX alarm watches the error rate; its threshold is given in percent', () => {
+    const { stack } = plainStack();
+    new SecureApi(stack, 'Api', { serverErrorsAlarm: AlarmSetting.on({ threshold: 2 }) })
+      .addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Statistic: 'Average',
+      Threshold: 0.02,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      AlarmDescription: Match.stringLikeRegexp('more than 2% of requests answered 5XX in 3 of 5 1-minute periods'),
+    });
+  });
+
+  test('latency is opt-in', () => {
+    const { stack } = plainStack();
+    new SecureApi(stack, 'Api').addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Latency' } }))).toEqual([]);
+  });
+
+  test('the web ACL alarm is an anomaly-detection alarm on the web ACL total of blocked requests', () => {
+    const { stack } = plainStack();
+    new SecureApi(stack, 'Api').addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    const alarm = Template.fromStack(stack).toJSON().Resources.ApiWebAclBlockedRequestsAlarmC90CEB10.Properties;
+    expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
+    expect(alarm.Metrics.find((m: any) => m.Id === alarm.ThresholdMetricId).Expression).toMatch(/^ANOMALY_DETECTION_BAND\(\w+, 3\)$/);
+    const stat = alarm.Metrics.find((m: any) => m.MetricStat).MetricStat;
+    expect(stat.Metric.MetricName).toBe('BlockedRequests');
+    expect(stat.Metric.Namespace).toBe('AWS/WAFV2');
+    expect(stat.Metric.Dimensions).toEqual(expect.arrayContaining([
+      { Name: 'Rule', Value: 'ALL' },
+      { Name: 'Region', Value: { Ref: 'AWS::Region' } },
+      { Name: 'WebACL', Value: 'TestStack-Api-WebAcl-C149B0FE' },
+    ]));
+    expect(Template.fromStack(stack).toJSON().Resources.ApiWebAcl28BEBB1F.Properties.VisibilityConfig.MetricName).toBe('TestStack-Api-WebAcl-C149B0FE');
+  });
+
+  test('an API on a platform-owned web ACL has no web ACL alarm of its own', () => {
+    const { stack } = plainStack();
+    new SecureApi(stack, 'Api', { existingWebAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/platform/abc' })
+      .addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))).not.toMatch(/BlockedRequests/);
+  });
+});
+
+describe('SecureFunction alarms', () => {
+  const fn = (stack: Stack, id: string, props: object = {}) => new SecureFunction(stack, id, { code: CODE, handler: 'index.handler', ...props });
+
+  test(`functions share metric-math alarms, at most ${METRICS_PER_ALARM} functions each, and add no alarm resource of their own`, () => {
+    const { stack } = plainStack();
+    for (let i = 0; i < 11; i++) {
+      fn(stack, `Fn${i}`);
+    }
+    const template = Template.fromStack(stack);
+    const errors = alarmsOf(template).filter(([id]) => id.startsWith('AegisMonitoringFunctionErrors'));
+    expect(errors.map(([id]) => id).sort()).toEqual(['AegisMonitoringFunctionErrors2AF715111', 'AegisMonitoringFunctionErrorsCCE85550']);
+    const sizes = errors.map(([, a]) => a.Properties.Metrics.filter((m: any) => m.MetricStat).length).sort();
+    expect(sizes).toEqual([1, 10]);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4); // errors and duration, two groups each
+    const first = template.toJSON().Resources.AegisMonitoringFunctionErrorsCCE85550.Properties;
+    expect(first.Metrics[0]).toEqual({
+      Id: 'm0',
+      Label: 'TestStack/Fn0',
+      ReturnData: false,
+      MetricStat: {
+        Metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: stack.getLogicalId(stack.node.findChild('Fn0').node.defaultChild as any) } }] },
+        Period: 300,
+        Stat: 'Sum',
+      },
+    });
+    expect(first.Metrics[10]).toMatchObject({ Id: 'worst', ReturnData: true, Expression: 'MAX([m0, m1, m2, m3, m4, m5, m6, m7, m8, m9])' });
+    expect(first).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    expect(first.AlarmDescription).toBe(
+      `cdk-aegis: more than 0 errors in a 5-minute period, in one of: ${Array.from({ length: 10 }, (_, i) => `TestStack/Fn${i}`).join(', ')}`,
+    );
+  });
+
+  test('the duration alarm compares each function\'s p90 with its own timeout', () => {
+    const { stack } = plainStack();
+    fn(stack, 'Fast', { timeout: Duration.seconds(3) });
+    fn(stack, 'Slow', { timeout: Duration.seconds(60) });
+    const alarm = Template.fromStack(stack).toJSON().Resources.AegisMonitoringFunctionDuration613B5187.Properties;
+    expect(alarm.Metrics.slice(0, 2).map((m: any) => m.MetricStat.Stat)).toEqual(['p90', 'p90']);
+    expect(alarm.Metrics[2].Expression).toBe('MAX([100 * m0 / 3000, 100 * m1 / 60000])');
+    expect(alarm).toMatchObject({ Threshold: 80, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+  });
+
+  test('a function with its own settings joins another alarm; the others keep theirs', () => {
+    const { stack } = plainStack();
+    fn(stack, 'A');
+    fn(stack, 'B', { errorsAlarm: AlarmSetting.on({ threshold: 5, period: Duration.minutes(1), evaluationPeriods: 3 }) });
+    const errors = alarmsOf(Template.fromStack(stack)).filter(([id]) => id.startsWith('AegisMonitoringFunctionErrors'));
+    expect(errors).toHaveLength(2);
+    const custom = errors.find(([, a]) => a.Properties.Threshold === 5)![1].Properties;
+    expect(custom).toMatchObject({ EvaluationPeriods: 3, DatapointsToAlarm: 1 });
+    expect(custom.Metrics.map((m: any) => m.Label)).toEqual(['TestStack/B', expect.stringContaining('more than 5 errors in 1 of 3 1-minute periods')]);
+  });
+
+  test('throttles are watched when reserved concurrency caps the function, or on request', () => {
+    const { stack } = plainStack();
+    fn(stack, 'Capped', { reservedConcurrentExecutions: 5 });
+    fn(stack, 'Free');
+    fn(stack, 'Asked', { throttlesAlarm: AlarmSetting.on() });
+    const throttles = Template.fromStack(stack).toJSON().Resources.AegisMonitoringFunctionThrottles802EC233;
+    expect(throttles.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label)).toEqual(['TestStack/Capped', 'TestStack/Asked']);
+  });
+
+  test('an alarm turned off with a reason: the function leaves that alarm only, and the reason is recorded on it only', () => {
+    const { stack } = plainStack();
+    fn(stack, 'Batch', { durationAlarm: AlarmSetting.off({ reason: 'nightly batch, long runs are expected' }) });
+    fn(stack, 'Api');
+    const template = Template.fromStack(stack);
+    const labels = (id: string) => template.toJSON().Resources[id].Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label);
+    expect(labels('AegisMonitoringFunctionDuration613B5187')).toEqual(['TestStack/Api']);
+    expect(labels('AegisMonitoringFunctionErrorsCCE85550')).toEqual(['TestStack/Batch', 'TestStack/Api']);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('durationAlarm is off'));
+    expect(warnings.map((w) => w.id)).toEqual(['/TestStack/Batch']);
+    expect(warnings[0].entry.data).toMatch(/nightly batch, long runs are expected.*\[ack: @cdk-aegis\/opt-out:durationAlarm\]/);
+  });
+
+  test('fails when an alarm is turned off without a reason', () => {
+    const { stack } = plainStack();
+    expect(() => fn(stack, 'Fn', { errorsAlarm: AlarmSetting.off({ reason: '' }) }))
+      .toThrow('[cdk-aegis] TestStack/Fn: `errorsAlarm` opt-out needs a reason of at least 10 characters, got: "".');
+  });
+
+  test('fails when alarm options are out of range, naming each', () => {
+    const { stack } = plainStack();
+    let error: AegisValidationError | undefined;
+    try {
+      fn(stack, 'Fn', {
+        durationAlarm: AlarmSetting.on({ threshold: 150 }),
+        errorsAlarm: AlarmSetting.on({ period: Duration.seconds(30), evaluationPeriods: 2, datapointsToAlarm: 3 }),
+        throttlesAlarm: AlarmSetting.on({ threshold: -1, period: Duration.hours(1), evaluationPeriods: 48 }),
+      });
+    } catch (e) {
+      error = e as AegisValidationError;
+    }
+    expect(error?.problems).toEqual([
+      '`errorsAlarm` period must be a whole number of minutes (CloudWatch\'s metrics here are per minute), got: 30 seconds.',
+      '`errorsAlarm` datapointsToAlarm must be a whole number from 1 to evaluationPeriods (2), got: 3.',
+      '`durationAlarm` threshold (p90 duration, % of the timeout) must be between 1 and 100, got: 150.',
+      '`throttlesAlarm` threshold (throttles per period) must be at least 0, got: -1.',
+      '`throttlesAlarm` period × evaluationPeriods must be at most one day (CloudWatch\'s limit), got: 172800 seconds.',
+    ]);
+  });
+});
+
+describe('SecureQueue and SecureTable alarms', () => {
+  test('a queue alarms on any dead letter and on a message older than an hour', () => {
+    const { stack } = plainStack();
+    new SecureQueue(stack, 'Jobs');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['JobsDeadLetterQueue8CC426EE', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      Period: 60,
+      EvaluationPeriods: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['JobsDF1CC2D4', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 3600,
+      Period: 300,
+    });
+  });
+
+  test('fails when the message-age threshold is not under the retention period (the alarm could never fire)', () => {
+    const { stack } = plainStack();
+    expect(() => new SecureQueue(stack, 'Jobs', { retentionPeriod: Duration.hours(1), messageAgeAlarm: AlarmSetting.on({ threshold: 3600 }) }))
+      .toThrow('`messageAgeAlarm` threshold (3600 seconds) must be under `retentionPeriod` (3600 seconds): messages are deleted at that age, so the alarm could never fire.');
+  });
+
+  test('a table has no alarm by default; throttles and system errors on request, within CloudWatch\'s 10 metrics', () => {
+    const { stack } = plainStack();
+    new SecureTable(stack, 'Quiet', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new SecureTable(stack, 'Watched', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      throttlesAlarm: AlarmSetting.on(),
+      systemErrorsAlarm: AlarmSetting.on({ threshold: 3 }),
+    });
+    const alarms = alarmsOf(Template.fromStack(stack));
+    expect(alarms.map(([id]) => id).sort()).toEqual(['WatchedSystemErrorsAlarm94BD5099', 'WatchedThrottlesAlarm445459E7']);
+    const system = alarms.find(([id]) => id.startsWith('WatchedSystemErrors'))![1].Properties;
+    expect(system.Metrics.filter((m: any) => m.MetricStat)).toHaveLength(METRICS_PER_ALARM);
+    expect(system.Threshold).toBe(3);
+    const throttles = alarms.find(([id]) => id.startsWith('WatchedThrottles'))![1].Properties;
+    expect(throttles.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+  });
+
+  test('turning an opt-in alarm off needs no reason and records nothing', () => {
+    const { stack } = plainStack();
+    new SecureTable(stack, 'Quiet', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, throttlesAlarm: AlarmSetting.off({ reason: '' }) });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('throttlesAlarm'))).toEqual([]);
+    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+});
+
+describe('Monitoring topic and notifications', () => {
+  test('alarms go to the team\'s own topic, and no topic is created', () => {
+    const { stack } = plainStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const onCall = new sns.Topic(stack, 'OnCall', { masterKey: key });
+    Monitoring.of(stack).useTopic(onCall);
+    new SecureQueue(stack, 'Jobs', { encryptionKey: key });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    for (const [, alarm] of alarmsOf(template)) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(onCall.node.defaultChild as sns.CfnTopic) }]);
+    }
+  });
+
+  test('fails when the topic is chosen after the first alarm, or subscribed through Monitoring when it is the team\'s', () => {
+    const { stack } = plainStack();
+    new SecureQueue(stack, 'Jobs');
+    expect(() => Monitoring.of(stack).useTopic(new sns.Topic(stack, 'Late')))
+      .toThrow(/the alarm topic is already TestStack\/AegisMonitoring\/AlarmTopic .*call `Monitoring.of\(stack\).useTopic\(topic\)` before creating constructs that have alarms/);
+    const other = plainStack().stack;
+    Monitoring.of(other).useTopic(new sns.Topic(other, 'OnCall'));
+    expect(() => Monitoring.of(other).notifyEmail('oncall@example.com'))
+      .toThrow('`notifyEmail()` subscribes to the default alarm topic, but this stack uses its own topic TestStack/OnCall; subscribe to that topic directly.');
+  });
+
+  test('email and HTTPS subscribers get an encrypted dead-letter queue each', () => {
+    const { stack } = plainStack();
+    Monitoring.of(stack).notifyEmail('oncall@example.com');
+    Monitoring.of(stack).notifyHttps('https://hooks.example.com/alarms');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/alarms', RedrivePolicy: Match.anyValue() });
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  test('fails when an address or URL is invalid, or subscribed twice', () => {
+    const { stack } = plainStack();
+    const monitoring = Monitoring.of(stack);
+    expect(() => monitoring.notifyEmail('oncall')).toThrow('`address` must be an email address such as `oncall@example.com`, got: "oncall".');
+    expect(() => monitoring.notifyHttps('http://hooks.example.com/alarms'))
+      .toThrow('`url` must be an https:// URL (SNS would send alarm contents in clear over http), got: "http://hooks.example.com/alarms".');
+    monitoring.notifyEmail('oncall@example.com');
+    expect(() => monitoring.notifyEmail('oncall@example.com')).toThrow('"oncall@example.com" is already subscribed to this topic.');
+  });
+});
+
+describe('Monitoring dashboard', () => {
+  test('off by default; one call lays out every construct, those created later included', () => {
+    const { stack } = plainStack();
+    const early = new SecureFunction(stack, 'Early', { code: CODE, handler: 'index.handler' });
+    Monitoring.of(stack).addDashboard({ dashboardName: 'orders' });
+    const api = new SecureApi(stack, 'Api');
+    api.addRoute('GET', '/x', early);
+    new SecureQueue(stack, 'Jobs');
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(template.toJSON().Resources.AegisMonitoringDashboardE34A9D3A.Properties.DashboardBody);
+    for (const title of ['cdk-aegis alarms', 'TestStack/Early: invocations', 'TestStack/Early: duration (p90)', 'TestStack/Api: requests',
+      'TestStack/Api: latency', 'TestStack/Api/WebAcl: requests', 'TestStack/Jobs: messages', 'TestStack/Jobs: age of oldest message (s)']) {
+      expect(body).toContain(title);
+    }
+    // The alarm status widget lists the alarms created after the call too.
+    expect(body).toContain('ApiRequestSpikeAlarmA2F1F62D');
+    expect(body).toContain('JobsMessageAgeAlarm');
+  });
+
+  test('fails when added twice', () => {
+    const { stack } = plainStack();
+    Monitoring.of(stack).addDashboard();
+    expect(() => Monitoring.of(stack).addDashboard()).toThrow('`addDashboard()` was already called for this stack; one dashboard shows all its constructs.');
+  });
+});
+
+describe('Monitoring logical ids', () => {
+  test('are locked', () => {
+    const { stack } = plainStack();
+    fullyMonitored(stack, SecurityProfile.BASELINE);
+    const ids = Object.entries(Template.fromStack(stack).toJSON().Resources)
+      .filter(([id]) => id.startsWith('AegisMonitoring'))
+      .map(([id, r]: [string, any]) => `${r.Type} ${id}`)
+      .sort();
+    expect(ids).toEqual([
+      'AWS::CloudWatch::Alarm AegisMonitoringFunctionDuration613B5187',
+      'AWS::CloudWatch::Alarm AegisMonitoringFunctionErrorsCCE85550',
+      'AWS::CloudWatch::Dashboard AegisMonitoringDashboardE34A9D3A',
+      'AWS::SNS::Subscription AegisMonitoringAlarmTopicEmail704530DC4E84B8A2',
+      'AWS::SNS::Subscription AegisMonitoringAlarmTopicHttps19A1BDDAB5D5F3B0',
+      'AWS::SNS::Topic AegisMonitoringAlarmTopicC0CA175A',
+      'AWS::SNS::TopicPolicy AegisMonitoringAlarmTopicPolicyE86CD31F',
+      'AWS::SQS::Queue AegisMonitoringAlarmTopicEmail704530DCDeadLetterQueue5700B3ED',
+      'AWS::SQS::Queue AegisMonitoringAlarmTopicHttps19A1BDDADeadLetterQueue82D2EA27',
+      'AWS::SQS::QueuePolicy AegisMonitoringAlarmTopicEmail704530DCDeadLetterQueuePolicyDF7926D5',
+      'AWS::SQS::QueuePolicy AegisMonitoringAlarmTopicHttps19A1BDDADeadLetterQueuePolicyF839B3D0',
+    ]);
+  });
+});
