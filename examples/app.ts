@@ -11,7 +11,18 @@ import { App, AppProps, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiAuthorization, Compliance, SecretRotation, SecureApi, SecureBucket, SecureFunction, SecureSecret, SecureTable } from '../src';
+import {
+  AlarmSetting,
+  ApiAuthorization,
+  Compliance,
+  Monitoring,
+  SecretRotation,
+  SecureApi,
+  SecureBucket,
+  SecureFunction,
+  SecureSecret,
+  SecureTable,
+} from '../src';
 
 const ORDER_SCHEMA: apigateway.JsonSchema = {
   schema: apigateway.JsonSchemaVersion.DRAFT4,
@@ -43,7 +54,15 @@ function ordersService(app: App): void {
     rotation: SecretRotation.none({ reason: 'issued by the payment provider; rotated in its portal, then updated here' }),
   });
 
-  const orders = new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  // Every cdk-aegis alarm of the stack goes to one encrypted topic; on-call gets it by email, and a dashboard shows it all.
+  const monitoring = Monitoring.of(stack);
+  monitoring.notifyEmail('orders-oncall@example.com');
+  monitoring.addDashboard();
+
+  const orders = new SecureTable(stack, 'Orders', {
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    throttlesAlarm: AlarmSetting.on(), // opt-in: on-demand tables rarely throttle, so any throttle is news
+  });
 
   const code = lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'orders'));
   const createOrder = new SecureFunction(stack, 'CreateOrder', {

@@ -16,7 +16,10 @@ describe('examples/app.ts', () => {
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.error).toBeUndefined();
     // The user's two opt-outs and the library's acknowledgements are on the record, each with its cause.
-    const byCause = (cause: string) => result.acknowledged.filter((a) => a.reason.startsWith(`cdk-aegis (${cause})`)).map((a) => `${a.rule} @ ${a.acknowledgedAt}`).sort();
+    const byCause = (cause: string) => result.acknowledged
+      .filter((a) => a.reason.startsWith(`cdk-aegis (${cause})`))
+      .map((a) => `${a.rule} @ ${a.acknowledgedAt.replace(/Email[0-9A-F]{8}/, 'Email<hash>')}`)
+      .sort();
     expect(byCause('opt-out')).toEqual([
       'AwsSolutions-APIG4 @ OrdersService/Api/Resource/Default/health/GET',
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/health/GET',
@@ -26,8 +29,10 @@ describe('examples/app.ts', () => {
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/POST',
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/{id}/GET',
       'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
+      'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Processor/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/CreateOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/GetOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/Health/DeadLetterQueue',
@@ -40,7 +45,7 @@ describe('examples/app.ts', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Access-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
     ]);
-    expect(result.acknowledged).toHaveLength(17);
+    expect(result.acknowledged).toHaveLength(19);
   });
 
   test('gives the order function the secret ARN, not its value', () => {
@@ -75,6 +80,20 @@ describe('examples/app.ts', () => {
     t.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'GET', AuthorizationType: 'NONE' }, 1);
     t.resourceCountIs('AWS::ApiGateway::Model', 1);
     t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  test.each(['OrdersService', 'ImagePipeline'])('%s: every alarm notifies the stack\'s encrypted alarm topic, and failing functions are watched', (stackName) => {
+    const t = template(stackName);
+    const [topicId, topic] = Object.entries(t.findResources('AWS::SNS::Topic'))[0];
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
+    const functions = Object.keys(t.findResources('AWS::Lambda::Function'));
+    const watched = JSON.stringify(alarms.filter((a) => /errors/.test(a.Properties.AlarmDescription)).map((a) => a.Properties.Metrics));
+    expect(functions.filter((id) => !watched.includes(`{"Ref":"${id}"}`))).toEqual([]);
   });
 
   test('two synths produce byte-identical templates', () => {
