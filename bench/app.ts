@@ -63,7 +63,9 @@ if (variant === 'secure') {
   new AegisChecks().validateScope(app);
   aegisMs = performance.now() - t;
 }
-const resourcesPerStack = stacks.map((s) => Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, `${s.artifactId}.template.json`), 'utf8')).Resources).length);
+const templates = stacks.map((s) => JSON.parse(fs.readFileSync(path.join(outdir, `${s.artifactId}.template.json`), 'utf8')));
+const resourcesPerStack = templates.map((t) => Object.keys(t.Resources).length);
+const alarmsPerStack = templates.map((t) => Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length);
 fs.rmSync(outdir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify({
   variant,
@@ -73,5 +75,6 @@ process.stdout.write(`${JSON.stringify({
   aegisMs,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
   resourcesPerStack,
+  alarmsPerStack,
   failed,
 })}\n`);

@@ -14,8 +14,15 @@ export const PRICES = {
   wafRuleMonth: 1.0,
   /** Secrets Manager: per secret per month (none by default). */
   secretMonth: 0.4,
-  /** CloudWatch: per standard alarm per month (none by default yet: issue 7). */
-  alarmMonth: 0.1,
+  /**
+   * CloudWatch: per standard-resolution alarm metric per month
+   * (aws.amazon.com/cloudwatch/pricing). A metric-math alarm is billed per
+   * metric in it; the first 10 alarm metrics of an account are free (not
+   * counted here).
+   */
+  alarmMetricMonth: 0.1,
+  /** CloudWatch: alarm metrics an anomaly-detection alarm is billed as (the metric and its band). */
+  anomalyAlarmMetrics: 3,
 };
 
 /** Rules in the default SecureWebAcl: the per-IP rate limit and four free AWS managed groups. */
@@ -34,7 +41,18 @@ export function fixedMonthlyCost(functions: number): { lines: CostLine[]; total:
     { item: 'WAF web ACL', count: 1, monthly: PRICES.webAclMonth },
     { item: 'WAF rules (rate limit + 4 free managed groups)', count: DEFAULT_WAF_RULES, monthly: DEFAULT_WAF_RULES * PRICES.wafRuleMonth },
     { item: `Per function (${functions}): role, log group, dead-letter queue — no fixed fee`, count: functions, monthly: 0 },
-    { item: 'Secrets, alarms: none by default', count: 0, monthly: 0 },
+    {
+      item: 'Function alarms: errors + p90 duration, one metric per function (shared metric-math alarms)',
+      count: 2 * functions,
+      monthly: 2 * functions * PRICES.alarmMetricMonth,
+    },
+    { item: 'API 5XX-rate alarm', count: 1, monthly: PRICES.alarmMetricMonth },
+    {
+      item: 'Anomaly-detection alarms: API request count, WAF blocked requests',
+      count: 2,
+      monthly: 2 * PRICES.anomalyAlarmMetrics * PRICES.alarmMetricMonth,
+    },
+    { item: 'Secrets, dashboard: none by default', count: 0, monthly: 0 },
   ];
   return { lines, total: lines.reduce((sum, line) => sum + line.monthly, 0) };
 }

@@ -21,7 +21,7 @@ const CONFIGS: Array<{ variant: string; validation: boolean }> = [
 ];
 
 interface Run {
-  variant: string; n: number; validation: boolean; synthMs: number; aegisMs?: number; peakRssMb: number; resourcesPerStack: number[]; processMs: number;
+  variant: string; n: number; validation: boolean; synthMs: number; aegisMs?: number; peakRssMb: number; resourcesPerStack: number[]; alarmsPerStack: number[]; processMs: number;
 }
 
 const median = (values: number[]) => {
@@ -56,6 +56,7 @@ for (const n of previous ? [] : SIZES) {
       aegisMs: runs[0].aegisMs === undefined ? undefined : Math.round(median(runs.map((r) => r.aegisMs!)) * 10) / 10,
       peakRssMb: Math.round(Math.max(...runs.map((r) => r.peakRssMb))),
       resourcesPerStack: runs[0].resourcesPerStack,
+      alarmsPerStack: runs[0].alarmsPerStack,
       runs: runs.map((r) => Math.round(r.synthMs)),
     };
     rows.push(row);
@@ -65,12 +66,15 @@ for (const n of previous ? [] : SIZES) {
 
 const find = (variant: string, n: number, validation: boolean) => rows.find((r) => r.variant === variant && r.n === n && r.validation === validation);
 const total = (row: any) => row.resourcesPerStack.reduce((a: number, b: number) => a + b, 0);
+const alarmTotal = (row: any) => (row.alarmsPerStack ?? []).reduce((a: number, b: number) => a + b, 0);
 const machine = previous?.machine ?? {
   cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`,
 };
 // Within one stack (N = 10 and 50 both fit one): the cost of one more function + route, and what every stack has once.
 const perFunction = SIZES.includes(10) && SIZES.includes(50) ? (total(find('secure', 50, false)) - total(find('secure', 10, false))) / 40 : undefined;
 const perStackFixed = perFunction !== undefined ? total(find('secure', 10, false)) - 10 * perFunction : undefined;
+// Of those, the stack-wide function alarms (one per signal for up to 10 functions) are shared, not the function's own.
+const sharedAlarmsPerFunction = perFunction !== undefined ? (alarmTotal(find('secure', 50, false)) - alarmTotal(find('secure', 10, false))) / 40 : undefined;
 const largest = Math.max(...SIZES);
 const half = SIZES.includes(largest / 2) ? largest / 2 : undefined;
 const targets = {
@@ -78,6 +82,7 @@ const targets = {
   aegisLinearity: half !== undefined ? find('secure', largest, false).aegisMs / find('secure', half, false).aegisMs : undefined,
   resourcesPerFunctionAndRoute: perFunction,
   resourcesPerStackFixed: perStackFixed,
+  sharedAlarmsPerFunction,
   monthlyCostFor1Api10Functions: fixedMonthlyCost(10).total,
 };
 const results = { date: previous?.date ?? new Date().toISOString(), machine, repeats: REPEATS, rows, targets, prices: { readOn: PRICES_READ_ON, ...PRICES }, cost10: fixedMonthlyCost(10) };
@@ -120,7 +125,9 @@ const lines = [
   `| secure synth ≤ 1.5 × plain-nag, N = 100, validation off | ${fmt(targets.secureOverPlainNagAt100)} × | ${targets.secureOverPlainNagAt100 !== undefined && targets.secureOverPlainNagAt100 <= 1.5 ? 'yes' : 'no'} |`,
   `| Aegis pack linear: time(${largest}) / time(${half}) ≤ 2.1 | ${fmt(targets.aegisLinearity)} | ${targets.aegisLinearity !== undefined && targets.aegisLinearity <= 2.1 ? 'yes' : 'no'} |`,
   `| ≤ 8 CloudFormation resources per SecureFunction + route (within a stack; each stack adds ${fmt(targets.resourcesPerStackFixed, 0)} once: ` +
-    `API, stage, WAF, key, account role, …) | ${fmt(targets.resourcesPerFunctionAndRoute)} | ` +
+    `API, stage, WAF, key, account role, alarm topic, …) | ${fmt(targets.resourcesPerFunctionAndRoute)} ` +
+    `(${fmt(targets.resourcesPerFunctionAndRoute !== undefined ? targets.resourcesPerFunctionAndRoute - (targets.sharedAlarmsPerFunction ?? 0) : undefined)} ` +
+    `of its own + ${fmt(targets.sharedAlarmsPerFunction)} of the stack-wide function alarms, one per signal for up to 10 functions) | ` +
     `${targets.resourcesPerFunctionAndRoute !== undefined && targets.resourcesPerFunctionAndRoute <= 8 ? 'yes' : 'no'} |`,
   `| fixed monthly cost of the defaults, 1 API + 10 functions ≤ $15 | $${fmt(targets.monthlyCostFor1Api10Functions)} | ${targets.monthlyCostFor1Api10Functions <= 15 ? 'yes' : 'no'} |`,
   '',

@@ -5,7 +5,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  AegisValidationError,
   AlarmSetting,
   METRICS_PER_ALARM,
   Monitoring,
@@ -15,6 +14,7 @@ import {
   SecureTable,
   SecurityProfile,
 } from '../../src';
+import { AegisValidationError } from '../../src/core/errors';
 import { compliantVpc } from '../fixtures/compliant-vpc';
 import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
 import { findingLines, synthesize } from '../helpers/synth';
