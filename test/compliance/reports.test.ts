@@ -4,7 +4,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Compliance, SecretRotation, SecureFunction, SecureSecret } from '../../src';
+import { AlarmSetting, Compliance, SecretRotation, SecureFunction, SecureSecret } from '../../src';
 import { runCli } from '../../src/compliance/reports/cli';
 import { AcknowledgedBy } from '../../src/compliance/reports/ledger';
 import { summaryLine, writeComplianceReports } from '../../src/compliance/reports/write';
@@ -26,7 +26,7 @@ function synthesized() {
   Compliance.of(app).enforce();
   const stack = new Stack(app, 'Reports');
   new sqs.Queue(stack, 'PlainQueue', { enforceSSL: true });
-  new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+  new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler', durationAlarm: AlarmSetting.off({ reason: 'nightly batch (long runs expected)' }) });
   new SecureSecret(stack, 'VendorKey', { rotation: SecretRotation.none({ reason: 'issued by the vendor, rotated in its portal' }) });
   const legacy = new sqs.Queue(stack, 'LegacyQueue', { enforceSSL: true });
   Validations.of(legacy).acknowledge(
@@ -76,6 +76,17 @@ describe('compliance reports', () => {
     const markdown = fs.readFileSync(path.join(dir, 'compliance-ledger.md'), 'utf8');
     expect(markdown).toContain(`${ledger.length} acknowledgement(s)`);
     expect(markdown).toContain('| `Reports/LegacyQueue/Resource` | `AwsSolutions-SQS3` | user | drained by a batch job that reprocesses failures itself |');
+  });
+
+  test('the ledger also lists the controls turned off that no rule covers (an alarm), with the reason, and only those', () => {
+    const { dir } = synthesized();
+    writeComplianceReports(dir);
+    const ledger = JSON.parse(fs.readFileSync(path.join(dir, 'compliance-ledger.json'), 'utf8'));
+    // The secret's rotation opt-out is acknowledged against rules, so it is in `acknowledgements`, not here.
+    expect(ledger.optOutsWithoutRule).toEqual([{ constructPath: 'Reports/Fn', control: 'durationAlarm', reason: 'nightly batch (long runs expected)' }]);
+    const markdown = fs.readFileSync(path.join(dir, 'compliance-ledger.md'), 'utf8');
+    expect(markdown).toContain('1 typed opt-out(s)');
+    expect(markdown).toContain('| `Reports/Fn` | `durationAlarm` | nightly batch (long runs expected) |');
   });
 
   test('the summary counts packs, resources, errors, warnings and acknowledgements', () => {

@@ -20,6 +20,17 @@ export interface ReportEntry {
   readonly reason?: string;
 }
 
+/** A control turned off with a reason that no rule-pack rule covers (so it has no acknowledgement). Not part of the public API. */
+export interface RulelessOptOut {
+  readonly constructPath: string;
+  /** The prop that was turned off, e.g. `durationAlarm`. */
+  readonly control: string;
+  readonly reason: string;
+}
+
+/** The warning text `recordOptOut` writes for a control no rule covers. */
+const RULELESS_OPT_OUT = /^(.+?) is off \((.*)\); no rule-pack rule covers it \[ack: @cdk-aegis\/opt-out:([^\]]+)\]$/s;
+
 /** What `cdk synth` left in a cloud assembly directory. Not part of the public API. */
 export interface AssemblyFacts {
   /** Plugins that reported, in order. */
@@ -30,6 +41,8 @@ export interface AssemblyFacts {
   readonly locations: Map<string, ResourceLocation>;
   /** CloudFormation resources across the assembly's templates. */
   readonly resourceCount: number;
+  /** Typed opt-outs of controls no rule covers, from the stacks' metadata warnings. */
+  readonly optOuts: RulelessOptOut[];
 }
 
 /**
@@ -66,11 +79,13 @@ export function readAssembly(dir: string): AssemblyFacts {
   const manifest = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, 'utf8')) : { artifacts: {} };
   // Stack construct path → its template.
   const stacks = new Map<string, string>();
+  const optOuts: RulelessOptOut[] = [];
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     const templateFile = artifact.properties?.templateFile;
     if (artifact.type !== 'aws:cloudformation:stack' || typeof templateFile !== 'string') {
       continue;
     }
+    optOuts.push(...rulelessOptOuts(dir, artifact));
     stacks.set(artifact.displayName ?? id, templateFile);
     const template = path.join(dir, templateFile);
     if (fs.existsSync(template)) {
@@ -94,5 +109,21 @@ export function readAssembly(dir: string): AssemblyFacts {
   if (fs.existsSync(treeFile)) {
     visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
   }
-  return { plugins, findings, acknowledgements, locations, resourceCount };
+  return { plugins, findings, acknowledgements, locations, resourceCount, optOuts };
+}
+
+/** The ruleless opt-outs among a stack's metadata warnings (in the manifest, or in the file it names). */
+function rulelessOptOuts(dir: string, artifact: any): RulelessOptOut[] {
+  const file = typeof artifact.additionalMetadataFile === 'string' ? path.join(dir, artifact.additionalMetadataFile) : undefined;
+  const metadata = { ...(artifact.metadata ?? {}), ...(file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) };
+  const found: RulelessOptOut[] = [];
+  for (const [constructPath, entries] of Object.entries<any>(metadata)) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const match = entry?.type === 'aws:cdk:warning' && typeof entry.data === 'string' ? RULELESS_OPT_OUT.exec(entry.data) : null;
+      if (match && match[1] === match[3]) {
+        found.push({ constructPath: constructPath.replace(/^\//, ''), control: match[1], reason: match[2] });
+      }
+    }
+  }
+  return found.sort((a, b) => a.constructPath.localeCompare(b.constructPath) || a.control.localeCompare(b.control));
 }

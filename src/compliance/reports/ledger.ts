@@ -1,4 +1,4 @@
-import { AssemblyFacts } from './assembly';
+import { AssemblyFacts, RulelessOptOut } from './assembly';
 import { ACKNOWLEDGEMENT_PREFIX, AcknowledgementCause } from '../../core/justification';
 
 /** Who made an acknowledgement, read from its reason. Not part of the public API. */
@@ -51,8 +51,8 @@ export function toLedger(facts: AssemblyFacts): LedgerEntry[] {
     .sort((a, b) => a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** The ledger as a Markdown table. Not part of the public API. */
-export function ledgerMarkdown(entries: LedgerEntry[]): string {
+/** The ledger as a Markdown table, then the opt-outs no rule covers. Not part of the public API. */
+export function ledgerMarkdown(entries: LedgerEntry[], optOuts: RulelessOptOut[] = []): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
     '# Compliance ledger',
@@ -64,5 +64,12 @@ export function ledgerMarkdown(entries: LedgerEntry[]): string {
     '|---|---|---|---|',
     ...entries.map((e) => `| \`${cell(e.constructPath)}\` | \`${cell(e.ruleId)}\` | ${e.by} | ${cell(e.reason)} |`),
     '',
+    '## Controls turned off that no rule covers',
+    '',
+    `${optOuts.length} typed opt-out(s) (alarms, deletion protection, WAF rules in count mode, …), each with your reason.`,
+    '',
+    ...(optOuts.length > 0
+      ? ['| Construct | Control | Reason |', '|---|---|---|', ...optOuts.map((o) => `| \`${cell(o.constructPath)}\` | \`${cell(o.control)}\` | ${cell(o.reason)} |`), '']
+      : []),
   ].join('\n');
 }
