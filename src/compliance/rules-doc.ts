@@ -47,6 +47,13 @@ export const CONSTRUCT_COVERAGE: ReadonlyArray<{ construct: string; rules: strin
     rules: ['AwsSolutions-DDB3', 'HIPAA.Security-DynamoDBPITREnabled', 'HIPAA.Security-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBAutoScalingEnabled'],
   },
   { construct: 'SecureTopic', rules: ['AwsSolutions-SNS3', 'Serverless-SNSRedrivePolicy', 'HIPAA.Security-SNSEncryptedKMS'] },
+  {
+    construct: 'Monitoring',
+    rules: [
+      'HIPAA.Security-CloudWatchAlarmAction', 'NIST.800.53.R5-CloudWatchAlarmAction', 'AwsSolutions-SNS3', 'Serverless-SNSRedrivePolicy',
+      'HIPAA.Security-SNSEncryptedKMS',
+    ],
+  },
 ];
 
 /** RULES.md, rendered from the rules' own metadata. Not part of the public API. */
