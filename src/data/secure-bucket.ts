@@ -15,6 +15,7 @@ import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
+import { Monitoring } from '../monitoring/monitoring';
 
 /** How long noncurrent object versions are kept unless told otherwise. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
@@ -190,6 +191,7 @@ export class SecureBucket extends s3.Bucket {
       conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
     }));
     allowServiceToUseKey(this.encryptionKey!, 'events.amazonaws.com');
+    Monitoring.of(this)._watchDeadLetterQueue(deadLetters, rule);
     rule.addTarget({
       bind: () => ({
         arn: fn.functionArn,

@@ -10,6 +10,7 @@ import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/e
 import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { shortHash } from '../core/short-hash';
+import { Monitoring } from '../monitoring/monitoring';
 
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#]+[^\s]*$/;
@@ -159,6 +160,7 @@ export class SecureTopic extends sns.Topic {
     });
     // SNS itself writes to the encrypted dead-letter queue: the key policy must let it.
     allowServiceToUseKey(this.masterKey!, 'sns.amazonaws.com');
+    Monitoring.of(this)._watchDeadLetterQueue(deadLetters(), subscription);
     return subscription;
   }
 

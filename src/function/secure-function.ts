@@ -20,7 +20,7 @@ import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSetting, recordAlarmOptOut } from '../monitoring/alarm-setting';
-import { FUNCTION_ALARM_DEFAULTS, FunctionSignal, Monitoring } from '../monitoring/monitoring';
+import { FUNCTION_ALARM_DEFAULTS, SharedSignal, Monitoring } from '../monitoring/monitoring';
 import { grantSecretRead } from '../secrets/grant-read';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
@@ -377,7 +377,7 @@ function environmentProblem(scope: Construct, key: string, value: string): strin
 
 interface FunctionAlarm {
   readonly prop: 'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm';
-  readonly signal: FunctionSignal;
+  readonly signal: SharedSignal;
   readonly defaults: AlarmDefaults;
   readonly config?: AlarmConfig;
 }
@@ -385,15 +385,15 @@ interface FunctionAlarm {
 function functionAlarmDefaults(props: SecureFunctionProps): Array<Omit<FunctionAlarm, 'config'>> {
   const d = FUNCTION_ALARM_DEFAULTS;
   return [
-    { prop: 'errorsAlarm', signal: FunctionSignal.ERRORS, defaults: { ...d.errors, onByDefault: true, minThreshold: 0, thresholdUnit: 'errors per period' } },
+    { prop: 'errorsAlarm', signal: SharedSignal.FUNCTION_ERRORS, defaults: { ...d.errors, onByDefault: true, minThreshold: 0, thresholdUnit: 'errors per period' } },
     {
       prop: 'durationAlarm',
-      signal: FunctionSignal.DURATION,
+      signal: SharedSignal.FUNCTION_DURATION,
       defaults: { ...d.duration, onByDefault: true, minThreshold: 1, maxThreshold: 100, thresholdUnit: 'p90 duration, % of the timeout' },
     },
     {
       prop: 'throttlesAlarm',
-      signal: FunctionSignal.THROTTLES,
+      signal: SharedSignal.FUNCTION_THROTTLES,
       defaults: { ...d.throttles, onByDefault: props.reservedConcurrentExecutions !== undefined, minThreshold: 0, thresholdUnit: 'throttles per period' },
     },
   ];

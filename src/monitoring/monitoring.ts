@@ -1,9 +1,10 @@
-import { Aws, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig } from './alarm-setting';
 import { allowServiceToUseKey } from '../core/encryption';
@@ -36,16 +37,19 @@ export interface MonitoringDashboardOptions {
   readonly start?: string;
 }
 
-/** The Lambda signals watched across a stack's functions, one metric per function. Not part of the public API. */
-export enum FunctionSignal {
-  ERRORS = 'Errors',
-  DURATION = 'Duration',
-  THROTTLES = 'Throttles',
+/** The signals watched by alarms shared across a stack, one metric per member. Not part of the public API. */
+export enum SharedSignal {
+  FUNCTION_ERRORS = 'FunctionErrors',
+  FUNCTION_DURATION = 'FunctionDuration',
+  FUNCTION_THROTTLES = 'FunctionThrottles',
+  DEAD_LETTERS = 'DeadLetters',
 }
 
-interface FunctionGroup {
-  readonly alarm: cloudwatch.CfnAlarm;
-  readonly members: lambda.Function[];
+/** One resource in a shared alarm: its metric's dimensions and its term in `MAX([...])`. */
+interface SharedMember {
+  readonly label: string;
+  readonly dimensions: cloudwatch.CfnAlarm.DimensionProperty[];
+  readonly term: (metricId: string) => string;
 }
 
 /**
@@ -74,7 +78,7 @@ export class Monitoring extends Construct {
   private dashboard?: cloudwatch.Dashboard;
   private readonly alarmList: cloudwatch.IAlarm[] = [];
   private readonly widgetFactories: Array<() => cloudwatch.IWidget[]> = [];
-  private readonly functionGroups = new Map<string, FunctionGroup[]>();
+  private readonly sharedGroups = new Map<string, SharedMember[][]>();
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -191,27 +195,53 @@ export class Monitoring extends Construct {
    *
    * @internal
    */
-  public _watchFunction(fn: lambda.Function, signal: FunctionSignal, config: AlarmConfig): void {
-    const key = groupKey(signal, config);
-    const groups = this.functionGroups.get(key) ?? [];
-    this.functionGroups.set(key, groups);
-    let group = groups[groups.length - 1];
-    if (group === undefined || group.members.length >= METRICS_PER_ALARM) {
-      group = this.createFunctionGroup(signal, config, groups.length);
-      groups.push(group);
-    }
-    group.members.push(fn);
+  public _watchFunction(fn: lambda.Function, signal: SharedSignal, config: AlarmConfig): void {
+    const timeout = signal === SharedSignal.FUNCTION_DURATION ? timeoutMillis(fn) : undefined;
+    this.watch(signal, config, {
+      label: fn.node.path,
+      dimensions: [{ name: 'FunctionName', value: fn.functionName }],
+      term: (id) => (timeout === undefined ? id : `100 * ${id} / ${timeout}`),
+    });
   }
 
-  private createFunctionGroup(signal: FunctionSignal, config: AlarmConfig, index: number): FunctionGroup {
-    const members: lambda.Function[] = [];
-    const isDefault = DEFAULT_FUNCTION_GROUP_KEYS.has(groupKey(signal, config));
-    const id = `Function${signal}${isDefault ? '' : shortHash([config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm])}${index === 0 ? '' : index + 1}`;
+  /**
+   * Watches a dead-letter queue cdk-aegis created for `owner` (an SNS
+   * subscription, an EventBridge target) in the stack-wide alarm on dead
+   * letters: any message in it fires the alarm.
+   *
+   * @internal
+   */
+  public _watchDeadLetterQueue(queue: sqs.IQueue, owner: IConstruct): void {
+    this.watch(SharedSignal.DEAD_LETTERS, DEAD_LETTER_ALARM, {
+      label: owner.node.path,
+      dimensions: [{ name: 'QueueName', value: queue.queueName }],
+      term: (id) => id,
+    });
+  }
+
+  private watch(signal: SharedSignal, config: AlarmConfig, member: SharedMember): void {
+    const key = groupKey(signal, config);
+    const groups = this.sharedGroups.get(key) ?? [];
+    this.sharedGroups.set(key, groups);
+    let group = groups[groups.length - 1];
+    if (group === undefined || group.length >= METRICS_PER_ALARM) {
+      group = this.createSharedAlarm(signal, config, groups.length);
+      groups.push(group);
+    }
+    group.push(member);
+  }
+
+  private createSharedAlarm(signal: SharedSignal, config: AlarmConfig, index: number): SharedMember[] {
+    const members: SharedMember[] = [];
+    const spec = SHARED_SIGNALS[signal];
+    const isDefault = DEFAULT_GROUP_KEYS.has(groupKey(signal, config));
+    const settings = shortHash([config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
+    const id = `${spec.idPrefix}${isDefault ? '' : settings}${index === 0 ? '' : index + 1}`;
     const period = config.period.toSeconds();
-    const what = FUNCTION_SIGNAL_TEXT[signal](config);
+    const what = spec.describe(config);
     const alarm = new cloudwatch.CfnAlarm(this, id, {
       alarmDescription: Lazy.string({
-        produce: () => truncate(`cdk-aegis: ${what}, in one of: ${members.map((fn) => fn.node.path).join(', ')}`),
+        produce: () => truncate(`cdk-aegis: ${what}, in one of: ${members.map((m) => m.label).join(', ')}`),
       }),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       threshold: config.threshold,
@@ -220,22 +250,13 @@ export class Monitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       metrics: Lazy.any({
         produce: () => [
-          ...members.map((fn, i) => ({
+          ...members.map((m, i) => ({
             id: `m${i}`,
-            label: fn.node.path,
+            label: m.label,
             returnData: false,
-            metricStat: {
-              metric: { namespace: 'AWS/Lambda', metricName: signal, dimensions: [{ name: 'FunctionName', value: fn.functionName }] },
-              period,
-              stat: signal === FunctionSignal.DURATION ? 'p90' : 'Sum',
-            },
+            metricStat: { metric: { namespace: spec.namespace, metricName: spec.metricName, dimensions: m.dimensions }, period, stat: spec.statistic },
           })),
-          {
-            id: 'worst',
-            label: what,
-            returnData: true,
-            expression: `MAX([${members.map((fn, i) => signal === FunctionSignal.DURATION ? `100 * m${i} / ${timeoutMillis(fn)}` : `m${i}`).join(', ')}])`,
-          },
+          { id: 'worst', label: what, returnData: true, expression: `MAX([${members.map((m, i) => m.term(`m${i}`)).join(', ')}])` },
         ],
       }),
       alarmActions: [Lazy.string({ produce: () => this.alarmTopic.topicArn })],
@@ -244,7 +265,7 @@ export class Monitoring extends Construct {
     // The topic must exist before synthesis resolves the actions.
     void this.alarmTopic;
     this.alarmList.push(cloudwatch.Alarm.fromAlarmArn(this, `${id}Ref`, alarm.attrArn));
-    return { alarm, members };
+    return members;
   }
 
   private requireOwnTopic(method: string): SecureTopic {
@@ -276,8 +297,8 @@ export class Monitoring extends Construct {
   }
 }
 
-/** Functions with equal keys share alarms. */
-function groupKey(signal: FunctionSignal, config: AlarmConfig): string {
+/** Members with equal keys share alarms. */
+function groupKey(signal: SharedSignal, config: AlarmConfig): string {
   return JSON.stringify([signal, config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
 }
 
@@ -288,16 +309,51 @@ export const FUNCTION_ALARM_DEFAULTS = {
   throttles: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
 };
 
-const DEFAULT_FUNCTION_GROUP_KEYS = new Set([
-  [FunctionSignal.ERRORS, FUNCTION_ALARM_DEFAULTS.errors],
-  [FunctionSignal.DURATION, FUNCTION_ALARM_DEFAULTS.duration],
-  [FunctionSignal.THROTTLES, FUNCTION_ALARM_DEFAULTS.throttles],
-].map(([signal, config]: any) => groupKey(signal, config)));
+/** Any message in a dead-letter queue cdk-aegis made for a subscription or an event target. */
+const DEAD_LETTER_ALARM: AlarmConfig = { threshold: 0, period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1 };
 
-const FUNCTION_SIGNAL_TEXT: Record<FunctionSignal, (config: AlarmConfig) => string> = {
-  [FunctionSignal.ERRORS]: (c) => `more than ${c.threshold} errors in ${describeWindow(c)}`,
-  [FunctionSignal.DURATION]: (c) => `p90 duration above ${c.threshold}% of the timeout in ${describeWindow(c)}`,
-  [FunctionSignal.THROTTLES]: (c) => `more than ${c.threshold} throttled invocations in ${describeWindow(c)}`,
+const DEFAULT_GROUP_KEYS = new Set([
+  groupKey(SharedSignal.FUNCTION_ERRORS, FUNCTION_ALARM_DEFAULTS.errors),
+  groupKey(SharedSignal.FUNCTION_DURATION, FUNCTION_ALARM_DEFAULTS.duration),
+  groupKey(SharedSignal.FUNCTION_THROTTLES, FUNCTION_ALARM_DEFAULTS.throttles),
+  groupKey(SharedSignal.DEAD_LETTERS, DEAD_LETTER_ALARM),
+]);
+
+const SHARED_SIGNALS: Record<SharedSignal, {
+  readonly idPrefix: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly statistic: string;
+  readonly describe: (config: AlarmConfig) => string;
+}> = {
+  [SharedSignal.FUNCTION_ERRORS]: {
+    idPrefix: 'FunctionErrors',
+    namespace: 'AWS/Lambda',
+    metricName: 'Errors',
+    statistic: 'Sum',
+    describe: (c) => `more than ${c.threshold} errors in ${describeWindow(c)}`,
+  },
+  [SharedSignal.FUNCTION_DURATION]: {
+    idPrefix: 'FunctionDuration',
+    namespace: 'AWS/Lambda',
+    metricName: 'Duration',
+    statistic: 'p90',
+    describe: (c) => `p90 duration above ${c.threshold}% of the timeout in ${describeWindow(c)}`,
+  },
+  [SharedSignal.FUNCTION_THROTTLES]: {
+    idPrefix: 'FunctionThrottles',
+    namespace: 'AWS/Lambda',
+    metricName: 'Throttles',
+    statistic: 'Sum',
+    describe: (c) => `more than ${c.threshold} throttled invocations in ${describeWindow(c)}`,
+  },
+  [SharedSignal.DEAD_LETTERS]: {
+    idPrefix: 'DeadLetterQueues',
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    statistic: 'Maximum',
+    describe: (c) => `more than ${c.threshold} undelivered messages in the dead-letter queue in ${describeWindow(c)}`,
+  },
 };
 
 /** `3 of 5 periods of 1 minute(s)` / `a 5-minute period`. Not part of the public API. */
@@ -308,12 +364,10 @@ export function describeWindow(config: AlarmConfig): string {
     : `${config.datapointsToAlarm} of ${config.evaluationPeriods} ${minutes}-minute periods`;
 }
 
-function timeoutMillis(fn: lambda.Function): number {
-  const timeout = fn.timeout ?? Duration.seconds(3);
-  if (Token.isUnresolved(timeout.toSeconds())) {
-    throw new AegisValidationError(fn.node.path, ['the duration alarm needs a timeout known at synth time, got a token; pass a literal `timeout`.']);
-  }
-  return timeout.toMilliseconds();
+/** The function's timeout in milliseconds, as expression text (a token's value resolves at synth). */
+function timeoutMillis(fn: lambda.Function): string {
+  const seconds = (fn.timeout ?? Duration.seconds(3)).toSeconds();
+  return Token.isUnresolved(seconds) ? `(1000 * ${Tokenization.stringifyNumber(seconds)})` : String(seconds * 1000);
 }
 
 function truncate(text: string): string {

@@ -408,6 +408,12 @@ describe('SecureFunction validation', () => {
       environment: { DB_PASSWORD: Fn.importValue('SharedDbPasswordParameterName'), TABLE: Lazy.string({ produce: () => 'orders' }) },
     })).not.toThrow();
   });
+
+  test('holds a token timeout to its resolved value in the duration alarm', () => {
+    const { stack } = baseline({ timeout: Duration.seconds(Lazy.number({ produce: () => 20 })) });
+    const alarm = Template.fromStack(stack).toJSON().Resources.AegisMonitoringFunctionDuration613B5187.Properties;
+    expect(alarm.Metrics[1].Expression).toBe('MAX([100 * m0 / (1000 * 20)])');
+  });
 });
 
 describe('profile', () => {

@@ -9,9 +9,11 @@ import {
   METRICS_PER_ALARM,
   Monitoring,
   SecureApi,
+  SecureBucket,
   SecureFunction,
   SecureQueue,
   SecureTable,
+  SecureTopic,
   SecurityProfile,
 } from '../../src';
 import { AegisValidationError } from '../../src/core/errors';
@@ -70,8 +72,10 @@ describe('Monitoring compliance', () => {
     const [topicId, topic] = Object.entries(topics)[0];
     expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': ['AegisEncryptionKey96B6F9C4', 'Arn'] });
     const alarms = alarmsOf(template);
-    // Function groups: errors and duration (no reserved concurrency, so no throttles); API 3, WAF 1, queue 2, table 2.
+    // Shared: dead letters of the email and HTTPS subscriptions, function errors and duration (no reserved concurrency,
+    // so no throttles); API 3, WAF 1, queue 2, table 2.
     expect(alarms.map(([id]) => id).sort()).toEqual([
+      'AegisMonitoringDeadLetterQueues3E5F127C',
       'AegisMonitoringFunctionDuration613B5187',
       'AegisMonitoringFunctionErrorsCCE85550',
       'ApiLatencyAlarmFC74CB69',
@@ -307,6 +311,28 @@ describe('SecureFunction alarms', () => {
   });
 });
 
+describe('dead letters of subscriptions and event targets', () => {
+  test('one shared alarm fires on any message in the dead-letter queues cdk-aegis made for topic subscribers and bucket events', () => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+    new SecureTopic(stack, 'Events').addSubscriber(fn);
+    new SecureBucket(stack, 'Uploads').onObjectCreated(fn, { prefix: 'incoming/' });
+    const alarm = Template.fromStack(stack).toJSON().Resources.AegisMonitoringDeadLetterQueues3E5F127C.Properties;
+    const watched = alarm.Metrics.filter((m: any) => m.MetricStat);
+    expect(watched.map((m: any) => m.Label)).toEqual([
+      expect.stringMatching(/^TestStack\/Events\/SubscriptionTestStackFn/),
+      expect.stringMatching(/^TestStack\/Uploads\/OnObjectCreated/),
+    ]);
+    expect(watched.map((m: any) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period])).toEqual([
+      ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
+      ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
+    ]);
+    expect(watched[0].MetricStat.Metric.Dimensions[0]).toEqual({ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'QueueName'] } });
+    expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarm.Metrics[2].Expression).toBe('MAX([m0, m1])');
+  });
+});
+
 describe('SecureQueue and SecureTable alarms', () => {
   test('a queue alarms on any dead letter and on a message older than an hour', () => {
     const { stack } = plainStack();
@@ -443,6 +469,7 @@ describe('Monitoring logical ids', () => {
       .map(([id, r]: [string, any]) => `${r.Type} ${id}`)
       .sort();
     expect(ids).toEqual([
+      'AWS::CloudWatch::Alarm AegisMonitoringDeadLetterQueues3E5F127C',
       'AWS::CloudWatch::Alarm AegisMonitoringFunctionDuration613B5187',
       'AWS::CloudWatch::Alarm AegisMonitoringFunctionErrorsCCE85550',
       'AWS::CloudWatch::Dashboard AegisMonitoringDashboardE34A9D3A',
