@@ -254,7 +254,11 @@ export class Monitoring extends Construct {
             id: `m${i}`,
             label: m.label,
             returnData: false,
-            metricStat: { metric: { namespace: spec.namespace, metricName: spec.metricName, dimensions: m.dimensions }, period, stat: spec.statistic },
+            metricStat: {
+              metric: { namespace: spec.namespace, metricName: spec.metricName, dimensions: m.dimensions },
+              period,
+              stat: spec.statistic,
+            },
           })),
           { id: 'worst', label: what, returnData: true, expression: `MAX([${members.map((m, i) => m.term(`m${i}`)).join(', ')}])` },
         ],
