@@ -93,6 +93,8 @@ function imagePipeline(app: App): void {
   const stack = new Stack(app, 'ImagePipeline', {
     description: 'cdk-aegis example: S3 uploads trigger a function (through EventBridge) that records image metadata in DynamoDB',
   });
+  // A chat or paging webhook receives this stack's alarms (HTTPS only).
+  Monitoring.of(stack).notifyHttps('https://hooks.example.com/services/image-pipeline');
   const uploads = new SecureBucket(stack, 'Uploads');
   const metadata = new SecureTable(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
   const processor = new SecureFunction(stack, 'Processor', {

@@ -216,8 +216,9 @@ export class SecureTable extends dynamodb.Table {
       backupPlanOf(this).addTable(this);
     }
 
+    // DynamoDB publishes these only when they are not zero, and `a + b` drops a timestamp either side lacks: fill with 0.
     const throttles = (period: Duration) => new cloudwatch.MathExpression({
-      expression: 'reads + writes',
+      expression: 'FILL(reads, 0) + FILL(writes, 0)',
       label: 'throttle events',
       period,
       usingMetrics: {
@@ -225,8 +226,15 @@ export class SecureTable extends dynamodb.Table {
         writes: this.metric('WriteThrottleEvents', { statistic: 'Sum' }),
       },
     });
-    const systemErrors = (period: Duration) =>
-      this.metricSystemErrorsForOperations({ operations: WATCHED_OPERATIONS, period }) as cloudwatch.MathExpression;
+    const systemErrors = (period: Duration) => new cloudwatch.MathExpression({
+      expression: WATCHED_OPERATIONS.map((_, i) => `FILL(op${i}, 0)`).join(' + '),
+      label: 'system errors',
+      period,
+      usingMetrics: Object.fromEntries(WATCHED_OPERATIONS.map((operation, i) => [
+        `op${i}`,
+        this.metric('SystemErrors', { statistic: 'Sum', dimensionsMap: { TableName: this.tableName, Operation: operation } }),
+      ])),
+    });
     if (alarms.throttlesAlarm) {
       const c = alarms.throttlesAlarm;
       this.throttlesAlarm = createAlarm(this, 'ThrottlesAlarm', {

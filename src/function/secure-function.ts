@@ -412,7 +412,7 @@ function functionWidgets(fn: SecureFunction): cloudwatch.IWidget[] {
       title: `${fn.node.path}: duration (p90)`,
       width: 12,
       left: [fn.metricDuration({ period, statistic: 'p90' })],
-      leftAnnotations: fn.timeout ? [{ value: fn.timeout.toMilliseconds(), label: 'timeout' }] : undefined,
+      leftAnnotations: fn.timeout && !fn.timeout.isUnresolved() ? [{ value: fn.timeout.toMilliseconds(), label: 'timeout' }] : undefined,
     }),
   ];
 }

@@ -3,8 +3,9 @@ import { IConstruct } from 'constructs';
 import { ProblemCollector, received } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
 
-/** Longest window CloudWatch evaluates for alarms on periods under one hour: one day. */
+/** Longest window CloudWatch evaluates: one day for periods under an hour, seven days otherwise. */
 const MAX_EVALUATION_SECONDS = 24 * 60 * 60;
+const MAX_EVALUATION_SECONDS_HOURLY = 7 * 24 * 60 * 60;
 
 /** Options of {@link AlarmSetting.on}: each one defaults to the value in the construct's Alarms table. */
 export interface AlarmOptions {
@@ -118,6 +119,10 @@ export function checkAlarmSetting(
     // A shorter window keeps the default count of breaching periods only if it fits.
     datapointsToAlarm: o.datapointsToAlarm ?? Math.min(o.evaluationPeriods ?? defaults.evaluationPeriods, defaults.datapointsToAlarm),
   };
+  problems.require(
+    !Token.isUnresolved(config.threshold),
+    `\`${prop}\` threshold must be a number known at synth time (cdk-aegis converts and checks it), got a token.`,
+  );
   const range = defaults.maxThreshold === undefined ? `at least ${defaults.minThreshold}` : `between ${defaults.minThreshold} and ${defaults.maxThreshold}`;
   if (!Token.isUnresolved(config.threshold)) {
     problems.require(
@@ -127,7 +132,7 @@ export function checkAlarmSetting(
       `\`${prop}\` threshold (${defaults.thresholdUnit}) must be ${range}, got: ${received(config.threshold)}.`,
     );
   }
-  const seconds = config.period.toSeconds();
+  const seconds = config.period.toMilliseconds() / 1000;
   problems.require(
     seconds >= 60 && seconds % 60 === 0,
     `\`${prop}\` period must be a whole number of minutes (CloudWatch's metrics here are per minute), got: ${seconds} seconds.`,
@@ -137,12 +142,15 @@ export function checkAlarmSetting(
     `\`${prop}\` evaluationPeriods must be a whole number of at least 1, got: ${received(config.evaluationPeriods)}.`,
   );
   problems.require(
-    Number.isInteger(config.datapointsToAlarm) && config.datapointsToAlarm >= 1 && config.datapointsToAlarm <= config.evaluationPeriods,
+    !(Number.isInteger(config.evaluationPeriods) && config.evaluationPeriods >= 1) ||
+      (Number.isInteger(config.datapointsToAlarm) && config.datapointsToAlarm >= 1 && config.datapointsToAlarm <= config.evaluationPeriods),
     `\`${prop}\` datapointsToAlarm must be a whole number from 1 to evaluationPeriods (${config.evaluationPeriods}), got: ${received(config.datapointsToAlarm)}.`,
   );
+  const maxWindow = seconds >= 3600 ? MAX_EVALUATION_SECONDS_HOURLY : MAX_EVALUATION_SECONDS;
   problems.require(
-    seconds * config.evaluationPeriods <= MAX_EVALUATION_SECONDS,
-    `\`${prop}\` period × evaluationPeriods must be at most one day (CloudWatch's limit), got: ${seconds * config.evaluationPeriods} seconds.`,
+    seconds * config.evaluationPeriods <= maxWindow,
+    `\`${prop}\` period × evaluationPeriods must be at most ${seconds >= 3600 ? 'seven days' : 'one day for periods under an hour'} ` +
+      `(CloudWatch's limit), got: ${seconds * config.evaluationPeriods} seconds.`,
   );
   return config;
 }

@@ -1,4 +1,4 @@
-import { Aws, Duration, Lazy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,11 +45,10 @@ export enum SharedSignal {
   DEAD_LETTERS = 'DeadLetters',
 }
 
-/** One resource in a shared alarm: its metric's dimensions and its term in `MAX([...])`. */
+/** One resource in a shared alarm: its metric's label and dimensions. */
 interface SharedMember {
   readonly label: string;
   readonly dimensions: cloudwatch.CfnAlarm.DimensionProperty[];
-  readonly term: (metricId: string) => string;
 }
 
 /**
@@ -104,18 +103,22 @@ export class Monitoring extends Construct {
   /**
    * Sends this stack's alarms to your topic instead of creating one (e.g. a
    * platform team's on-call topic). Call it before creating constructs that
-   * have alarms. The topic's encryption and policy are yours: it must let
-   * `cloudwatch.amazonaws.com` publish and, when encrypted, use its key.
+   * have alarms. A topic of this app gets the same grants as the default one:
+   * its policy lets CloudWatch alarms of this account publish, and its key (if
+   * any) lets CloudWatch encrypt; for an imported topic or key a warning says
+   * what to allow yourself.
    */
   public useTopic(topic: sns.ITopic): void {
+    if (this.topic === topic) {
+      return;
+    }
     if (this.topic !== undefined) {
       throw new AegisValidationError(this.node.path, [
-        this.topic === topic
-          ? 'this topic is already the alarm topic of the stack.'
-          : `the alarm topic is already ${this.topic.node.path} (the first alarm of the stack needed one); ` +
-            'call `Monitoring.of(stack).useTopic(topic)` before creating constructs that have alarms.',
+        `the alarm topic is already ${this.topic.node.path} (the first alarm of the stack needed one); ` +
+          'call `Monitoring.of(stack).useTopic(topic)` before creating constructs that have alarms.',
       ]);
     }
+    allowCloudWatchAlarms(topic);
     this.topic = topic;
   }
 
@@ -196,12 +199,22 @@ export class Monitoring extends Construct {
    * @internal
    */
   public _watchFunction(fn: lambda.Function, signal: SharedSignal, config: AlarmConfig): void {
-    const timeout = signal === SharedSignal.FUNCTION_DURATION ? timeoutMillis(fn) : undefined;
-    this.watch(signal, config, {
-      label: fn.node.path,
-      dimensions: [{ name: 'FunctionName', value: fn.functionName }],
-      term: (id) => (timeout === undefined ? id : `100 * ${id} / ${timeout}`),
-    });
+    const member = { label: fn.node.path, dimensions: [{ name: 'FunctionName', value: fn.functionName }] };
+    if (signal !== SharedSignal.FUNCTION_DURATION) {
+      this.watch(signal, config, member);
+      return;
+    }
+    // Functions with the same timeout share a duration alarm whose threshold is in milliseconds:
+    // MAX([m0, m1, ...]) over plain metrics, compared with one number.
+    const percent = config.threshold;
+    const seconds = (fn.timeout ?? Duration.seconds(3)).toSeconds();
+    const threshold = Token.isUnresolved(seconds)
+      ? Lazy.uncachedNumber({ produce: (context: IResolveContext) => Math.round(percent * 10 * context.resolve(seconds)) })
+      : Math.round(percent * 10 * seconds);
+    const timeoutText = Token.isUnresolved(seconds) ? 'its timeout' : `a ${seconds}-second timeout`;
+    this.watch(signal, { ...config, threshold }, member,
+      `p90 duration above ${Token.isUnresolved(threshold) ? `${percent}% of ${timeoutText}` : `${threshold} ms (${percent}% of ${timeoutText})`}` +
+        ` in ${describeWindow(config)}`);
   }
 
   /**
@@ -215,30 +228,28 @@ export class Monitoring extends Construct {
     this.watch(SharedSignal.DEAD_LETTERS, DEAD_LETTER_ALARM, {
       label: owner.node.path,
       dimensions: [{ name: 'QueueName', value: queue.queueName }],
-      term: (id) => id,
     });
   }
 
-  private watch(signal: SharedSignal, config: AlarmConfig, member: SharedMember): void {
+  private watch(signal: SharedSignal, config: AlarmConfig, member: SharedMember, what?: string): void {
     const key = groupKey(signal, config);
     const groups = this.sharedGroups.get(key) ?? [];
     this.sharedGroups.set(key, groups);
     let group = groups[groups.length - 1];
     if (group === undefined || group.length >= METRICS_PER_ALARM) {
-      group = this.createSharedAlarm(signal, config, groups.length);
+      group = this.createSharedAlarm(signal, config, groups.length, what ?? SHARED_SIGNALS[signal].describe(config));
       groups.push(group);
     }
     group.push(member);
   }
 
-  private createSharedAlarm(signal: SharedSignal, config: AlarmConfig, index: number): SharedMember[] {
+  private createSharedAlarm(signal: SharedSignal, config: AlarmConfig, index: number, what: string): SharedMember[] {
     const members: SharedMember[] = [];
     const spec = SHARED_SIGNALS[signal];
     const isDefault = DEFAULT_GROUP_KEYS.has(groupKey(signal, config));
     const settings = shortHash([config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
     const id = `${spec.idPrefix}${isDefault ? '' : settings}${index === 0 ? '' : index + 1}`;
     const period = config.period.toSeconds();
-    const what = spec.describe(config);
     const alarm = new cloudwatch.CfnAlarm(this, id, {
       alarmDescription: Lazy.string({
         produce: () => truncate(`cdk-aegis: ${what}, in one of: ${members.map((m) => m.label).join(', ')}`),
@@ -260,7 +271,7 @@ export class Monitoring extends Construct {
               stat: spec.statistic,
             },
           })),
-          { id: 'worst', label: what, returnData: true, expression: `MAX([${members.map((m, i) => m.term(`m${i}`)).join(', ')}])` },
+          { id: 'worst', label: what, returnData: true, expression: `MAX([${members.map((_, i) => `m${i}`).join(', ')}])` },
         ],
       }),
       alarmActions: [Lazy.string({ produce: () => this.alarmTopic.topicArn })],
@@ -284,20 +295,51 @@ export class Monitoring extends Construct {
 
   private createTopic(): SecureTopic {
     const topic = new SecureTopic(this, 'AlarmTopic', { displayName: 'cdk-aegis alarms' });
-    // A topic policy replaces SNS's default one: CloudWatch alarms of this account must be allowed by name.
-    topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsOfThisAccount',
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+    allowCloudWatchAlarms(topic);
+    // Alarms nobody receives are no monitoring: say so until someone subscribes.
+    this.node.addValidation({
+      validate: () => {
+        const subscribed = topic.node.children.some((c) => c instanceof sns.Subscription);
+        if (!subscribed) {
+          Annotations.of(topic).addWarningV2(
+            '@cdk-aegis/alarm-topic-unsubscribed',
+            'no one receives this stack\'s alarms yet: call `Monitoring.of(stack).notifyEmail(address)` or `notifyHttps(url)`, ' +
+              'pass `alarmTopic` to a chat channel configuration (then acknowledge this warning), or `useTopic(topic)` before the first alarm.',
+          );
+        }
+        return [];
       },
-    }));
-    // CloudWatch encrypts the notification with the topic's key.
-    allowServiceToUseKey(topic.masterKey!, 'cloudwatch.amazonaws.com');
+    });
     return topic;
+  }
+}
+
+/**
+ * Lets CloudWatch alarms of this account and region publish to `topic` (a
+ * topic policy replaces SNS's default one, so they must be named) and encrypt
+ * with its key. Warns when the topic or key is imported and cannot be changed.
+ */
+function allowCloudWatchAlarms(topic: sns.ITopic): void {
+  const added = topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsOfThisAccount',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+    },
+  })).statementAdded;
+  if (!added) {
+    Annotations.of(topic).addWarningV2(
+      '@cdk-aegis/alarm-topic-policy',
+      `the policy of imported topic ${topic.node.path} must let cloudwatch.amazonaws.com publish (and its key, if any, let CloudWatch ` +
+        'use kms:GenerateDataKey and kms:Decrypt); cdk-aegis cannot add it, and alarms are lost without it.',
+    );
+  }
+  const key = topic.masterKey;
+  if (key !== undefined) {
+    allowServiceToUseKey(key, 'cloudwatch.amazonaws.com');
   }
 }
 
@@ -318,7 +360,8 @@ const DEAD_LETTER_ALARM: AlarmConfig = { threshold: 0, period: Duration.minutes(
 
 const DEFAULT_GROUP_KEYS = new Set([
   groupKey(SharedSignal.FUNCTION_ERRORS, FUNCTION_ALARM_DEFAULTS.errors),
-  groupKey(SharedSignal.FUNCTION_DURATION, FUNCTION_ALARM_DEFAULTS.duration),
+  // 80% of SecureFunction's default 10-second timeout.
+  groupKey(SharedSignal.FUNCTION_DURATION, { ...FUNCTION_ALARM_DEFAULTS.duration, threshold: 8000 }),
   groupKey(SharedSignal.FUNCTION_THROTTLES, FUNCTION_ALARM_DEFAULTS.throttles),
   groupKey(SharedSignal.DEAD_LETTERS, DEAD_LETTER_ALARM),
 ]);
@@ -342,7 +385,7 @@ const SHARED_SIGNALS: Record<SharedSignal, {
     namespace: 'AWS/Lambda',
     metricName: 'Duration',
     statistic: 'p90',
-    describe: (c) => `p90 duration above ${c.threshold}% of the timeout in ${describeWindow(c)}`,
+    describe: (c) => `p90 duration above ${c.threshold} ms in ${describeWindow(c)}`,
   },
   [SharedSignal.FUNCTION_THROTTLES]: {
     idPrefix: 'FunctionThrottles',
@@ -368,11 +411,6 @@ export function describeWindow(config: AlarmConfig): string {
     : `${config.datapointsToAlarm} of ${config.evaluationPeriods} ${minutes}-minute periods`;
 }
 
-/** The function's timeout in milliseconds, as expression text (a token's value resolves at synth). */
-function timeoutMillis(fn: lambda.Function): string {
-  const seconds = (fn.timeout ?? Duration.seconds(3)).toSeconds();
-  return Token.isUnresolved(seconds) ? `(1000 * ${Tokenization.stringifyNumber(seconds)})` : String(seconds * 1000);
-}
 
 function truncate(text: string): string {
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;

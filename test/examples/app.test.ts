@@ -18,7 +18,7 @@ describe('examples/app.ts', () => {
     // The user's two opt-outs and the library's acknowledgements are on the record, each with its cause.
     const byCause = (cause: string) => result.acknowledged
       .filter((a) => a.reason.startsWith(`cdk-aegis (${cause})`))
-      .map((a) => `${a.rule} @ ${a.acknowledgedAt.replace(/Email[0-9A-F]{8}/, 'Email<hash>')}`)
+      .map((a) => `${a.rule} @ ${a.acknowledgedAt.replace(/(Email|Https)[0-9A-F]{8}/, '$1<hash>')}`)
       .sort();
     expect(byCause('opt-out')).toEqual([
       'AwsSolutions-APIG4 @ OrdersService/Api/Resource/Default/health/GET',
@@ -28,8 +28,10 @@ describe('examples/app.ts', () => {
     expect(byCause('rule defect')).toEqual([
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/POST',
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/{id}/GET',
+      'AwsSolutions-SQS3 @ ImagePipeline/AegisMonitoring/AlarmTopic/Https<hash>/DeadLetterQueue',
       'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
       'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ ImagePipeline/AegisMonitoring/AlarmTopic/Https<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Processor/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
@@ -45,7 +47,7 @@ describe('examples/app.ts', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Access-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
     ]);
-    expect(result.acknowledged).toHaveLength(19);
+    expect(result.acknowledged).toHaveLength(21);
   });
 
   test('gives the order function the secret ARN, not its value', () => {

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -200,11 +200,14 @@ describe('SecureApi and SecureWebAcl alarms', () => {
     expect(Template.fromStack(stack).toJSON().Resources.ApiWebAcl28BEBB1F.Properties.VisibilityConfig.MetricName).toBe('TestStack-Api-WebAcl-C149B0FE');
   });
 
-  test('an API on a platform-owned web ACL has no web ACL alarm of its own', () => {
+  test('an API on a platform-owned web ACL keeps its own alarms and leaves the web ACL\'s to its owner', () => {
     const { stack } = plainStack();
     new SecureApi(stack, 'Api', { existingWebAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/platform/abc' })
       .addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
-    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'))).not.toMatch(/BlockedRequests/);
+    const alarms = alarmsOf(Template.fromStack(stack));
+    expect(alarms.map(([id]) => id).sort()).toEqual([
+      'AegisMonitoringFunctionDuration613B5187', 'AegisMonitoringFunctionErrorsCCE85550', 'ApiRequestSpikeAlarmA2F1F62D', 'ApiServerErrorsAlarm652FC3ED',
+    ]);
   });
 });
 
@@ -240,14 +243,22 @@ describe('SecureFunction alarms', () => {
     );
   });
 
-  test('the duration alarm compares each function\'s p90 with its own timeout', () => {
+  test('the duration alarm holds each function to its own timeout: functions share it only with the same timeout', () => {
     const { stack } = plainStack();
-    fn(stack, 'Fast', { timeout: Duration.seconds(3) });
+    fn(stack, 'Default');
+    fn(stack, 'AlsoDefault', { timeout: Duration.seconds(10) });
     fn(stack, 'Slow', { timeout: Duration.seconds(60) });
-    const alarm = Template.fromStack(stack).toJSON().Resources.AegisMonitoringFunctionDuration613B5187.Properties;
-    expect(alarm.Metrics.slice(0, 2).map((m: any) => m.MetricStat.Stat)).toEqual(['p90', 'p90']);
-    expect(alarm.Metrics[2].Expression).toBe('MAX([100 * m0 / 3000, 100 * m1 / 60000])');
-    expect(alarm).toMatchObject({ Threshold: 80, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+    const duration = alarmsOf(Template.fromStack(stack)).filter(([id]) => id.startsWith('AegisMonitoringFunctionDuration'));
+    const byThreshold = Object.fromEntries(duration.map(([id, a]) => [a.Properties.Threshold, { id, ...a.Properties }]));
+    expect(Object.keys(byThreshold).sort()).toEqual(['48000', '8000']);
+    expect(byThreshold[8000].id).toBe('AegisMonitoringFunctionDuration613B5187');
+    expect(byThreshold[8000].Metrics.map((m: any) => m.Label)).toEqual([
+      'TestStack/Default', 'TestStack/AlsoDefault', 'p90 duration above 8000 ms (80% of a 10-second timeout) in 3 of 5 1-minute periods',
+    ]);
+    expect(byThreshold[8000].Metrics.slice(0, 2).map((m: any) => m.MetricStat.Stat)).toEqual(['p90', 'p90']);
+    expect(byThreshold[8000].Metrics[2].Expression).toBe('MAX([m0, m1])');
+    expect(byThreshold[48000].Metrics.map((m: any) => m.Label)[0]).toBe('TestStack/Slow');
+    expect(byThreshold[48000]).toMatchObject({ EvaluationPeriods: 5, DatapointsToAlarm: 3, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   test('a function with its own settings joins another alarm; the others keep theirs', () => {
@@ -294,9 +305,9 @@ describe('SecureFunction alarms', () => {
     let error: AegisValidationError | undefined;
     try {
       fn(stack, 'Fn', {
-        durationAlarm: AlarmSetting.on({ threshold: 150 }),
+        durationAlarm: AlarmSetting.on({ threshold: 150, period: Duration.minutes(5), evaluationPeriods: 300 }),
         errorsAlarm: AlarmSetting.on({ period: Duration.seconds(30), evaluationPeriods: 2, datapointsToAlarm: 3 }),
-        throttlesAlarm: AlarmSetting.on({ threshold: -1, period: Duration.hours(1), evaluationPeriods: 48 }),
+        throttlesAlarm: AlarmSetting.on({ threshold: -1, period: Duration.hours(1), evaluationPeriods: 200 }),
       });
     } catch (e) {
       error = e as AegisValidationError;
@@ -305,8 +316,9 @@ describe('SecureFunction alarms', () => {
       '`errorsAlarm` period must be a whole number of minutes (CloudWatch\'s metrics here are per minute), got: 30 seconds.',
       '`errorsAlarm` datapointsToAlarm must be a whole number from 1 to evaluationPeriods (2), got: 3.',
       '`durationAlarm` threshold (p90 duration, % of the timeout) must be between 1 and 100, got: 150.',
+      '`durationAlarm` period × evaluationPeriods must be at most one day for periods under an hour (CloudWatch\'s limit), got: 90000 seconds.',
       '`throttlesAlarm` threshold (throttles per period) must be at least 0, got: -1.',
-      '`throttlesAlarm` period × evaluationPeriods must be at most one day (CloudWatch\'s limit), got: 172800 seconds.',
+      '`throttlesAlarm` period × evaluationPeriods must be at most seven days (CloudWatch\'s limit), got: 720000 seconds.',
     ]);
   });
 });
@@ -372,10 +384,17 @@ describe('SecureQueue and SecureTable alarms', () => {
     const alarms = alarmsOf(Template.fromStack(stack));
     expect(alarms.map(([id]) => id).sort()).toEqual(['WatchedSystemErrorsAlarm94BD5099', 'WatchedThrottlesAlarm445459E7']);
     const system = alarms.find(([id]) => id.startsWith('WatchedSystemErrors'))![1].Properties;
-    expect(system.Metrics.filter((m: any) => m.MetricStat)).toHaveLength(METRICS_PER_ALARM);
+    const systemMetrics = system.Metrics.filter((m: any) => m.MetricStat);
+    expect(systemMetrics).toHaveLength(METRICS_PER_ALARM);
+    expect(systemMetrics.map((m: any) => m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'Operation').Value)).toEqual([
+      'GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems',
+    ]);
+    // DynamoDB publishes these metrics only when they are not zero: each is filled, so one operation's errors are enough.
+    expect(system.Metrics.find((m: any) => m.ReturnData).Expression).toBe(systemMetrics.map((m: any) => `FILL(${m.Id}, 0)`).join(' + '));
     expect(system.Threshold).toBe(3);
     const throttles = alarms.find(([id]) => id.startsWith('WatchedThrottles'))![1].Properties;
     expect(throttles.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName)).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+    expect(throttles.Metrics.find((m: any) => m.ReturnData).Expression).toBe('FILL(reads, 0) + FILL(writes, 0)');
   });
 
   test('turning an opt-in alarm off needs no reason and records nothing', () => {
@@ -392,9 +411,17 @@ describe('Monitoring topic and notifications', () => {
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     const onCall = new sns.Topic(stack, 'OnCall', { masterKey: key });
     Monitoring.of(stack).useTopic(onCall);
+    Monitoring.of(stack).useTopic(onCall); // again: nothing changes
     new SecureQueue(stack, 'Jobs', { encryptionKey: key });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SNS::Topic', 1);
+    // The team's topic gets what CloudWatch needs to deliver: the publish grant and the use of its key.
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]) },
+    });
     for (const [, alarm] of alarmsOf(template)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(onCall.node.defaultChild as sns.CfnTopic) }]);
     }
@@ -433,6 +460,32 @@ describe('Monitoring topic and notifications', () => {
   });
 });
 
+describe('Monitoring warnings', () => {
+  test('warns while no one receives the alarms, on the default topic only', () => {
+    const quiet = plainStack().stack;
+    new SecureQueue(quiet, 'Jobs');
+    expect(Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('no one receives this stack\'s alarms yet')).map((w) => w.id))
+      .toEqual(['/TestStack/AegisMonitoring/AlarmTopic']);
+    const heard = plainStack().stack;
+    new SecureQueue(heard, 'Jobs');
+    Monitoring.of(heard).notifyEmail('oncall@example.com');
+    expect(Annotations.fromStack(heard).findWarning('*', Match.stringLikeRegexp('no one receives'))).toEqual([]);
+  });
+
+  test('warns that an imported topic must let CloudWatch publish', () => {
+    const { stack } = plainStack();
+    Monitoring.of(stack).useTopic(sns.Topic.fromTopicArn(stack, 'Platform', 'arn:aws:sns:us-east-1:111122223333:platform-alarms'));
+    new SecureQueue(stack, 'Jobs');
+    expect(Annotations.fromStack(stack).findWarning('/TestStack/Platform', Match.stringLikeRegexp('must let cloudwatch.amazonaws.com publish'))).toHaveLength(1);
+  });
+
+  test('fails when an alarm threshold is a token', () => {
+    const { stack } = plainStack();
+    expect(() => new SecureQueue(stack, 'Jobs', { messageAgeAlarm: AlarmSetting.on({ threshold: Lazy.number({ produce: () => 600 }) }) }))
+      .toThrow('`messageAgeAlarm` threshold must be a number known at synth time (cdk-aegis converts and checks it), got a token.');
+  });
+});
+
 describe('Monitoring dashboard', () => {
   test('off by default; one call lays out every construct, those created later included', () => {
     const { stack } = plainStack();
@@ -451,6 +504,15 @@ describe('Monitoring dashboard', () => {
     // The alarm status widget lists the alarms created after the call too.
     expect(body).toContain('ApiRequestSpikeAlarmA2F1F62D');
     expect(body).toContain('JobsMessageAgeAlarm');
+  });
+
+  test('shows a function whose timeout is a token, without a timeout line', () => {
+    const { stack } = plainStack();
+    Monitoring.of(stack).addDashboard();
+    new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler', timeout: Duration.seconds(Lazy.number({ produce: () => 20 })) });
+    const body = JSON.stringify(Template.fromStack(stack).toJSON().Resources.AegisMonitoringDashboardE34A9D3A.Properties.DashboardBody);
+    expect(body).toContain('TestStack/Fn: duration (p90)');
+    expect(body).not.toContain('"label":"timeout"');
   });
 
   test('fails when added twice', () => {
