@@ -19,7 +19,7 @@ import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
 import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Stage-wide throttling unless told otherwise: requests per second, and the burst above it. */
@@ -205,16 +205,7 @@ export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'lat
     evaluationPeriods: 5,
     datapointsToAlarm: 3,
   },
-  requestSpikeAlarm: {
-    onByDefault: true,
-    threshold: 3,
-    minThreshold: 0.1,
-    maxThreshold: 10,
-    thresholdUnit: 'band width, standard deviations',
-    period: Duration.minutes(5),
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-  },
+  requestSpikeAlarm: SPIKE_ALARM_DEFAULTS,
   latencyAlarm: {
     onByDefault: false,
     threshold: 2500,

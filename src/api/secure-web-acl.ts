@@ -12,7 +12,7 @@ import { checkJustification, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
 import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Requests one IP address may send per evaluation window before it is blocked (with HTTP 429). */
@@ -384,16 +384,7 @@ function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL
 
 /** The alarms of {@link SecureWebAcl} and their defaults. Not part of the public API. */
 export const WEB_ACL_ALARMS: Record<'blockedRequestsAlarm', AlarmDefaults> = {
-  blockedRequestsAlarm: {
-    onByDefault: true,
-    threshold: 3,
-    minThreshold: 0.1,
-    maxThreshold: 10,
-    thresholdUnit: 'band width, standard deviations',
-    period: Duration.minutes(5),
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-  },
+  blockedRequestsAlarm: SPIKE_ALARM_DEFAULTS,
 };
 
 function checkProps(

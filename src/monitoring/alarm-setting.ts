@@ -91,6 +91,22 @@ export interface AlarmDefaults extends AlarmConfig {
 }
 
 /**
+ * Anomaly-detection alarms on a spike (API requests, WAF blocks): above a
+ * band of 3 standard deviations in 2 of 3 five-minute periods. The threshold
+ * is the band width. Not part of the public API.
+ */
+export const SPIKE_ALARM_DEFAULTS: AlarmDefaults = {
+  onByDefault: true,
+  threshold: 3,
+  minThreshold: 0.1,
+  maxThreshold: 10,
+  thresholdUnit: 'band width, standard deviations',
+  period: Duration.minutes(5),
+  evaluationPeriods: 3,
+  datapointsToAlarm: 2,
+};
+
+/**
  * Checks `setting` of the alarm named by `prop` and returns its settings after
  * defaults, or `undefined` when it is off. Problems are collected.
  *
