@@ -7,6 +7,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
  * Not part of the public API.
  */
 export function latestRuntimeOf(family: string): lambda.Runtime {
+  // Every SecureFunction asks: sorting with a numeric collator each time costs ~0.3 ms per function.
+  let latest = LATEST.get(family);
+  if (latest === undefined) {
+    latest = findLatest(family);
+    LATEST.set(family, latest);
+  }
+  return latest;
+}
+
+const LATEST = new Map<string, lambda.Runtime>();
+
+function findLatest(family: string): lambda.Runtime {
   const versionOf = (runtime: lambda.Runtime): string => /^[a-z]+(\d+(\.?\d+|\.x)?)?/.exec(runtime.name)?.[1] ?? '0';
   const candidates = lambda.Runtime.ALL.filter((runtime) => runtime.family !== undefined && runtime.name.startsWith(family));
   const sorted = [...candidates].sort((a, b) => versionOf(a).localeCompare(versionOf(b), undefined, { numeric: true, sensitivity: 'base' }));

@@ -299,7 +299,11 @@ export class Monitoring extends Construct {
     // Alarms nobody receives are no monitoring: say so until someone subscribes.
     this.node.addValidation({
       validate: () => {
-        const subscribed = topic.node.children.some((c) => c instanceof sns.Subscription);
+        // Subscriptions may sit under the subscriber (e.g. a function), not the topic: look across the stack.
+        const stack = Stack.of(topic);
+        const arn = JSON.stringify(stack.resolve(topic.topicArn));
+        const subscribed = stack.node.findAll()
+          .some((c) => c instanceof sns.CfnSubscription && JSON.stringify(stack.resolve(c.topicArn)) === arn);
         if (!subscribed) {
           Annotations.of(topic).addWarningV2(
             '@cdk-aegis/alarm-topic-unsubscribed',

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   AlarmSetting,
   METRICS_PER_ALARM,
@@ -470,6 +471,14 @@ describe('Monitoring warnings', () => {
     new SecureQueue(heard, 'Jobs');
     Monitoring.of(heard).notifyEmail('oncall@example.com');
     expect(Annotations.fromStack(heard).findWarning('*', Match.stringLikeRegexp('no one receives'))).toEqual([]);
+    // A subscription CDK places under the subscriber counts too.
+    const relayed = plainStack().stack;
+    new SecureQueue(relayed, 'Jobs');
+    Monitoring.of(relayed).alarmTopic.addSubscription(new subscriptions.LambdaSubscription(
+      new SecureFunction(relayed, 'Relay', { code: CODE, handler: 'index.handler' }),
+      { deadLetterQueue: new SecureQueue(relayed, 'RelayDeadLetters') },
+    ));
+    expect(Annotations.fromStack(relayed).findWarning('*', Match.stringLikeRegexp('no one receives'))).toEqual([]);
   });
 
   test('warns that an imported topic must let CloudWatch publish', () => {
