@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, IResolveContext, Lazy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,8 +19,8 @@ import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSetting, recordAlarmOptOut } from '../monitoring/alarm-setting';
-import { FUNCTION_ALARM_DEFAULTS, SharedSignal, Monitoring } from '../monitoring/monitoring';
+import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
+import { describeWindow, Monitoring, SharedSignal } from '../monitoring/monitoring';
 import { grantSecretRead } from '../secrets/grant-read';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
@@ -318,14 +318,9 @@ export class SecureFunction extends lambda.Function {
       this.addSecret(name, secret);
     }
 
-    const monitoring = Monitoring.of(this);
-    for (const alarm of alarms) {
-      if (alarm.config) {
-        monitoring._watchFunction(this, alarm.signal, alarm.config);
-      }
-      recordAlarmOptOut(this, alarm.prop, props[alarm.prop], alarm.defaults);
-    }
-    monitoring._addWidgets(() => functionWidgets(this));
+    watchFunction(this, alarms);
+    recordAlarmOptOuts(this, props, functionAlarmDefaults(props));
+    Monitoring.of(this)._addWidgets(() => functionWidgets(this));
   }
 
   /**
@@ -375,28 +370,89 @@ function environmentProblem(scope: Construct, key: string, value: string): strin
         '(the function gets `NAME_SECRET_ARN` and read access to that secret only).';
 }
 
-interface FunctionAlarm {
-  readonly prop: 'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm';
-  readonly signal: SharedSignal;
-  readonly defaults: AlarmDefaults;
-  readonly config?: AlarmConfig;
+/** The alarms of {@link SecureFunction} and their defaults (throttles: on with reserved concurrency). Not part of the public API. */
+export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm', AlarmDefaults> = {
+  errorsAlarm: {
+    onByDefault: true,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'errors per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  },
+  durationAlarm: {
+    onByDefault: true,
+    threshold: 80,
+    minThreshold: 1,
+    maxThreshold: 100,
+    thresholdUnit: 'p90 duration, % of the timeout',
+    period: Duration.minutes(1),
+    evaluationPeriods: 5,
+    datapointsToAlarm: 3,
+  },
+  throttlesAlarm: {
+    onByDefault: false,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'throttles per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  },
+};
+
+type FunctionAlarmProp = keyof typeof FUNCTION_ALARMS;
+type FunctionAlarmConfigs = { [P in FunctionAlarmProp]?: AlarmConfig };
+
+/** The defaults of this function's alarms: throttles are on by default when reserved concurrency caps it. */
+function functionAlarmDefaults(props: SecureFunctionProps): Record<FunctionAlarmProp, AlarmDefaults> {
+  return { ...FUNCTION_ALARMS, throttlesAlarm: { ...FUNCTION_ALARMS.throttlesAlarm, onByDefault: props.reservedConcurrentExecutions !== undefined } };
 }
 
-function functionAlarmDefaults(props: SecureFunctionProps): Array<Omit<FunctionAlarm, 'config'>> {
-  const d = FUNCTION_ALARM_DEFAULTS;
-  return [
-    { prop: 'errorsAlarm', signal: SharedSignal.FUNCTION_ERRORS, defaults: { ...d.errors, onByDefault: true, minThreshold: 0, thresholdUnit: 'errors per period' } },
-    {
-      prop: 'durationAlarm',
+/**
+ * Puts `fn` into the stack's shared alarms. Duration thresholds become
+ * milliseconds of `fn`'s own timeout, so functions share a duration alarm only
+ * when they share a timeout.
+ */
+function watchFunction(fn: SecureFunction, alarms: FunctionAlarmConfigs): void {
+  const monitoring = Monitoring.of(fn);
+  const member = { label: fn.node.path, dimensions: [{ name: 'FunctionName', value: fn.functionName }] };
+  const { errorsAlarm, durationAlarm, throttlesAlarm } = alarms;
+  if (errorsAlarm) {
+    monitoring._watch({
+      ...member,
+      signal: SharedSignal.FUNCTION_ERRORS,
+      config: errorsAlarm,
+      defaultConfig: FUNCTION_ALARMS.errorsAlarm,
+      description: `more than ${errorsAlarm.threshold} errors in ${describeWindow(errorsAlarm)}`,
+    });
+  }
+  if (durationAlarm) {
+    const percent = durationAlarm.threshold;
+    const seconds = (fn.timeout ?? DEFAULT_TIMEOUT).toSeconds();
+    const resolved = !Token.isUnresolved(seconds);
+    const millis = resolved
+      ? Math.round(percent * 10 * seconds)
+      : Lazy.uncachedNumber({ produce: (context: IResolveContext) => Math.round(percent * 10 * context.resolve(seconds)) });
+    const timeout = resolved ? `a ${seconds}-second timeout` : 'its timeout';
+    monitoring._watch({
+      ...member,
       signal: SharedSignal.FUNCTION_DURATION,
-      defaults: { ...d.duration, onByDefault: true, minThreshold: 1, maxThreshold: 100, thresholdUnit: 'p90 duration, % of the timeout' },
-    },
-    {
-      prop: 'throttlesAlarm',
+      config: { ...durationAlarm, threshold: millis },
+      defaultConfig: { ...FUNCTION_ALARMS.durationAlarm, threshold: FUNCTION_ALARMS.durationAlarm.threshold * 10 * DEFAULT_TIMEOUT.toSeconds() },
+      description: `p90 duration above ${resolved ? `${millis} ms (${percent}% of ${timeout})` : `${percent}% of ${timeout}`} in ${describeWindow(durationAlarm)}`,
+    });
+  }
+  if (throttlesAlarm) {
+    monitoring._watch({
+      ...member,
       signal: SharedSignal.FUNCTION_THROTTLES,
-      defaults: { ...d.throttles, onByDefault: props.reservedConcurrentExecutions !== undefined, minThreshold: 0, thresholdUnit: 'throttles per period' },
-    },
-  ];
+      config: throttlesAlarm,
+      defaultConfig: FUNCTION_ALARMS.throttlesAlarm,
+      description: `more than ${throttlesAlarm.threshold} throttled invocations in ${describeWindow(throttlesAlarm)}`,
+    });
+  }
 }
 
 /** Invocations, errors and throttles; p90 duration against the timeout. */
@@ -417,9 +473,9 @@ function functionWidgets(fn: SecureFunction): cloudwatch.IWidget[] {
   ];
 }
 
-function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): FunctionAlarm[] {
+function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): FunctionAlarmConfigs {
   const problems = new ProblemCollector(scope, id);
-  const alarms = functionAlarmDefaults(props).map((a) => ({ ...a, config: checkAlarmSetting(problems, a.prop, props[a.prop], a.defaults) }));
+  const alarms = checkAlarmSettings(problems, props, functionAlarmDefaults(props));
 
   if (props.timeout !== undefined && !Token.isUnresolved(props.timeout.toSeconds())) {
     const seconds = props.timeout.toSeconds();

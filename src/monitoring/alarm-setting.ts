@@ -112,7 +112,7 @@ export const SPIKE_ALARM_DEFAULTS: AlarmDefaults = {
  *
  * Not part of the public API.
  */
-export function checkAlarmSetting(
+function checkAlarmSetting(
   problems: ProblemCollector,
   prop: string,
   setting: AlarmSetting | undefined,
@@ -178,7 +178,7 @@ export function checkAlarmSetting(
  *
  * Not part of the public API.
  */
-export function recordAlarmOptOut(construct: IConstruct, prop: string, setting: AlarmSetting | undefined, defaults: AlarmDefaults): void {
+function recordAlarmOptOut(construct: IConstruct, prop: string, setting: AlarmSetting | undefined, defaults: AlarmDefaults): void {
   if (defaults.onByDefault && setting !== undefined && !setting.enabled && setting.justification !== undefined) {
     recordOptOut(construct, prop, setting.justification, []);
   }

@@ -1,8 +1,7 @@
-import { Annotations, Aws, Duration, IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
@@ -45,10 +44,22 @@ export enum SharedSignal {
   DEAD_LETTERS = 'DeadLetters',
 }
 
-/** One resource in a shared alarm: its metric's label and dimensions. */
-interface SharedMember {
+/** One resource in a shared alarm: its metric's label and dimensions. Not part of the public API. */
+export interface SharedMember {
+  /** The resource's construct path, shown as the metric's label. */
   readonly label: string;
   readonly dimensions: cloudwatch.CfnAlarm.DimensionProperty[];
+}
+
+/** What a construct asks of a stack-wide shared alarm. Not part of the public API. */
+export interface SharedWatch extends SharedMember {
+  readonly signal: SharedSignal;
+  /** The alarm's settings, the threshold in the metric's own unit. */
+  readonly config: AlarmConfig;
+  /** The settings of the construct's defaults: their alarm keeps the short id. */
+  readonly defaultConfig: AlarmConfig;
+  /** What fires the alarm, e.g. `more than 0 errors in a 5-minute period`. */
+  readonly description: string;
 }
 
 /**
@@ -192,29 +203,21 @@ export class Monitoring extends Construct {
   }
 
   /**
-   * Watches `signal` of `fn` in the stack-wide alarm for functions with the same
-   * settings (up to 10 functions per alarm). For DURATION, the threshold is a
-   * percentage of the function's timeout.
+   * Adds one resource's metric to the stack-wide alarm for `watch.signal`
+   * with the same settings (up to 10 resources per alarm).
    *
    * @internal
    */
-  public _watchFunction(fn: lambda.Function, signal: SharedSignal, config: AlarmConfig): void {
-    const member = { label: fn.node.path, dimensions: [{ name: 'FunctionName', value: fn.functionName }] };
-    if (signal !== SharedSignal.FUNCTION_DURATION) {
-      this.watch(signal, config, member);
-      return;
+  public _watch(watch: SharedWatch): void {
+    const key = groupKey(watch.signal, watch.config);
+    const groups = this.sharedGroups.get(key) ?? [];
+    this.sharedGroups.set(key, groups);
+    let group = groups[groups.length - 1];
+    if (group === undefined || group.length >= METRICS_PER_ALARM) {
+      group = this.createSharedAlarm(watch, groups.length);
+      groups.push(group);
     }
-    // Functions with the same timeout share a duration alarm whose threshold is in milliseconds:
-    // MAX([m0, m1, ...]) over plain metrics, compared with one number.
-    const percent = config.threshold;
-    const seconds = (fn.timeout ?? Duration.seconds(3)).toSeconds();
-    const threshold = Token.isUnresolved(seconds)
-      ? Lazy.uncachedNumber({ produce: (context: IResolveContext) => Math.round(percent * 10 * context.resolve(seconds)) })
-      : Math.round(percent * 10 * seconds);
-    const timeoutText = Token.isUnresolved(seconds) ? 'its timeout' : `a ${seconds}-second timeout`;
-    this.watch(signal, { ...config, threshold }, member,
-      `p90 duration above ${Token.isUnresolved(threshold) ? `${percent}% of ${timeoutText}` : `${threshold} ms (${percent}% of ${timeoutText})`}` +
-        ` in ${describeWindow(config)}`);
+    group.push({ label: watch.label, dimensions: watch.dimensions });
   }
 
   /**
@@ -225,28 +228,22 @@ export class Monitoring extends Construct {
    * @internal
    */
   public _watchDeadLetterQueue(queue: sqs.IQueue, owner: IConstruct): void {
-    this.watch(SharedSignal.DEAD_LETTERS, DEAD_LETTER_ALARM, {
+    this._watch({
+      signal: SharedSignal.DEAD_LETTERS,
+      config: DEAD_LETTER_ALARM,
+      defaultConfig: DEAD_LETTER_ALARM,
+      description: `more than 0 undelivered messages in the dead-letter queue in ${describeWindow(DEAD_LETTER_ALARM)}`,
       label: owner.node.path,
       dimensions: [{ name: 'QueueName', value: queue.queueName }],
     });
   }
 
-  private watch(signal: SharedSignal, config: AlarmConfig, member: SharedMember, what?: string): void {
-    const key = groupKey(signal, config);
-    const groups = this.sharedGroups.get(key) ?? [];
-    this.sharedGroups.set(key, groups);
-    let group = groups[groups.length - 1];
-    if (group === undefined || group.length >= METRICS_PER_ALARM) {
-      group = this.createSharedAlarm(signal, config, groups.length, what ?? SHARED_SIGNALS[signal].describe(config));
-      groups.push(group);
-    }
-    group.push(member);
-  }
-
-  private createSharedAlarm(signal: SharedSignal, config: AlarmConfig, index: number, what: string): SharedMember[] {
+  private createSharedAlarm(watch: SharedWatch, index: number): SharedMember[] {
+    const { config, description: what } = watch;
     const members: SharedMember[] = [];
-    const spec = SHARED_SIGNALS[signal];
-    const isDefault = DEFAULT_GROUP_KEYS.has(groupKey(signal, config));
+    const spec = SHARED_SIGNALS[watch.signal];
+    // The group of the construct's default settings keeps the short id; others carry a hash of theirs.
+    const isDefault = groupKey(watch.signal, config) === groupKey(watch.signal, watch.defaultConfig);
     const settings = shortHash([config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
     const id = `${spec.idPrefix}${isDefault ? '' : settings}${index === 0 ? '' : index + 1}`;
     const period = config.period.toSeconds();
@@ -352,58 +349,38 @@ function groupKey(signal: SharedSignal, config: AlarmConfig): string {
   return JSON.stringify([signal, config.threshold, config.period.toSeconds(), config.evaluationPeriods, config.datapointsToAlarm]);
 }
 
-/** Default settings of the stack-wide function alarms; groups with these keep the short ids. Not part of the public API. */
-export const FUNCTION_ALARM_DEFAULTS = {
-  errors: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
-  duration: { threshold: 80, period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3 },
-  throttles: { threshold: 0, period: Duration.minutes(5), evaluationPeriods: 1, datapointsToAlarm: 1 },
-};
-
 /** Any message in a dead-letter queue cdk-aegis made for a subscription or an event target. */
 const DEAD_LETTER_ALARM: AlarmConfig = { threshold: 0, period: Duration.minutes(1), evaluationPeriods: 1, datapointsToAlarm: 1 };
-
-const DEFAULT_GROUP_KEYS = new Set([
-  groupKey(SharedSignal.FUNCTION_ERRORS, FUNCTION_ALARM_DEFAULTS.errors),
-  // 80% of SecureFunction's default 10-second timeout.
-  groupKey(SharedSignal.FUNCTION_DURATION, { ...FUNCTION_ALARM_DEFAULTS.duration, threshold: 8000 }),
-  groupKey(SharedSignal.FUNCTION_THROTTLES, FUNCTION_ALARM_DEFAULTS.throttles),
-  groupKey(SharedSignal.DEAD_LETTERS, DEAD_LETTER_ALARM),
-]);
 
 const SHARED_SIGNALS: Record<SharedSignal, {
   readonly idPrefix: string;
   readonly namespace: string;
   readonly metricName: string;
   readonly statistic: string;
-  readonly describe: (config: AlarmConfig) => string;
 }> = {
   [SharedSignal.FUNCTION_ERRORS]: {
     idPrefix: 'FunctionErrors',
     namespace: 'AWS/Lambda',
     metricName: 'Errors',
     statistic: 'Sum',
-    describe: (c) => `more than ${c.threshold} errors in ${describeWindow(c)}`,
   },
   [SharedSignal.FUNCTION_DURATION]: {
     idPrefix: 'FunctionDuration',
     namespace: 'AWS/Lambda',
     metricName: 'Duration',
     statistic: 'p90',
-    describe: (c) => `p90 duration above ${c.threshold} ms in ${describeWindow(c)}`,
   },
   [SharedSignal.FUNCTION_THROTTLES]: {
     idPrefix: 'FunctionThrottles',
     namespace: 'AWS/Lambda',
     metricName: 'Throttles',
     statistic: 'Sum',
-    describe: (c) => `more than ${c.threshold} throttled invocations in ${describeWindow(c)}`,
   },
   [SharedSignal.DEAD_LETTERS]: {
     idPrefix: 'DeadLetterQueues',
     namespace: 'AWS/SQS',
     metricName: 'ApproximateNumberOfMessagesVisible',
     statistic: 'Maximum',
-    describe: (c) => `more than ${c.threshold} undelivered messages in the dead-letter queue in ${describeWindow(c)}`,
   },
 };
 
@@ -415,7 +392,6 @@ export function describeWindow(config: AlarmConfig): string {
     : `${config.datapointsToAlarm} of ${config.evaluationPeriods} ${minutes}-minute periods`;
 }
 
-
 function truncate(text: string): string {
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
@@ -426,8 +402,6 @@ export interface AlarmSpec {
   readonly config: AlarmConfig;
   /** What fires it, e.g. `more than 5% 5XX responses in 3 of 5 1-minute periods`. */
   readonly description: string;
-  /** Greater than the threshold unless set. */
-  readonly comparisonOperator?: cloudwatch.ComparisonOperator;
   /** An anomaly-detection alarm on `metric`; the threshold is the band width in standard deviations. */
   readonly anomalyDetection?: boolean;
 }
@@ -458,7 +432,7 @@ export function createAlarm(scope: Construct, id: string, spec: AlarmSpec): clou
       ...common,
       metric,
       threshold: config.threshold,
-      comparisonOperator: spec.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
   Monitoring.of(scope)._addAlarm(alarm);
   return alarm;
