@@ -70,6 +70,13 @@ export enum AcknowledgementCause {
   RULE_DEFECT = 'rule defect',
 }
 
+/**
+ * Metadata type of every typed opt-out, on the construct that opted out:
+ * `{ control, reason, rules }` (the rules it acknowledged, possibly none).
+ * The compliance ledger reads it. Not part of the public API.
+ */
+export const OPT_OUT_METADATA = 'cdk-aegis:opt-out';
+
 /** Prefix of every acknowledgement reason cdk-aegis writes. */
 export const ACKNOWLEDGEMENT_PREFIX = 'cdk-aegis';
 
@@ -96,6 +103,7 @@ export function acknowledge(construct: IConstruct, cause: AcknowledgementCause, 
  * Not part of the public API.
  */
 export function recordOptOut(construct: IConstruct, control: string, justification: Justification, ruleIds: readonly string[]): void {
+  construct.node.addMetadata(OPT_OUT_METADATA, { control, reason: justification.reason, rules: [...ruleIds] });
   if (ruleIds.length > 0) {
     acknowledge(construct, AcknowledgementCause.USER_OPT_OUT, ruleIds, `${control} off: ${justification.reason}`);
   }

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { OPT_OUT_METADATA } from '../../core/justification';
 
 /** Where a construct's resource lives in the cloud assembly. Not part of the public API. */
 export interface ResourceLocation {
@@ -28,8 +29,6 @@ export interface RulelessOptOut {
   readonly reason: string;
 }
 
-/** The warning text `recordOptOut` writes for a control no rule covers. */
-const RULELESS_OPT_OUT = /^(.+?) is off \((.*)\); no rule-pack rule covers it \[ack: @cdk-aegis\/opt-out:([^\]]+)\]$/s;
 
 /** What `cdk synth` left in a cloud assembly directory. Not part of the public API. */
 export interface AssemblyFacts {
@@ -41,7 +40,7 @@ export interface AssemblyFacts {
   readonly locations: Map<string, ResourceLocation>;
   /** CloudFormation resources across the assembly's templates. */
   readonly resourceCount: number;
-  /** Typed opt-outs of controls no rule covers, from the stacks' metadata warnings. */
+  /** Typed opt-outs of controls no rule covers, from the stacks' metadata. */
   readonly optOuts: RulelessOptOut[];
 }
 
@@ -112,16 +111,16 @@ export function readAssembly(dir: string): AssemblyFacts {
   return { plugins, findings, acknowledgements, locations, resourceCount, optOuts };
 }
 
-/** The ruleless opt-outs among a stack's metadata warnings (in the manifest, or in the file it names). */
+/** The opt-outs that acknowledged no rule, from a stack's metadata (in the manifest, or in the file it names). */
 function rulelessOptOuts(dir: string, artifact: any): RulelessOptOut[] {
   const file = typeof artifact.additionalMetadataFile === 'string' ? path.join(dir, artifact.additionalMetadataFile) : undefined;
   const metadata = { ...(artifact.metadata ?? {}), ...(file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) };
   const found: RulelessOptOut[] = [];
   for (const [constructPath, entries] of Object.entries<any>(metadata)) {
     for (const entry of Array.isArray(entries) ? entries : []) {
-      const match = entry?.type === 'aws:cdk:warning' && typeof entry.data === 'string' ? RULELESS_OPT_OUT.exec(entry.data) : null;
-      if (match && match[1] === match[3]) {
-        found.push({ constructPath: constructPath.replace(/^\//, ''), control: match[1], reason: match[2] });
+      const data = entry?.type === OPT_OUT_METADATA ? entry.data : undefined;
+      if (data && typeof data.control === 'string' && typeof data.reason === 'string' && Array.isArray(data.rules) && data.rules.length === 0) {
+        found.push({ constructPath: constructPath.replace(/^\//, ''), control: data.control, reason: data.reason });
       }
     }
   }
