@@ -271,11 +271,10 @@ export class Monitoring extends Construct {
           { id: 'worst', label: what, returnData: true, expression: `MAX([${members.map((_, i) => `m${i}`).join(', ')}])` },
         ],
       }),
-      alarmActions: [Lazy.string({ produce: () => this.alarmTopic.topicArn })],
-      okActions: [Lazy.string({ produce: () => this.alarmTopic.topicArn })],
+      // Fixed once the first alarm exists: `useTopic()` refuses to change it afterwards.
+      alarmActions: [this.alarmTopic.topicArn],
+      okActions: [this.alarmTopic.topicArn],
     });
-    // The topic must exist before synthesis resolves the actions.
-    void this.alarmTopic;
     this.alarmList.push(cloudwatch.Alarm.fromAlarmArn(this, `${id}Ref`, alarm.attrArn));
     return members;
   }
