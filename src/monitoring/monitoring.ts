@@ -281,12 +281,12 @@ export class Monitoring extends Construct {
 
   private requireOwnTopic(method: string): SecureTopic {
     const topic = this.alarmTopic;
-    if (!(topic instanceof SecureTopic) || topic !== this.ownTopic) {
+    if (this.ownTopic === undefined) {
       throw new AegisValidationError(this.node.path, [
         `\`${method}()\` subscribes to the default alarm topic, but this stack uses its own topic ${topic.node.path}; subscribe to that topic directly.`,
       ]);
     }
-    return topic;
+    return this.ownTopic;
   }
 
   private createTopic(): SecureTopic {
