@@ -7,10 +7,11 @@
  * of the BASELINE profile runs and the synth fails on any finding.
  */
 import * as path from 'path';
-import { App, AppProps, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import {
   AlarmSetting,
   ApiAuthorization,
@@ -35,17 +36,27 @@ const ORDER_SCHEMA: apigateway.JsonSchema = {
   additionalProperties: false,
 };
 
-export function buildApp(props: AppProps = {}): App {
+/** Where the example's stacks go: the App itself by default, or a Stage of it (the CDK Pipelines layout). */
+export interface ExampleOptions {
+  /** Props of both stacks, e.g. `{ env: { account, region } }`. */
+  readonly stackProps?: StackProps;
+  /** Put the stacks in the construct this returns instead of the App. */
+  readonly stackScope?: (app: App) => Construct;
+}
+
+export function buildApp(props: AppProps = {}, options: ExampleOptions = {}): App {
   const app = new App(props);
   Compliance.of(app).enforce();
 
-  ordersService(app);
-  imagePipeline(app);
+  const scope = options.stackScope?.(app) ?? app;
+  ordersService(scope, options.stackProps);
+  imagePipeline(scope, options.stackProps);
   return app;
 }
 
-function ordersService(app: App): void {
-  const stack = new Stack(app, 'OrdersService', {
+function ordersService(scope: Construct, stackProps: StackProps = {}): void {
+  const stack = new Stack(scope, 'OrdersService', {
+    ...stackProps,
     description: 'cdk-aegis example: an IAM-authorized, WAF-protected REST API in front of functions using Secrets Manager and DynamoDB',
   });
 
@@ -89,8 +100,9 @@ function ordersService(app: App): void {
   });
 }
 
-function imagePipeline(app: App): void {
-  const stack = new Stack(app, 'ImagePipeline', {
+function imagePipeline(scope: Construct, stackProps: StackProps = {}): void {
+  const stack = new Stack(scope, 'ImagePipeline', {
+    ...stackProps,
     description: 'cdk-aegis example: S3 uploads trigger a function (through EventBridge) that records image metadata in DynamoDB',
   });
   // A chat or paging webhook receives this stack's alarms (HTTPS only).

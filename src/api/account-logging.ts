@@ -2,8 +2,8 @@ import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { PACK, ruleId } from '../compliance/rule-ids';
-import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { AcknowledgementCause } from '../core/justification';
+import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { stackSingleton } from '../core/stack-singleton';
 
 /** Construct id of the per-stack API Gateway account settings. Public contract: do not rename. */
@@ -33,6 +33,9 @@ export class ApiGatewayAccountLogging extends Construct {
     const logGroupArn = (name: string) =>
       stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
 
+    const apiLogGroups = [logGroupArn(`${EXECUTION_LOG_PREFIX}*`), logGroupArn(`${ACCESS_LOG_PREFIX}*`)];
+    const everyLogGroup = logGroupArn('*');
+
     const role = new iam.Role(this, 'CloudWatchRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'cdk-aegis: lets API Gateway write REST API execution and access logs of this account and region',
@@ -45,24 +48,20 @@ export class ApiGatewayAccountLogging extends Construct {
         new iam.PolicyStatement({
           sid: 'WriteRestApiLogs',
           actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-          resources: [logGroupArn(`${EXECUTION_LOG_PREFIX}*`), logGroupArn(`${ACCESS_LOG_PREFIX}*`)],
+          resources: apiLogGroups,
         }),
         new iam.PolicyStatement({
           sid: 'ListLogGroups',
           actions: ['logs:DescribeLogGroups'],
-          resources: [logGroupArn('*')],
+          resources: [everyLogGroup],
         }),
       ],
     });
     policy.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    acknowledge(
+    acknowledgeWildcardResources(
       policy,
+      [...apiLogGroups, everyLogGroup],
       AcknowledgementCause.AWS_FORCED,
-      [
-        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${EXECUTION_LOG_PREFIX}*`),
-        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${ACCESS_LOG_PREFIX}*`),
-        ruleId(PACK.AWS_SOLUTIONS, 'IAM5', 'Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*'),
-      ],
       'API Gateway uses one CloudWatch role for every REST API of the account and region, and names execution log groups ' +
         `${EXECUTION_LOG_PREFIX}<api-id>/<stage>; the name prefixes are the narrowest resources that serve every API. ` +
         'logs:DescribeLogGroups is authorized on log-group:* only (it lists, it cannot target one group).',

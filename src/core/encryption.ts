@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Aws, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -41,7 +41,7 @@ function createStackKey(stack: Stack): kms.Key {
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
       actions: KMS_USE_ACTIONS,
       resources: ['*'],
       conditions: {
@@ -67,8 +67,8 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
     resourceArns: [key.keyArn],
     conditions: {
       StringEquals: {
-        'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com`,
-        'kms:CallerAccount': Aws.ACCOUNT_ID,
+        'kms:ViaService': `${service}.${Stack.of(key).region}.amazonaws.com`,
+        'kms:CallerAccount': Stack.of(key).account,
       },
     },
   });
@@ -95,13 +95,14 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
  */
 export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string): void {
   const service = servicePrincipal.split('.')[0];
+  const stack = Stack.of(key);
   const statement = new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal(servicePrincipal)],
     actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
     resources: ['*'],
     conditions: {
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:${service}:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:*` },
     },
   });
   if (!key.addToResourcePolicy(statement, true).statementAdded) {

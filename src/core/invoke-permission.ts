@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -16,6 +16,6 @@ export function allowServiceToInvoke(fn: lambda.IFunction, servicePrincipal: str
     principal: new iam.ServicePrincipal(servicePrincipal),
     scope,
     sourceArn,
-    sourceAccount: Aws.ACCOUNT_ID,
+    sourceAccount: Stack.of(scope).account,
   });
 }

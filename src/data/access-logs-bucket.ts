@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
@@ -78,8 +78,8 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
       actions: ['s3:PutObject'],
       resources: [bucket.arnForObjects('*')],
       conditions: {
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:s3:::*` },
+        StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
+        ArnLike: { 'aws:SourceArn': `arn:${Stack.of(bucket).partition}:s3:::*` },
       },
     }));
     if (profile === SecurityProfile.REGULATED) {

@@ -4,9 +4,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { PACK, ruleId } from '../compliance/rule-ids';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
-import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { AcknowledgementCause } from '../core/justification';
+import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { ScopedRole } from '../core/role';
 import { stackSingleton } from '../core/stack-singleton';
 
@@ -48,7 +48,7 @@ export class AegisBackupPlan extends Construct {
     });
     // REGULATED only: the regulated packs forbid inline policies.
     this.role = new ScopedRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       description: 'cdk-aegis: AWS Backup role for the tables of this stack',
       customerManagedPolicy: true,
     });
@@ -80,10 +80,10 @@ export class AegisBackupPlan extends Construct {
     if (table.encryptionKey) {
       grantKeyUseViaService(table.encryptionKey, this.role, 'dynamodb', ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']);
     }
-    acknowledge(
+    acknowledgeWildcardResources(
       this.role,
+      [backups],
       AcknowledgementCause.AWS_FORCED,
-      [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/<${Stack.of(table).getLogicalId(table.node.defaultChild as dynamodb.CfnTable)}>/backup/*`)],
       'DynamoDB names each backup when it takes it (table/<name>/backup/<id>); the table\'s backup prefix is the narrowest resource',
     );
     const selectionId = `Table${Names.nodeUniqueId(table.node)}`;

@@ -1,11 +1,12 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { PACK, RULES, ruleId } from '../compliance/rule-ids';
+import { RULES } from '../compliance/rule-ids';
 import { grantKeyUseViaService } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
-import { acknowledge, AcknowledgementCause, checkJustification, Justification, recordOptOut } from '../core/justification';
+import { AcknowledgementCause, checkJustification, Justification, recordOptOut } from '../core/justification';
+import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { ScopedRole } from '../core/role';
 
 const BUCKET_ARN = /^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -89,8 +90,10 @@ export class BucketReplication {
       recordOptOut(bucket, 'replication', this.justification!, RULES.bucketReplication);
       return;
     }
+    const sourceObjects = bucket.arnForObjects('*');
+    const destinationObjects = `${this.destinationBucketArn}/*`;
     const role = new ScopedRole(bucket, 'ReplicationRole', {
-      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account } } }),
       description: `Replicates ${bucket.node.path}`,
       // A policy of its own: an inline policy naming the bucket would make role and bucket depend on each other.
       customerManagedPolicy: true,
@@ -101,11 +104,11 @@ export class BucketReplication {
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
-      resources: [bucket.arnForObjects('*')],
+      resources: [sourceObjects],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
-      resources: [`${this.destinationBucketArn}/*`],
+      resources: [destinationObjects],
     }));
     if (sourceKey) {
       grantKeyUseViaService(sourceKey, role, 's3', ['kms:Decrypt']);
@@ -118,15 +121,10 @@ export class BucketReplication {
         conditions: region ? { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } } : undefined,
       }));
     }
-    const stack = Stack.of(bucket);
-    const findings = [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::<${stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*`)];
-    if (!Token.isUnresolved(this.destinationBucketArn)) {
-      findings.push(ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::${this.destinationBucketArn}/*`));
-    }
-    acknowledge(
+    acknowledgeWildcardResources(
       role,
+      [sourceObjects, destinationObjects],
       AcknowledgementCause.AWS_FORCED,
-      findings,
       'S3 replication reads and writes object versions; object ARNs are bucket/key, and replication covers every key',
     );
     (bucket.node.defaultChild as s3.CfnBucket).replicationConfiguration = {

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,12 +7,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket, PRIVATE_BUCKET } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
-import { PACK, ruleId } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
-import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { AcknowledgementCause } from '../core/justification';
+import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
 import { Monitoring } from '../monitoring/monitoring';
@@ -265,16 +265,17 @@ export class SecureBucket extends s3.Bucket {
         `got: ${received(pattern)}.`,
     );
     problems.throwIfAny();
-    const grant = iam.Grant.addToPrincipalOrResource({ grantee: identity, actions, resourceArns: [this.arnForObjects(pattern)], resource: this });
+    const objects = this.arnForObjects(pattern);
+    const grant = iam.Grant.addToPrincipalOrResource({ grantee: identity, actions, resourceArns: [objects], resource: this });
     if (keyActions.length > 0) {
       grantKeyUseViaService(this.encryptionKey!, identity, 's3', keyActions);
     }
     const role = identity.grantPrincipal instanceof iam.Role ? identity.grantPrincipal : undefined;
     if (role && !Token.isUnresolved(pattern) && pattern.includes('*')) {
-      acknowledge(
+      acknowledgeWildcardResources(
         role,
+        [objects],
         AcknowledgementCause.AWS_FORCED,
-        [ruleId(PACK.AWS_SOLUTIONS, 'IAM5', `Resource::<${Stack.of(this).getLogicalId(this.node.defaultChild as s3.CfnBucket)}.Arn>/${pattern}`)],
         `S3 object ARNs name keys; ${pattern} is the narrowest pattern that covers the objects granted`,
       );
     }

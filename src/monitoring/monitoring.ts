@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -326,8 +326,8 @@ function allowCloudWatchAlarms(topic: sns.ITopic): void {
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
     conditions: {
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+      StringEquals: { 'aws:SourceAccount': Stack.of(topic).account },
+      ArnLike: { 'aws:SourceArn': Stack.of(topic).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     },
   })).statementAdded;
   if (!added) {
