@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ProblemCollector } from './errors';
 import { acknowledge, AcknowledgementCause } from './justification';
 import { RULES } from '../compliance/rule-ids';
 
@@ -20,23 +21,67 @@ export interface DeadLetterQueueOptions {
    * dead-letter queue.
    */
   readonly ownerUnknownToSqs3?: boolean;
+  /**
+   * SQS queues that may name this queue as their dead-letter queue (`byQueue`,
+   * 1 to 10). Do not pass the `sqs.Queue` whose own redrive policy points here:
+   * its `queueArn` is a `Fn::GetAtt`, and the two queues would reference each
+   * other (a dependency cycle CloudFormation rejects). Name such a queue by an
+   * ARN built from a physical name it sets (`sqs.Queue.fromQueueArn(scope, id,
+   * Stack.of(scope).formatArn({ service: 'sqs', resource: name }))`), or use
+   * `allowAnySourceQueue`.
+   *
+   * @default - none: a terminal dead-letter queue, which denies every SQS source (`denyAll`)
+   */
+  readonly sourceQueues?: sqs.IQueue[];
+  /**
+   * Lets any queue of this account and region name this queue as its dead-letter
+   * queue (`allowAll`). The narrowest setting that works for the dead-letter
+   * queue of a queue without a physical name: `byQueue` would need that queue's
+   * ARN, which is known only once the queue exists, after this one (see `sourceQueues`).
+   *
+   * @default false
+   */
+  readonly allowAnySourceQueue?: boolean;
 }
 
+/** Most source queues a redrive-allow policy may name (an SQS limit). */
+const MAX_SOURCE_QUEUES = 10;
+
 /**
- * A terminal dead-letter queue: KMS-encrypted, TLS-only, 14-day retention.
+ * A terminal dead-letter queue: KMS-encrypted, TLS-only, 14-day retention,
+ * and a redrive-allow policy that denies every SQS source (or names exactly
+ * `sourceQueues`, or allows the account's queues with `allowAnySourceQueue`).
  * Serverless-SQSRedrivePolicy, which wants a redrive policy on every queue,
  * is acknowledged on it as a rule defect.
  *
  * Not part of the public API.
  */
 export function createDeadLetterQueue(scope: Construct, id: string, options: DeadLetterQueueOptions): sqs.Queue {
+  const sources = options.sourceQueues;
+  const problems = new ProblemCollector(scope, id);
+  problems.require(
+    sources === undefined || !options.allowAnySourceQueue,
+    'a dead-letter queue takes `sourceQueues` or `allowAnySourceQueue`, not both.',
+  );
+  problems.require(
+    sources === undefined || (sources.length >= 1 && sources.length <= MAX_SOURCE_QUEUES),
+    `\`sourceQueues\` must name 1 to ${MAX_SOURCE_QUEUES} queues, got: ${sources?.length}.`,
+  );
+  problems.throwIfAny();
   const queue = new sqs.Queue(scope, id, {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: options.encryptionKey,
     enforceSSL: true,
     retentionPeriod: DEAD_LETTER_RETENTION,
     fifo: options.fifo,
+    // A dead-letter queue says which queues may redrive into it: none, unless told.
+    redriveAllowPolicy: sources !== undefined
+      ? { redrivePermission: sqs.RedrivePermission.BY_QUEUE, sourceQueues: sources }
+      : { redrivePermission: options.allowAnySourceQueue ? sqs.RedrivePermission.ALLOW_ALL : sqs.RedrivePermission.DENY_ALL },
   });
+  if (sources !== undefined) {
+    queue.node.addValidation({ validate: () => sourcesRedrivingByReference(queue, sources) });
+  }
   acknowledge(
     queue,
     AcknowledgementCause.RULE_DEFECT,
@@ -53,4 +98,22 @@ export function createDeadLetterQueue(scope: Construct, id: string, options: Dea
     );
   }
   return queue;
+}
+
+/**
+ * Source queues of this stack whose redrive policy names `queue`: each would
+ * reference the other (a dependency cycle CloudFormation rejects).
+ */
+function sourcesRedrivingByReference(queue: sqs.Queue, sources: sqs.IQueue[]): string[] {
+  const stack = Stack.of(queue);
+  const target = JSON.stringify(stack.resolve(queue.queueArn));
+  return sources
+    .filter((source) => source instanceof sqs.Queue && Stack.of(source) === stack)
+    .filter((source) => {
+      const policy = stack.resolve((source.node.defaultChild as sqs.CfnQueue).redrivePolicy);
+      return policy !== undefined && JSON.stringify(policy.deadLetterTargetArn) === target;
+    })
+    .map((source) =>
+      `[cdk-aegis] \`sourceQueues\` names ${source.node.path}, whose redrive policy names this queue: the two queues would reference each other ` +
+        '(a dependency cycle CloudFormation rejects). Name it by an ARN built from a physical name it sets (`Stack.formatArn`), or use `allowAnySourceQueue`.');
 }
