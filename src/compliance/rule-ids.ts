@@ -12,6 +12,8 @@ export const PACK = {
   HIPAA: 'HIPAA.Security',
   NIST_R5: 'NIST.800.53.R5',
   PCI: 'PCI.DSS.321',
+  /** Not run by cdk-aegis; an app may add it (`additionalPacks`). */
+  NIST_R4: 'NIST.800.53.R4',
 } as const;
 
 /** `<pack>::<pack>-<rule>[<finding>]`: the id an acknowledgement of that rule must carry. */
@@ -45,6 +47,11 @@ export const RULES = {
     ruleId(PACK.NIST_R5, 'S3BucketReplicationEnabled'),
     ruleId(PACK.PCI, 'S3BucketReplicationEnabled'),
   ],
+  /**
+   * A bucket without Object Lock. Only NIST 800-53 R4 (not a pack of either profile)
+   * has the rule, and it also wants a default retention, which SecureBucket does not set.
+   */
+  objectLock: [ruleId(PACK.NIST_R4, 'S3BucketDefaultLockEnabled')],
   /** A bucket receiving S3 server access logs, which AWS delivers to SSE-S3 buckets only. */
   accessLogBucketKms: [
     ruleId(PACK.HIPAA, 'S3DefaultEncryptionKMS'),

@@ -23,6 +23,14 @@ export const PRIVATE_BUCKET = {
   versioned: true,
 } as const satisfies s3.BucketProps;
 
+/**
+ * Bucket events go to EventBridge, set on the L1: the L2's `eventBridgeEnabled`
+ * would add CDK's notification custom resource (a Lambda function).
+ *
+ * Not part of the public API.
+ */
+export const EVENTS_TO_EVENTBRIDGE: s3.CfnBucket.NotificationConfigurationProperty = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+
 /** Construct id of the per-stack server access log bucket. Public contract: do not rename. */
 export const ACCESS_LOGS_BUCKET_ID = 'AegisAccessLogsBucket';
 /** How long server access logs are kept, per profile. */
@@ -46,7 +54,7 @@ export interface AccessLogsOptions {
  * The stack's bucket for S3 server access logs: SSE-S3 (the only encryption
  * S3 log delivery supports), TLS-only, no public access, object ownership
  * enforced, logs delivered by a bucket policy for this account's buckets
- * only, and expired after 90 days (1 year under REGULATED).
+ * only, expired after 90 days (1 year under REGULATED), events to EventBridge.
  *
  * Not part of the public API.
  */
@@ -71,7 +79,10 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       removalPolicy: RemovalPolicy.RETAIN,
+      // No Object Lock, not even under REGULATED: S3 does not deliver server access
+      // logs to a bucket with Object Lock (and expiring logs is this bucket's job).
     });
+    (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTS_TO_EVENTBRIDGE;
     bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'S3ServerAccessLogsOfThisAccount',
       principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],

@@ -5,13 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket, PRIVATE_BUCKET } from './access-logs-bucket';
+import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket, EVENTS_TO_EVENTBRIDGE, PRIVATE_BUCKET } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
+import { RULES } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
-import { AcknowledgementCause } from '../core/justification';
+import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
@@ -77,6 +78,18 @@ export interface SecureBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * S3 Object Lock, without a default retention: it lets object versions be
+   * given a retention period or a legal hold (write once, read many), which
+   * nobody can then delete early. Versioning, which it needs, is always on.
+   * Once on, Object Lock cannot be turned off for the bucket, and CloudFormation
+   * may replace an existing bucket to turn it on: for a bucket already
+   * deployed without it, pass `Toggle.off({ reason })`.
+   *
+   * @default - on under REGULATED (`Toggle.on()`), off under BASELINE
+   */
+  readonly objectLock?: Toggle;
 }
 
 /** Options of {@link SecureBucket.onObjectCreated}. */
@@ -122,6 +135,7 @@ export class SecureBucket extends s3.Bucket {
     checkProps(scope, id, props, profile);
     const key = props.encryptionKey ?? StackKey.of(scope);
     const logs = accessLogsBucket(scope);
+    const objectLock = props.objectLock?.enabled ?? profile === SecurityProfile.REGULATED;
     super(scope, id, {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
@@ -133,11 +147,16 @@ export class SecureBucket extends s3.Bucket {
         abortIncompleteMultipartUploadAfter: Duration.days(7),
       }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // No default retention: Object Lock only makes retention possible.
+      objectLockEnabled: objectLock || undefined,
     });
     const resource = this.node.defaultChild as s3.CfnBucket;
     // Log delivery is allowed by the log bucket's policy (not by an ACL).
     resource.loggingConfiguration = { destinationBucketName: logs.bucketName, logFilePrefix: `${Names.uniqueResourceName(this, { maxLength: 200 })}/` };
     props.replication?._apply(this, key);
+    if (props.objectLock?.enabled === false) {
+      recordOptOut(this, 'objectLock', props.objectLock.justification!, RULES.objectLock);
+    }
   }
 
   /**
@@ -157,7 +176,7 @@ export class SecureBucket extends s3.Bucket {
     );
     problems.throwIfAny();
 
-    (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+    (this.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTS_TO_EVENTBRIDGE;
     // One rule per function and key filter: the same function may watch several prefixes.
     const filter = options.prefix === undefined && options.suffix === undefined
       ? ''
@@ -296,6 +315,9 @@ function checkKeyPart(problems: ProblemCollector, prop: string, value: string | 
 function checkProps(scope: Construct, id: string, props: SecureBucketProps, profile: SecurityProfile): void {
   const problems = new ProblemCollector(scope, id);
   props.replication?._check(problems, 'replication', true);
+  if (props.objectLock?.enabled === false) {
+    checkJustification(problems, 'objectLock', props.objectLock.justification);
+  }
   problems.require(
     profile !== SecurityProfile.REGULATED || props.replication !== undefined,
     'the REGULATED profile requires `replication` (HIPAA / NIST 800-53 R5 / PCI DSS: replicated buckets): ' +

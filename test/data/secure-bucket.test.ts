@@ -3,11 +3,12 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BucketReplication, SecureBucket, SecureBucketProps, SecureFunction, SecureTable, SecurityProfile } from '../../src';
+import { NIST80053R4Checks } from 'cdk-nag';
+import { BucketReplication, Compliance, SecureBucket, SecureBucketProps, SecureFunction, SecureTable, SecurityProfile, Toggle } from '../../src';
 import { compliantVpc } from '../fixtures/compliant-vpc';
 import { asArray, iamStatements } from '../helpers/iam';
 import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
-import { findingLines, synthesize } from '../helpers/synth';
+import { findingLines, newApp, synthesize } from '../helpers/synth';
 
 const id = (stack: Stack, c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
 const REPLICA = 'arn:aws:s3:::uploads-replica-eu-central-1';
@@ -327,6 +328,80 @@ describe('SecureBucket replication', () => {
   ])('fails when %s', (_name, props, message) => {
     const { stack } = plainStack();
     expect(() => new SecureBucket(stack, 'Uploads', props as SecureBucketProps)).toThrow(message);
+  });
+});
+
+describe('SecureBucket Object Lock', () => {
+  function regulatedBucket(props: SecureBucketProps = {}) {
+    const { app, stack } = enforcedStack(SecurityProfile.REGULATED);
+    SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to('arn:aws:s3:::access-logs-replica') });
+    const bucket = new SecureBucket(stack, 'Records', { replication: replicated(), ...props });
+    return { app, stack, bucket };
+  }
+  const bucketProperties = (stack: Stack, bucket: any) => Template.fromStack(stack).toJSON().Resources[id(stack, bucket)].Properties;
+
+  test('is on under REGULATED, without a default retention, on a versioned bucket', () => {
+    const { stack, bucket } = regulatedBucket();
+    const properties = bucketProperties(stack, bucket);
+    expect(properties.ObjectLockEnabled).toBe(true);
+    expect(properties.ObjectLockConfiguration).toBeUndefined();
+    expect(properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+  });
+
+  test('is off under BASELINE unless turned on', () => {
+    const { stack } = plainStack();
+    const plain = new SecureBucket(stack, 'Plain');
+    const locked = new SecureBucket(stack, 'Locked', { objectLock: Toggle.on() });
+    expect(bucketProperties(stack, plain).ObjectLockEnabled).toBeUndefined();
+    expect(bucketProperties(stack, locked)).toMatchObject({ ObjectLockEnabled: true, VersioningConfiguration: { Status: 'Enabled' } });
+    expect(bucketProperties(stack, locked).ObjectLockConfiguration).toBeUndefined();
+  });
+
+  test('the access log bucket has none, under REGULATED too (S3 does not deliver server access logs to it)', () => {
+    const { stack } = regulatedBucket();
+    expect(bucketProperties(stack, stack.node.findChild('AegisAccessLogsBucket')).ObjectLockEnabled).toBeUndefined();
+  });
+
+  test('off(reason) under REGULATED is recorded on the bucket, with zero findings', () => {
+    const { app, stack, bucket } = regulatedBucket({ objectLock: Toggle.off({ reason: 'objects are rebuilt from the source system' }) });
+    expect(bucketProperties(stack, bucket).ObjectLockEnabled).toBeUndefined();
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    expect(result.error).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning('/TestStack/Records', Match.stringLikeRegexp('objectLock is off \\(objects are rebuilt from the source system\\); acknowledged rules: NIST.800.53.R4::NIST.800.53.R4-S3BucketDefaultLockEnabled'));
+  });
+
+  test('off(reason) acknowledges the one Object Lock rule (NIST 800-53 R4, when an app adds that pack) on that bucket only', () => {
+    const app = newApp();
+    Compliance.of(app).enforce({ profile: SecurityProfile.BASELINE, additionalPacks: [new NIST80053R4Checks()] });
+    const stack = new Stack(app, 'TestStack');
+    new SecureBucket(stack, 'Records', { objectLock: Toggle.off({ reason: 'objects are rebuilt from the source system' }) });
+    const result = synthesize(app);
+    const lockRule = (f: { rule: string }) => f.rule.includes('S3BucketDefaultLockEnabled');
+    expect(result.acknowledged.filter(lockRule).map((a) => `${a.acknowledgedId} @ ${a.acknowledgedAt}: ${a.reason}`)).toEqual([
+      'NIST.800.53.R4::NIST.800.53.R4-S3BucketDefaultLockEnabled @ TestStack/Records: cdk-aegis (opt-out): objectLock off: objects are rebuilt from the source system',
+    ]);
+    // The rule also wants a default retention, which SecureBucket never sets: the log bucket is still reported.
+    expect(result.findings.filter(lockRule).flatMap((f) => f.paths)).toEqual(['TestStack/AegisAccessLogsBucket/Resource']);
+  });
+
+  test('fails when the opt-out reason is short', () => {
+    const { stack } = plainStack();
+    expect(() => new SecureBucket(stack, 'Records', { objectLock: Toggle.off({ reason: 'no' }) }))
+      .toThrow(/TestStack\/Records: `objectLock` opt-out needs a reason of at least 10 characters, got: "no"/);
+  });
+});
+
+describe('the access log bucket', () => {
+  test('sends its events to EventBridge, with no notification custom resource', () => {
+    const { stack } = plainStack();
+    new SecureBucket(stack, 'Uploads');
+    const template = Template.fromStack(stack);
+    const logs = stack.node.findChild('AegisAccessLogsBucket');
+    expect(template.toJSON().Resources[id(stack, logs)].Properties.NotificationConfiguration)
+      .toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(Object.keys(template.findResources('Custom::S3BucketNotifications'))).toEqual([]);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
   });
 });
 
