@@ -29,9 +29,56 @@ const SECRET_VALUE_PATTERNS: readonly ValuePattern[] = [
   { what: 'an OpenAI or Anthropic key', pattern: /\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b/ },
   { what: 'a Twilio key', pattern: /\bSK[0-9a-f]{32}\b/ },
   { what: 'a JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
-  { what: 'credentials in a connection string', pattern: /^[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+:[^\s/?#@]+@/i },
-  { what: 'a password in a connection string', pattern: /(^|;)\s*(password|pwd)\s*=\s*[^;\s]+/i },
 ];
+
+/**
+ * A URL whose user-info holds a password, with or without a user name
+ * (`postgres://user:pw@host/db`, `redis://:pw@host:6379`), anywhere in the value.
+ * Group 1 is the password.
+ */
+const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:([^\s/?#@]+)@/gi;
+
+/**
+ * A secret entry of a `key=value` connection string (ADO.NET, ODBC, JDBC
+ * properties, libpq, Azure Storage and Service Bus, query strings), keys
+ * matched case-insensitively. Group 1 is the key, group 2 the blanks after `=`, group 3 the value.
+ */
+const SECRET_ENTRY =
+  /(?:^|[;\s?&])\s*(password|passwd|pwd|pass|account\s*key|shared\s*access\s*key|shared\s*access\s*signature|client\s*secret|secret|api\s*key|sig)\s*=([ \t]*)("[^"]*"|'[^']*'|[^;&\s]*)/gi;
+
+/** Stand-ins that are not secrets: `${TOKEN}`, `$TOKEN`, `%TOKEN%`, `{{token}}`, `<password>`, `***`, `%s`. */
+const PLACEHOLDER = /^(\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|\{\{[^}]*\}\}|<[^<>]+>|\*+|%s)$/;
+
+/** Whether `value` (unquoted, decoded) is a real secret rather than empty or a placeholder. */
+function isLiteralSecret(value: string): boolean {
+  let text = value.trim();
+  if (/^(["']).*\1$/.test(text)) {
+    text = text.slice(1, -1).trim();
+  }
+  try {
+    text = decodeURIComponent(text);
+  } catch {
+    // Not percent-encoded: judge it as written.
+  }
+  return text.length > 0 && !PLACEHOLDER.test(text);
+}
+
+/** Why `value` holds credentials in a connection string, or `undefined`. */
+function connectionStringSecret(value: string): string | undefined {
+  for (const match of value.matchAll(URL_CREDENTIALS)) {
+    if (isLiteralSecret(match[1])) {
+      return 'credentials in a connection string (a password in the URL)';
+    }
+  }
+  for (const match of value.matchAll(SECRET_ENTRY)) {
+    // `password= dbname=x` (libpq): an empty value, then the next entry.
+    const nextEntry = match[2].length > 0 && /^[A-Za-z_]\w*=/.test(match[3]);
+    if (!nextEntry && isLiteralSecret(match[3])) {
+      return `a secret in a connection string (\`${match[1].replace(/\s+/g, ' ')}=\`)`;
+    }
+  }
+  return undefined;
+}
 
 /** An AWS secret access key: 40 characters of base64 alphabet mixing cases and digits. */
 const AWS_SECRET_KEY = /^[A-Za-z0-9/+]{40}$/;
@@ -65,10 +112,14 @@ export function detectSecret(name: string, value: string): string | undefined {
       return `its value looks like ${what}`;
     }
   }
+  const connection = connectionStringSecret(value);
+  if (connection) {
+    return `its value holds ${connection}`;
+  }
   if (AWS_SECRET_KEY.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value)) {
     return 'its value looks like an AWS secret access key';
   }
-  if (SECRET_NAME.test(name) && !REFERENCE_SUFFIX.test(name) && !BENIGN_VALUE.test(value.trim())) {
+  if (SECRET_NAME.test(name) && !REFERENCE_SUFFIX.test(name) && !BENIGN_VALUE.test(value.trim()) && !PLACEHOLDER.test(value.trim())) {
     return 'its name says it holds a secret and its value is a literal';
   }
   return undefined;

@@ -44,6 +44,30 @@ const SECRET_LOOKING: ReadonlyArray<readonly [string, string]> = [
   ['BROKER', 'amqps://guest:guest@mq.example.com'],
   ['SQLSERVER', 'Server=db.example.com;Database=orders;User Id=app;Password=hunter2;'],
   ['MYSQL_DSN', 'pwd=hunter2;server=db.example.com'],
+  // connection strings: URL user-info, with or without a user name, anywhere in the value
+  ['REDIS_URL', 'redis://:s3cr3t@cache.example.com:6379/0'],
+  ['REDIS_TLS', 'rediss://default:s3cr3t@cache.example.com:6380'],
+  ['PG', 'postgresql://app:hunter2@db.example.com/orders?sslmode=require'],
+  ['MYSQL', 'mysql://root:root@localhost:3306/app'],
+  ['AMQP', 'amqp://guest:guest@localhost:5672/vhost'],
+  ['MONGO_ATLAS', 'mongodb+srv://u:p@cluster0.example.mongodb.net/app?retryWrites=true'],
+  ['DB_JSON', '{"primary":"postgres://app:hunter2@db.example.com/orders"}'],
+  ['DSN', 'dsn=postgres://app:hunter2@db.example.com/orders'],
+  ['ENCODED', 'postgres://app:p%40ss%2Fword@db.example.com/orders'],
+  // connection strings: key=value entries, case-insensitive
+  ['MSSQL', 'Server=tcp:db.example.com,1433;Initial Catalog=orders;User ID=app;Password=hunter2;Encrypt=true'],
+  ['MSSQL_USER_FIRST', 'User ID=app;Password=hunter2'],
+  ['MSSQL_SPACED', 'Data Source=db; Password = hunter2 ;'],
+  ['MSSQL_QUOTED', 'Data Source=db;Password="p;w0rd";'],
+  ['MSSQL_UPPER', 'PASSWORD=hunter2;SERVER=db.example.com'],
+  ['ODBC', 'Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=app;Pwd=hunter2;'],
+  ['AZURE_STORAGE', 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=ZmFrZWtleWZha2VrZXk=;EndpointSuffix=core.windows.net'],
+  ['SERVICE_BUS', 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=ZmFrZQ=='],
+  ['STORAGE_SAS', 'BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&sig=ZmFrZQ%3D%3D'],
+  ['LIBPQ', 'host=db.example.com port=5432 user=app password=hunter2 dbname=orders'],
+  ['JDBC', 'jdbc:postgresql://db.example.com:5432/orders?user=app&password=hunter2'],
+  ['SAS_URL', 'https://acct.blob.core.windows.net/c?sv=2022-11-02&se=2030-01-01&sig=ZmFrZQ%3D%3D'],
+  ['OAUTH', 'client_id=app;client secret=shhh-dont-tell'],
   // dynamic references unwrapped into configuration
   ['DB_CONFIG', 'host=db;password={{resolve:secretsmanager:prod/db:SecretString:password}}'],
   ['RAW_SECRET', '{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:123456789012:secret:x}}'],
@@ -96,6 +120,28 @@ const BENIGN: ReadonlyArray<readonly [string, string]> = [
   ['REPO', 'ssh://git@github.com:22/org/repo.git'],
   ['NOTIFY', 'https://api.example.com:8443?notify=ops@example.com'],
   ['TOKEN_ENDPOINT', 'https://auth.example.com/oauth2/token'],
+  ['DATABASE_URL', 'postgres://db.example.com:5432/orders'],
+  ['DB_USER_ONLY', 'postgres://app@db.example.com:5432/orders'],
+  ['BROKER', 'amqps://mq.example.com:5671/vhost'],
+  ['MONGO_IAM', 'mongodb+srv://cluster0.example.mongodb.net/app?authMechanism=MONGODB-AWS'],
+  ['IPV6', 'http://[::1]:8080/health'],
+  // connection strings without a secret, or with a placeholder or an empty one
+  ['DB_TEMPLATE', 'postgres://${DB_USER}:${DB_PASSWORD}@db.example.com/orders'],
+  ['DB_TEMPLATE_ENCODED', 'postgres://app:%24%7BDB_PASSWORD%7D@db.example.com/orders'],
+  ['SQLSERVER', 'Server=db.example.com;Database=orders;User Id=app;Password=;'],
+  ['SQLSERVER_TEMPLATE', 'Server=db.example.com;User Id=app;Password=${DB_PASSWORD};'],
+  ['SQLSERVER_QUOTED_EMPTY', "Server=db.example.com;Password='';"],
+  ['SQLSERVER_MASKED', 'Server=db.example.com;Password=*****;'],
+  ['SQLSERVER_IAM', 'Data Source=db;Initial Catalog=orders;Integrated Security=true;Encrypt=true'],
+  ['LIBPQ', 'host=db.example.com port=5432 dbname=orders sslmode=require'],
+  ['LIBPQ_EMPTY', 'host=db.example.com password= dbname=orders'],
+  ['AZURE_STORAGE', 'DefaultEndpointsProtocol=https;AccountName=acct;EndpointSuffix=core.windows.net'],
+  ['SERVICE_BUS', 'Endpoint=sb://ns.servicebus.windows.net/;EntityPath=orders'],
+  ['DEV_STORAGE', 'UseDevelopmentStorage=true'],
+  ['LOGIN_POLICY', 'minLength=12;requireSymbols=true;passwordHistory=5'],
+  ['SETTINGS', 'region=eu-west-1;retries=3;timeout=30'],
+  ['API_TOKEN', '${TOKEN}'],
+  ['DB_PASSWORD_TEMPLATE', '${DB_PASSWORD}'],
   // hashes and encodings
   ['COMMIT', 'e83c516'],
   ['COMMIT_SHA', 'e83c5163316f89bfbde7d9ab23ca2e25604af290'],
@@ -135,6 +181,14 @@ describe('detectSecret', () => {
 
   test.each(BENIGN)('accepts %s=%j', (name, value) => {
     expect(detectSecret(name, value)).toBeUndefined();
+  });
+
+  test.each([
+    ['redis://:s3cr3t@cache.example.com:6379', /password in the URL/],
+    ['Server=db;Pwd=hunter2', /`Pwd=`/],
+    ['Endpoint=sb://ns/;SharedAccessKeyName=Root;SharedAccessKey=ZmFrZQ==', /`SharedAccessKey=`/],
+  ])('names the connection-string part of %j', (value, reason) => {
+    expect(detectSecret('CONNECTION', value)).toMatch(reason);
   });
 
   test('reports a dynamic reference as such', () => {
