@@ -34,7 +34,7 @@ export class StackKey {
 }
 
 function createStackKey(stack: Stack): kms.Key {
-  const key = new kms.Key(stack, STACK_KEY_ID, {
+  const key = new StackKeyResource(stack, STACK_KEY_ID, {
     description: `cdk-aegis: encryption key shared by the secure constructs of stack ${stack.stackName}`,
     enableKeyRotation: true,
   });
@@ -51,12 +51,46 @@ function createStackKey(stack: Stack): kms.Key {
       },
     }),
   );
+  // Grants outlive policy reviews and are invisible in the key policy: only AWS services may create them
+  // (for the resources they encrypt, e.g. a Lambda function's environment or a DynamoDB table). The Deny
+  // matches only when both keys are false (conditions of one block are ANDed), so either being true lets the
+  // request through. GrantIsForAWSResource is read with IfExists: should KMS leave it out of a direct call,
+  // the Deny still applies; aws:PrincipalIsAWSService is present in every request.
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'DenyGrantsExceptForAwsResources',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' },
+        Bool: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
   return key;
 }
 
 /**
+ * The stack key: a `kms.Key` whose policy never names a resource that uses
+ * the key. aws-cdk-lib adds some statements to a queue's key by itself (e.g.
+ * `SqsSubscription` scopes SNS to the topic's ARN); when that topic is
+ * encrypted with this same key, the key and the topic would depend on each
+ * other. Such a condition is narrowed to the service's resources of this
+ * account and region instead (see {@link scopeServiceUse}).
+ */
+class StackKeyResource extends kms.Key {
+  public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    return super.addToResourcePolicy(withoutResourceReferences(this, statement), allowNoOp);
+  }
+}
+
+/**
  * Lets `grantee` use `key` for `actions` only through `service` (e.g. `sqs`)
- * and only from this account.
+ * and only from this account. An AWS service principal has no identity
+ * policy: it is let in by the key policy instead, for its resources of this
+ * account and region (see {@link allowServiceToUseKey}).
  *
  * Not part of the public API.
  */
@@ -73,6 +107,13 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
     },
   });
   if (!grant.success) {
+    const fragment = grantee.grantPrincipal.policyFragment;
+    const services = serviceNames(Stack.of(key), fragment.principalJson);
+    if (services.length > 0 && Object.keys(fragment.principalJson).length === 1) {
+      const conditions = fragment.conditions as ConditionBlock;
+      services.forEach((s) => allowServiceToUseKey(key, s, { conditions, actions }));
+      return grant;
+    }
     Annotations.of(key).addWarningV2(
       '@cdk-aegis/key-grant',
       `${actions.join(', ')} through ${service} could not be granted to a principal without an identity policy of this app ` +
@@ -82,33 +123,192 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
   return grant;
 }
 
+/** Options of {@link allowServiceToUseKey}. Not part of the public API. */
+export interface ServiceKeyUseOptions {
+  /**
+   * The conditions of the statement that admits the service to the resource
+   * (a queue or topic policy statement): its `aws:SourceArn` and
+   * `aws:SourceAccount` conditions are copied when they name no resource of
+   * an app (see {@link allowServiceToUseKey}).
+   *
+   * @default - the service's resources of this account and region
+   */
+  readonly conditions?: ConditionBlock;
+
+  /**
+   * The key actions.
+   *
+   * @default ['kms:GenerateDataKey', 'kms:Decrypt']
+   */
+  readonly actions?: string[];
+}
+
+/** An IAM `Condition` block: operator → condition key → value(s). */
+type ConditionBlock = Record<string, Record<string, unknown>>;
+
+/** What an AWS service needs of a destination's key to write encrypted messages (and read them back, e.g. SNS → SQS). */
+const DESTINATION_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+
 /**
- * Lets the AWS service `servicePrincipal` (e.g. `sns.amazonaws.com`) encrypt
- * with `key` on behalf of resources of this account and region only
- * (`aws:SourceAccount`, `aws:SourceArn`), e.g. SNS writing to a
- * KMS-encrypted dead-letter queue. The condition names no single resource:
- * the resource's ARN would make the key and the resource depend on each
- * other. An imported key's policy cannot be changed: a warning says what it
- * must allow.
+ * Lets the AWS service `servicePrincipal` (e.g. `sns.amazonaws.com`) use
+ * `key` (`kms:GenerateDataKey`, `kms:Decrypt`) on behalf of its resources of
+ * this account and region only (`aws:SourceAccount`, `aws:SourceArn`), e.g.
+ * SNS writing to a KMS-encrypted dead-letter queue.
+ *
+ * When `options.conditions` carries an `aws:SourceArn` that names no resource
+ * of the app (a literal ARN, or one built from pseudo parameters), it is
+ * copied as is. A reference to a resource (the rule, topic or bucket that
+ * sends) is not: that resource depends on the queue or topic, which depends on
+ * the key, so a key policy naming it is a dependency cycle. The condition is
+ * then the narrowest one without a reference: an `ArnLike` pattern of the
+ * service's resources in this account and region (`rule/*` for EventBridge;
+ * S3 bucket ARNs name no account or region, so any bucket, held by
+ * `aws:SourceAccount`). An imported key's policy cannot be changed: a warning
+ * says what it must allow.
  *
  * Not part of the public API.
  */
-export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string): void {
+export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string, options: ServiceKeyUseOptions = {}): void {
   const service = servicePrincipal.split('.')[0];
-  const stack = Stack.of(key);
   const statement = new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal(servicePrincipal)],
-    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    actions: options.actions ?? DESTINATION_KEY_ACTIONS,
     resources: ['*'],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:*` },
-    },
+    conditions: scopeServiceUse(key, service, options.conditions ?? {}),
   });
   if (!key.addToResourcePolicy(statement, true).statementAdded) {
     Annotations.of(key).addWarningV2(
       `@cdk-aegis/key-policy:${service}`,
-      `the policy of imported key ${key.node.path} must let ${servicePrincipal} use kms:GenerateDataKey and kms:Decrypt for this account; cdk-aegis cannot add it.`,
+      `the policy of imported key ${key.node.path} must let ${servicePrincipal} use ${statement.actions.join(' and ')} for this account; ` +
+        'cdk-aegis cannot add it, and what the service sends to resources encrypted with this key is lost.',
     );
   }
+}
+
+/**
+ * Lets each AWS service that `statement` (a statement of the policy of a
+ * queue or topic encrypted with `key`) allows in use the key for it, e.g.
+ * EventBridge sending failed events to a dead-letter queue: without it the
+ * service's messages are dropped. Statements for accounts or roles, and
+ * Deny statements, change nothing.
+ *
+ * Not part of the public API.
+ */
+export function allowAdmittedServicesToUseKey(key: kms.IKey | undefined, statement: iam.PolicyStatement): void {
+  if (key === undefined || statement.effect !== iam.Effect.ALLOW) {
+    return;
+  }
+  const json = statement.toStatementJson();
+  for (const service of serviceNames(Stack.of(key), json.Principal)) {
+    allowServiceToUseKey(key, service, { conditions: json.Condition });
+  }
+}
+
+/**
+ * The `aws:SourceAccount` and `aws:SourceArn` conditions that hold `service`
+ * to the resources `conditions` name, without naming a resource of the app.
+ */
+function scopeServiceUse(key: kms.IKey, service: string, conditions: ConditionBlock): ConditionBlock {
+  const stack = Stack.of(key);
+  const sourceArn = conditionOn(conditions, 'aws:SourceArn');
+  const sourceAccount = conditionOn(conditions, 'aws:SourceAccount');
+  const account = sourceAccount !== undefined && !namesResource(stack, sourceAccount.value) ? sourceAccount : { operator: 'StringEquals', value: stack.account };
+  const scoped: ConditionBlock = { [account.operator]: { 'aws:SourceAccount': account.value } };
+  if (sourceArn !== undefined && !namesResource(stack, sourceArn.value)) {
+    // A literal source (e.g. another region's topic): exact, and it names its own account.
+    return sourceAccount === undefined ? { [sourceArn.operator]: { 'aws:SourceArn': sourceArn.value } } : merge(scoped, sourceArn.operator, 'aws:SourceArn', sourceArn.value);
+  }
+  const accountId = typeof account.value === 'string' ? account.value : stack.account;
+  return merge(scoped, 'ArnLike', 'aws:SourceArn', sourceArnPattern(stack, service, accountId));
+}
+
+/** The ARNs of `service`'s resources in `account` and this stack's region. */
+function sourceArnPattern(stack: Stack, service: string, account: string): string {
+  if (service === 's3') {
+    return `arn:${stack.partition}:s3:::*`;
+  }
+  const resource = service === 'events' ? 'rule/*' : '*';
+  return `arn:${stack.partition}:${service}:${stack.region}:${account}:${resource}`;
+}
+
+/**
+ * A statement for `key` without conditions that name a resource of the app:
+ * an `aws:SourceArn` condition of a service statement that references one
+ * (e.g. `{ Ref: Topic }`) becomes the pattern of that service's resources.
+ */
+function withoutResourceReferences(key: kms.IKey, statement: iam.PolicyStatement): iam.PolicyStatement {
+  const json = statement.toStatementJson();
+  const services = serviceNames(Stack.of(key), json.Principal);
+  const sourceArn = conditionOn(json.Condition ?? {}, 'aws:SourceArn');
+  if (statement.effect !== iam.Effect.ALLOW || services.length !== 1 || sourceArn === undefined || !namesResource(Stack.of(key), sourceArn.value)) {
+    return statement;
+  }
+  const conditions: ConditionBlock = {};
+  for (const [operator, entries] of Object.entries(json.Condition as ConditionBlock)) {
+    const rest = Object.fromEntries(Object.entries(entries).filter(([k]) => k !== 'aws:SourceArn' && k !== 'aws:SourceAccount'));
+    if (Object.keys(rest).length > 0) {
+      conditions[operator] = rest;
+    }
+  }
+  const scoped = scopeServiceUse(key, services[0].split('.')[0], json.Condition);
+  for (const [operator, entries] of Object.entries(scoped)) {
+    conditions[operator] = { ...conditions[operator], ...entries };
+  }
+  return new iam.PolicyStatement({
+    sid: statement.sid,
+    principals: statement.principals,
+    actions: statement.actions,
+    notActions: statement.notActions,
+    resources: statement.resources,
+    notResources: statement.notResources,
+    conditions,
+  });
+}
+
+/** The service principals (`events.amazonaws.com`) a policy's `Principal` names (aws-cdk-lib renders them lazily). */
+function serviceNames(stack: Stack, principal: unknown): string[] {
+  const service = stack.resolve((principal as { Service?: unknown } | undefined)?.Service);
+  const list = Array.isArray(service) ? service : service === undefined ? [] : [service];
+  return list.filter((s): s is string => typeof s === 'string');
+}
+
+/** The first condition on `conditionKey` in `conditions`, with its operator. */
+function conditionOn(conditions: ConditionBlock, conditionKey: string): { operator: string; value: unknown } | undefined {
+  for (const [operator, entries] of Object.entries(conditions)) {
+    if (entries && typeof entries === 'object' && conditionKey in entries) {
+      return { operator, value: entries[conditionKey] };
+    }
+  }
+  return undefined;
+}
+
+function merge(conditions: ConditionBlock, operator: string, conditionKey: string, value: unknown): ConditionBlock {
+  return { ...conditions, [operator]: { ...conditions[operator], [conditionKey]: value } };
+}
+
+/**
+ * Whether `value`, rendered in `stack`, refers to a resource or another
+ * stack's output (pseudo parameters such as `AWS::AccountId` do not count).
+ */
+function namesResource(stack: Stack, value: unknown): boolean {
+  let rendered: unknown;
+  try {
+    rendered = stack.resolve(value);
+  } catch {
+    return true;
+  }
+  const visit = (v: unknown): boolean => {
+    if (Array.isArray(v)) {
+      return v.some(visit);
+    }
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if ((typeof o.Ref === 'string' && !o.Ref.startsWith('AWS::')) || 'Fn::GetAtt' in o || 'Fn::ImportValue' in o) {
+        return true;
+      }
+      return Object.values(o).some(visit);
+    }
+    return false;
+  };
+  return visit(rendered);
 }

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { RULES } from '../compliance/rule-ids';
 import { createDeadLetterQueue, DEAD_LETTER_RETENTION } from '../core/dead-letter-queue';
 import { deferredChild } from '../core/deferred';
-import { grantKeyUseViaService, StackKey } from '../core/encryption';
+import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
@@ -249,6 +249,22 @@ export class SecureQueue extends sqs.Queue {
       'SQS event source mappings accept no on-failure destination; failed messages go to the queue\'s dead-letter queue after maxReceiveCount receives',
     );
     return mapping;
+  }
+
+  /**
+   * Adds `statement` to the queue's policy. When it lets an AWS service in
+   * (e.g. EventBridge sending failed events, SNS delivering, S3 notifying;
+   * every L2 target and subscription comes through here), the key policy
+   * lets that service use the queue's key too (`kms:GenerateDataKey`,
+   * `kms:Decrypt`, for its resources of this account and region): without
+   * it the service's messages are dropped.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    const result = super.addToResourcePolicy(statement);
+    if (result.statementAdded) {
+      allowAdmittedServicesToUseKey(this.encryptionMasterKey, statement);
+    }
+    return result;
   }
 
   /**

@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { deferredChild } from '../core/deferred';
-import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
+import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { shortHash } from '../core/short-hash';
@@ -162,6 +162,21 @@ export class SecureTopic extends sns.Topic {
     allowServiceToUseKey(this.masterKey!, 'sns.amazonaws.com');
     Monitoring.of(this)._watchDeadLetterQueue(deadLetters(), subscription);
     return subscription;
+  }
+
+  /**
+   * Adds `statement` to the topic's policy. When it lets an AWS service in
+   * (e.g. EventBridge, S3 notifications, CloudWatch alarms; every L2 target
+   * comes through here), the key policy lets that service use the topic's
+   * key too (`kms:GenerateDataKey`, `kms:Decrypt`, for its resources of this
+   * account and region): without it the service's messages are dropped.
+   */
+  public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    const result = super.addToResourcePolicy(statement);
+    if (result.statementAdded) {
+      allowAdmittedServicesToUseKey(this.masterKey, statement);
+    }
+    return result;
   }
 
   /**

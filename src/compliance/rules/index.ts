@@ -3,6 +3,7 @@ import { APIGW_DOMAIN_TLS } from './apigw/domain-tls';
 import { APIGW_STAGE_DATA_TRACE } from './apigw/stage-data-trace';
 import { APIGW_STAGE_RATE_LIMITED_WAF } from './apigw/stage-rate-limited-waf';
 import { IAM_WILDCARD_STATEMENT } from './iam/wildcard-statement';
+import { KMS_ENCRYPTED_DESTINATION } from './kms/encrypted-destination';
 import { LAMBDA_ENVIRONMENT_ENCRYPTION } from './lambda/environment-encryption';
 import { LAMBDA_ENVIRONMENT_SECRET } from './lambda/environment-secret';
 import { LAMBDA_FUNCTION_URL_AUTH } from './lambda/function-url-auth';
@@ -25,5 +26,6 @@ export const AEGIS_RULES: readonly AegisRule[] = [
   APIGW_DOMAIN_TLS,
   APIGW_DOMAIN_ONLY_ENDPOINT,
   SQS_EVENT_SOURCE_VISIBILITY,
+  KMS_ENCRYPTED_DESTINATION,
   WAF_WEB_ACL_LOGGING,
 ];

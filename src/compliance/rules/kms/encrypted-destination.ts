@@ -1,0 +1,118 @@
+import { CfnResource } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { AegisRule } from '../rule';
+import { StackIndex } from '../stack-index';
+
+/**
+ * An AWS service a queue's or topic's policy lets in may use the queue's or
+ * topic's customer-managed key; otherwise what it sends is dropped.
+ */
+export const KMS_ENCRYPTED_DESTINATION: AegisRule = {
+  id: 'KMS1',
+  level: NagMessageLevel.ERROR,
+  resourceTypes: [sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME, sns.CfnTopic.CFN_RESOURCE_TYPE_NAME],
+  info:
+    'Messages from the AWS service in the finding (`Service::<principal>`) are dropped: the policy of this SQS queue or SNS topic ' +
+    'lets the service send, but the policy of its customer-managed KMS key does not let the service use kms:GenerateDataKey and kms:Decrypt.',
+  explanation:
+    'A service that writes to an encrypted queue or topic (EventBridge targets and dead-letter queues, SNS subscriptions, S3 ' +
+    'notifications, CloudWatch alarms) encrypts with the destination\'s key as itself. When the key policy does not allow it, every ' +
+    'delivery fails at run time and the messages are lost, while synth and deploy succeed. Add a key-policy statement for that ' +
+    'service principal with kms:GenerateDataKey and kms:Decrypt, held with aws:SourceAccount and an ArnLike aws:SourceArn for the ' +
+    'service\'s resources in this account and region (the exact ARN of a rule or topic that itself depends on the key makes a ' +
+    'dependency cycle). SecureQueue and SecureTopic add it whenever their policy lets a service in. Only keys of the same stack are ' +
+    'checked.',
+  check(node: CfnResource, index: StackIndex) {
+    const keyId = node instanceof sqs.CfnQueue || node instanceof sns.CfnTopic ? node.kmsMasterKeyId : undefined;
+    const key = keyId === undefined ? undefined : index.referenced(keyId, kms.CfnKey.CFN_RESOURCE_TYPE_NAME);
+    if (key === undefined) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const admitted = admittedServices(index).get(node) ?? new Set<string>();
+    if (admitted.size === 0) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const allowed = servicesAllowedToUseKey(index).get(key) ?? new Set<string>();
+    const missing = [...admitted].filter((service) => !allowed.has(service)).sort();
+    return missing.length > 0 ? missing.map((service) => `Service::${service}`) : NagRuleCompliance.COMPLIANT;
+  },
+};
+
+/** Each queue and topic of the stack → the service principals its policies allow in. Built once per stack. */
+function admittedServices(index: StackIndex): Map<CfnResource, Set<string>> {
+  return index.memo('kms-encrypted-destination:admitted', () => {
+    const admitted = new Map<CfnResource, Set<string>>();
+    const add = (targets: unknown[], type: string, document: unknown) => {
+      const services = servicesAllowedBy(index, document, () => true);
+      for (const target of targets) {
+        const resource = index.referenced(target, type);
+        if (resource !== undefined && services.length > 0) {
+          const set = admitted.get(resource) ?? new Set<string>();
+          services.forEach((s) => set.add(s));
+          admitted.set(resource, set);
+        }
+      }
+    };
+    for (const policy of index.ofType(sqs.CfnQueuePolicy.CFN_RESOURCE_TYPE_NAME)) {
+      if (policy instanceof sqs.CfnQueuePolicy) {
+        add(asList(index.resolve(policy.queues)), sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
+      }
+    }
+    for (const policy of index.ofType(sqs.CfnQueueInlinePolicy.CFN_RESOURCE_TYPE_NAME)) {
+      if (policy instanceof sqs.CfnQueueInlinePolicy) {
+        add([policy.queue], sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
+      }
+    }
+    for (const policy of index.ofType(sns.CfnTopicPolicy.CFN_RESOURCE_TYPE_NAME)) {
+      if (policy instanceof sns.CfnTopicPolicy) {
+        add(asList(index.resolve(policy.topics)), sns.CfnTopic.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
+      }
+    }
+    for (const policy of index.ofType(sns.CfnTopicInlinePolicy.CFN_RESOURCE_TYPE_NAME)) {
+      if (policy instanceof sns.CfnTopicInlinePolicy) {
+        add([policy.topicArn], sns.CfnTopic.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
+      }
+    }
+    return admitted;
+  });
+}
+
+/** Each key of the stack → the service principals its policy allows kms:GenerateDataKey and kms:Decrypt. Built once per stack. */
+function servicesAllowedToUseKey(index: StackIndex): Map<CfnResource, Set<string>> {
+  return index.memo('kms-encrypted-destination:key-users', () => {
+    const allowed = new Map<CfnResource, Set<string>>();
+    for (const key of index.ofType(kms.CfnKey.CFN_RESOURCE_TYPE_NAME)) {
+      if (key instanceof kms.CfnKey) {
+        const services = servicesAllowedBy(index, key.keyPolicy, (actions) => actions.some(coversGenerateDataKey) && actions.some(coversDecrypt));
+        allowed.set(key, new Set(services));
+      }
+    }
+    return allowed;
+  });
+}
+
+/** The service principals the Allow statements of `document` name, for statements whose actions pass `actionsMatch`. */
+function servicesAllowedBy(index: StackIndex, document: unknown, actionsMatch: (actions: string[]) => boolean): string[] {
+  const resolved = index.resolve(document);
+  const services: string[] = [];
+  for (const statement of asList(resolved?.Statement)) {
+    if (statement?.Effect !== 'Allow' || !actionsMatch(asList(statement.Action).map(String))) {
+      continue;
+    }
+    services.push(...asList(statement.Principal?.Service).filter((s): s is string => typeof s === 'string'));
+  }
+  return services;
+}
+
+const coversGenerateDataKey = (action: string) => ['kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:*', '*'].includes(action);
+const coversDecrypt = (action: string) => ['kms:Decrypt', 'kms:*', '*'].includes(action);
+
+function asList(value: unknown): any[] {
+  if (value === undefined || value === null) {
+    return [];
+  }
+  return Array.isArray(value) ? value : [value];
+}

@@ -1,0 +1,265 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AegisChecks, SecureQueue, SecureTopic, StackKey } from '../../src';
+import { TEST_ENV } from '../helpers/matrix';
+import { CODE } from '../helpers/stacks';
+import { newApp } from '../helpers/synth';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const RECOMMENDED_FLAGS: Record<string, unknown> = require('aws-cdk-lib/recommended-feature-flags.json');
+
+/** `Aegis-KMS1[finding] @ path` for every KMS1 violation in `stack`. */
+function kms1(stack: Stack): string[] {
+  return new AegisChecks().validateScope(stack).violations
+    .filter((v) => v.ruleName.startsWith('Aegis-KMS1'))
+    .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} @ ${r.constructPath}`))
+    .sort();
+}
+
+/** A stack bound to an account and region, so conditions read as literals; `flags` as a new `cdk init` app has them. */
+function boundStack(flags = false): Stack {
+  return new Stack(newApp(flags ? { context: RECOMMENDED_FLAGS } : {}), 'S', { env: TEST_ENV });
+}
+
+const worker = (stack: Stack) => new lambda.Function(stack, 'Worker', { code: CODE, handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X });
+const hourly = (stack: Stack) => new events.Rule(stack, 'Hourly', { schedule: events.Schedule.rate(Duration.hours(1)) });
+
+/** The statements of the policy of `key` (the stack key unless told otherwise). Template.fromStack throws on a dependency cycle. */
+function keyStatements(stack: Stack, key: kms.IKey = StackKey.of(stack)): any[] {
+  const template = Template.fromStack(stack);
+  const logicalId = stack.getLogicalId(key.node.defaultChild as kms.CfnKey);
+  return template.toJSON().Resources[logicalId].Properties.KeyPolicy.Statement;
+}
+
+/** The key-policy statements that let `service` use the key, actions sorted (aws-cdk-lib's policy minimizing reorders them). */
+function serviceStatements(stack: Stack, service: string, key?: kms.IKey): any[] {
+  return keyStatements(stack, key)
+    .filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Principal) === JSON.stringify({ Service: service }))
+    .map((s) => ({ ...s, Action: [s.Action].flat().sort() }));
+}
+
+const ACCOUNT = TEST_ENV.account;
+const REGION = TEST_ENV.region;
+/** An ARN as a stack bound to an account and region renders it (the partition stays a pseudo parameter unless a feature flag pins it). */
+const arn = (stack: Stack, rest: string) => (Token.isUnresolved(stack.partition) ? { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] } : `arn:${stack.partition}${rest}`);
+
+describe('SecureQueue and SecureTopic let the services their policy admits use their key', () => {
+  test('GIVEN an EventBridge target whose dead-letter queue is a SecureQueue THEN EventBridge may use the key for rules of this account and region', () => {
+    // GIVEN
+    const stack = boundStack();
+    const failed = new SecureQueue(stack, 'FailedEvents');
+    // WHEN
+    hourly(stack).addTarget(new targets.LambdaFunction(worker(stack), { deadLetterQueue: failed }));
+    // THEN: the rule's ARN would make the key depend on the rule, which depends on the queue, which depends on the key.
+    expect(serviceStatements(stack, 'events.amazonaws.com')).toEqual([{
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': arn(stack, `:events:${REGION}:${ACCOUNT}:rule/*`) },
+      },
+    }]);
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' })]) },
+    });
+  });
+
+  test.each([
+    ['a new app\'s feature flags (CDK scopes its own key statement to the topic)', true],
+    ['no feature flags', false],
+  ])('GIVEN a SecureTopic delivering to a SecureQueue on the same stack key, %s, THEN the key policy names no topic (no cycle) and lets SNS in for topics of this account', (_name, flags) => {
+    // GIVEN
+    const stack = boundStack(flags);
+    const topic = new SecureTopic(stack, 'Orders');
+    const queue = new SecureQueue(stack, 'OrderJobs');
+    // WHEN
+    topic.addSubscription(new subs.SqsSubscription(queue));
+    // THEN
+    const statements = keyStatements(stack);
+    expect(JSON.stringify(statements)).not.toContain(stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic));
+    expect(serviceStatements(stack, 'sns.amazonaws.com')).toContainEqual(expect.objectContaining({
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': arn(stack, `:sns:${REGION}:${ACCOUNT}:*`) },
+      },
+    }));
+  });
+
+  test.each([
+    ['targets.SqsQueue(SecureQueue)', (stack: Stack, rule: events.Rule) => rule.addTarget(new targets.SqsQueue(new SecureQueue(stack, 'Jobs')))],
+    ['targets.SnsTopic(SecureTopic)', (stack: Stack, rule: events.Rule) => rule.addTarget(new targets.SnsTopic(new SecureTopic(stack, 'Events')))],
+  ])('GIVEN %s THEN EventBridge may use the key for rules of this account, and no key-grant warning is left', (_name, wire) => {
+    // GIVEN
+    const stack = boundStack(true);
+    // WHEN
+    wire(stack, hourly(stack));
+    // THEN
+    expect(serviceStatements(stack, 'events.amazonaws.com')).toEqual([expect.objectContaining({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': arn(stack, `:events:${REGION}:${ACCOUNT}:rule/*`) },
+      },
+    })]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('could not be granted'));
+  });
+
+  test.each([
+    ['a SecureQueue', (stack: Stack) => new s3n.SqsDestination(new SecureQueue(stack, 'Uploads'))],
+    ['a SecureTopic', (stack: Stack) => new s3n.SnsDestination(new SecureTopic(stack, 'Uploads'))],
+  ])('GIVEN S3 notifications to %s THEN S3 may use the key for buckets of this account (bucket ARNs name no account or region)', (_name, destination) => {
+    // GIVEN
+    const stack = boundStack();
+    const bucket = new s3.Bucket(stack, 'Inbox', { enforceSSL: true });
+    // WHEN
+    bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination(stack));
+    // THEN
+    expect(serviceStatements(stack, 's3.amazonaws.com')).toContainEqual(expect.objectContaining({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': ACCOUNT },
+        ArnLike: { 'aws:SourceArn': arn(stack, ':s3:::*') },
+      },
+    }));
+  });
+
+  test('GIVEN a statement naming a literal source ARN THEN the key policy names exactly that source', () => {
+    // GIVEN
+    const stack = boundStack();
+    const queue = new SecureQueue(stack, 'Partner');
+    const source = 'arn:aws:sns:us-east-1:111122223333:partner-orders';
+    // WHEN
+    queue.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': source } },
+    }));
+    // THEN
+    expect(serviceStatements(stack, 'sns.amazonaws.com')).toEqual([expect.objectContaining({ Condition: { ArnEquals: { 'aws:SourceArn': source } } })]);
+  });
+
+  test('GIVEN statements for an account and a Deny THEN the key policy is unchanged', () => {
+    // GIVEN
+    const stack = boundStack();
+    const queue = new SecureQueue(stack, 'Jobs');
+    const before = keyStatements(stack).length;
+    // WHEN
+    queue.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountPrincipal('111122223333')], actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    queue.addToResourcePolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY, principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [queue.queueArn],
+    }));
+    // THEN
+    expect(keyStatements(stack)).toHaveLength(before);
+  });
+
+  test('GIVEN a SecureQueue on an imported key WHEN a service is let in THEN a warning says what the key policy must allow', () => {
+    // GIVEN
+    const stack = boundStack();
+    const key = kms.Key.fromKeyArn(stack, 'TeamKey', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    const queue = new SecureQueue(stack, 'Jobs', { encryptionKey: key });
+    // WHEN
+    hourly(stack).addTarget(new targets.SqsQueue(queue));
+    // THEN
+    Annotations.fromStack(stack).hasWarning('/S/TeamKey', Match.stringLikeRegexp(
+      'the policy of imported key S/TeamKey must let events.amazonaws.com use kms:GenerateDataKey and kms:Decrypt',
+    ));
+  });
+});
+
+describe('Aegis-KMS1: services a queue or topic admits may use its key', () => {
+  test('non-compliant: a plain encrypted queue as an EventBridge dead-letter queue', () => {
+    // GIVEN
+    const stack = boundStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const failed = new sqs.Queue(stack, 'FailedEvents', { encryptionMasterKey: key, enforceSSL: true });
+    // WHEN
+    hourly(stack).addTarget(new targets.LambdaFunction(worker(stack), { deadLetterQueue: failed }));
+    // THEN
+    expect(kms1(stack)).toEqual(['Aegis-KMS1[Service::events.amazonaws.com] @ S/FailedEvents/Resource']);
+  });
+
+  test('compliant: a SecureQueue as an EventBridge dead-letter queue', () => {
+    // GIVEN
+    const stack = boundStack();
+    const failed = new SecureQueue(stack, 'FailedEvents');
+    // WHEN
+    hourly(stack).addTarget(new targets.LambdaFunction(worker(stack), { deadLetterQueue: failed }));
+    // THEN
+    expect(kms1(stack)).toEqual([]);
+  });
+
+  test('non-compliant: a plain encrypted topic S3 notifies (aws-cdk-lib opens the key to S3 only under a newer feature flag)', () => {
+    // GIVEN
+    const stack = boundStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'Uploads', { masterKey: key, enforceSSL: true });
+    // WHEN
+    new s3.Bucket(stack, 'Inbox').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SnsDestination(topic));
+    // THEN
+    expect(kms1(stack)).toEqual(['Aegis-KMS1[Service::s3.amazonaws.com] @ S/Uploads/Resource']);
+  });
+
+  test('compliant: a SecureTopic S3 notifies', () => {
+    // GIVEN
+    const stack = boundStack();
+    const topic = new SecureTopic(stack, 'Uploads');
+    // WHEN
+    new s3.Bucket(stack, 'Inbox').addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SnsDestination(topic));
+    // THEN
+    expect(kms1(stack)).toEqual([]);
+  });
+
+  test('compliant: plain L2 wiring where aws-cdk-lib opens the key itself (a topic as an EventBridge target, a queue subscribed to a topic)', () => {
+    // GIVEN
+    const stack = boundStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const topic = new sns.Topic(stack, 'Events', { masterKey: key });
+    // WHEN
+    hourly(stack).addTarget(new targets.SnsTopic(topic));
+    topic.addSubscription(new subs.SqsSubscription(new sqs.Queue(stack, 'Copies', { encryptionMasterKey: key })));
+    // THEN
+    expect(kms1(stack)).toEqual([]);
+  });
+
+  test('non-compliant: each missing service is a finding of its own', () => {
+    // GIVEN
+    const stack = boundStack();
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const queue = new sqs.Queue(stack, 'Inbox', { encryptionMasterKey: key });
+    // WHEN
+    for (const service of ['events.amazonaws.com', 'scheduler.amazonaws.com']) {
+      queue.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.ServicePrincipal(service)], actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    }
+    // THEN
+    expect(kms1(stack)).toEqual([
+      'Aegis-KMS1[Service::events.amazonaws.com] @ S/Inbox/Resource',
+      'Aegis-KMS1[Service::scheduler.amazonaws.com] @ S/Inbox/Resource',
+    ]);
+  });
+
+  test('not applicable: queues with an AWS-managed key or SQS-managed encryption', () => {
+    // GIVEN
+    const stack = boundStack();
+    const managed = new sqs.Queue(stack, 'Managed', { encryption: sqs.QueueEncryption.KMS_MANAGED });
+    const sqsManaged = new sqs.Queue(stack, 'SqsManaged');
+    // WHEN
+    const rule = hourly(stack);
+    rule.addTarget(new targets.SqsQueue(managed));
+    rule.addTarget(new targets.SqsQueue(sqsManaged));
+    // THEN
+    expect(kms1(stack)).toEqual([]);
+  });
+});
