@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { ProblemCollector, received } from '../core/errors';
+import { shown } from '../core/private/input-checks';
 
 /** HTTP methods a route may use (`ANY` matches every method). */
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
@@ -33,7 +34,9 @@ export function parseRoute(problems: ProblemCollector, method: string, path: str
     `route method must be one of ${ROUTE_METHODS.join(', ')}, got: ${received(method)}.`,
   );
   const pathParameters: string[] = [];
-  if (typeof path !== 'string' || !path.startsWith('/')) {
+  if (typeof path !== 'string' || path.trim() === '') {
+    problems.add(`route \`path\` must be a non-empty string starting with \`/\`, e.g. \`/orders/{id}\`, got: ${shown(path)}.`);
+  } else if (!path.startsWith('/')) {
     problems.add(`route path must start with \`/\`, got: ${received(path)}. Write e.g. \`/orders/{id}\`.`);
   } else if (path !== '/') {
     const segments = path.slice(1).split('/');

@@ -18,6 +18,11 @@ import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import {
+  requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireNonEmptyString, requireNumber,
+  requireOptionalBoolean, requireOptionalMap,
+  requireOptionalNonEmptyString, requireOptionalString, requireOptionalStringArray, requireProps, requireStruct, shown,
+} from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
 import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
@@ -480,6 +485,8 @@ export class SecureApi extends Construct {
     const httpMethod = typeof method === 'string' ? method.toUpperCase() : method;
     const routeKey = `${httpMethod} ${path}`;
     const problems = new ProblemCollector(this);
+    requireInterface(problems, 'handler', handler, 'functionArn', 'a lambda.IFunction, e.g. a SecureFunction', true);
+    const typesOk = checkRouteOptionTypes(problems, options);
     const route = parseRoute(problems, httpMethod, path);
     problems.require(!this.routes.has(routeKey), `route ${received(routeKey)} is already defined on this API; each method and path once.`);
     problems.require(
@@ -489,8 +496,10 @@ export class SecureApi extends Construct {
     const levels = checkParameterLevels(problems, path, this.parameterLevels);
     const requestParameters = routeRequestParameters(problems, route, options.requestParameters);
     const authorization = options.authorization ?? this.defaultAuthorization;
-    authorization._check(problems, 'options.authorization');
-    if (options.throttling) {
+    if (typesOk) {
+      authorization._check(problems, 'options.authorization');
+    }
+    if (typesOk && options.throttling) {
       checkThrottling(problems, 'options.throttling', options.throttling);
     }
     problems.throwIfAny();
@@ -683,6 +692,9 @@ type ApiAlarmConfigs = { [P in keyof typeof API_ALARMS]?: AlarmConfig };
 
 function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityProfile): ApiAlarmConfigs {
   const problems = new ProblemCollector(scope);
+  checkInputTypes(problems, props);
+  // Wrong types stop here: the checks below read these props.
+  problems.throwIfAny();
   const alarms = checkAlarmSettings(problems, props, API_ALARMS);
   if (props.throttling) {
     checkThrottling(problems, 'throttling', props.throttling);
@@ -723,4 +735,72 @@ function checkProps(scope: Construct, props: SecureApiProps, profile: SecurityPr
   }
   problems.throwIfAny();
   return alarms;
+}
+
+const AUTHORIZATION_HINT = '`ApiAuthorization.iam()`, `ApiAuthorization.cognito(pool)`, `ApiAuthorization.lambdaToken(fn)`, ' +
+  '`ApiAuthorization.lambdaRequest(fn, { identitySources })` or `ApiAuthorization.none({ reason })`';
+
+/** Types of throttling settings: both limits are numbers. */
+function checkThrottlingTypes(problems: ProblemCollector, prop: string, value: unknown): boolean {
+  if (!requireStruct(problems, prop, value, '{ rateLimit: 100, burstLimit: 200 }') || value === undefined) {
+    return true;
+  }
+  const throttling = value as Record<keyof ApiThrottling, unknown>;
+  const rate = requireNumber(problems, `${prop}.rateLimit`, throttling.rateLimit, '100');
+  const burst = requireNumber(problems, `${prop}.burstLimit`, throttling.burstLimit, '200');
+  return rate && burst;
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkInputTypes(problems: ProblemCollector, props: SecureApiProps): void {
+  if (!requireProps(problems, props, undefined)) {
+    return;
+  }
+  const p = props as unknown as Record<keyof SecureApiProps, unknown>;
+  requireOptionalNonEmptyString(problems, 'restApiName', p.restApiName, 'orders-api');
+  requireOptionalString(problems, 'description', p.description);
+  requireInstanceOf(problems, 'authorization', p.authorization, ApiAuthorization, AUTHORIZATION_HINT);
+  checkThrottlingTypes(problems, 'throttling', p.throttling);
+  requireInstanceOf(problems, 'webAcl', p.webAcl, SecureWebAcl, 'a SecureWebAcl');
+  requireOptionalNonEmptyString(problems, 'existingWebAclArn', p.existingWebAclArn, 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/platform/<id>');
+  if (requireStruct(problems, 'customDomain', p.customDomain, "{ domainName: 'api.example.com', certificate }") && p.customDomain !== undefined) {
+    const domain = p.customDomain as Record<keyof SecureApiDomainOptions, unknown>;
+    requireNonEmptyString(problems, 'customDomain.domainName', domain.domainName, 'api.example.com');
+    requireInterface(problems, 'customDomain.certificate', domain.certificate, 'certificateArn', 'an acm.ICertificate for the domain, in the stack\'s region', true);
+    requireOptionalString(problems, 'customDomain.basePath', domain.basePath);
+    requireEnumValue(problems, 'customDomain.securityPolicy', domain.securityPolicy, apigateway.SecurityPolicy, 'apigateway.SecurityPolicy');
+  }
+  if (requireStruct(problems, 'cors', p.cors, "{ allowOrigins: ['https://app.example.com'] }") && p.cors !== undefined) {
+    const cors = p.cors as Record<keyof SecureApiCorsOptions, unknown>;
+    if (cors.allowOrigins === undefined) {
+      problems.add("`cors.allowOrigins` is required: list the origins, e.g. `['https://app.example.com']`, got: undefined.");
+    }
+    requireOptionalStringArray(problems, 'cors.allowOrigins', cors.allowOrigins, "['https://app.example.com']");
+    requireOptionalStringArray(problems, 'cors.allowMethods', cors.allowMethods, "['GET', 'POST']");
+    requireOptionalStringArray(problems, 'cors.allowHeaders', cors.allowHeaders, "['Content-Type', 'Authorization']");
+    requireOptionalBoolean(problems, 'cors.allowCredentials', cors.allowCredentials);
+    requireDuration(problems, 'cors.maxAge', cors.maxAge, 'Duration.minutes(10)');
+  }
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
+  requireOptionalString(problems, 'stageName', p.stageName);
+  requireOptionalBoolean(problems, 'configureAccountLogging', p.configureAccountLogging);
+}
+
+/** Types of the options of `addRoute`; false when a later check would misread them. */
+function checkRouteOptionTypes(problems: ProblemCollector, options: SecureRouteOptions): boolean {
+  if (!requireStruct(problems, 'options', options, '{ authorization: ApiAuthorization.iam() }', true)) {
+    return false;
+  }
+  const o = options as unknown as Record<keyof SecureRouteOptions, unknown>;
+  return [
+    requireStruct(problems, 'options.requestSchema', o.requestSchema, '{ type: apigateway.JsonSchemaType.OBJECT, required: [...] }'),
+    requireOptionalMap(problems, 'options.requestParameters', o.requestParameters, "{ 'method.request.querystring.page': false }", (prop, value) => {
+      const ok = typeof value === 'boolean';
+      problems.require(ok, `\`${prop}\` must be true (required) or false (optional), got: ${shown(value)}.`);
+      return ok;
+    }),
+    requireInstanceOf(problems, 'options.authorization', o.authorization, ApiAuthorization, AUTHORIZATION_HINT),
+    checkThrottlingTypes(problems, 'options.throttling', o.throttling),
+    requireOptionalBoolean(problems, 'options.apiKeyRequired', o.apiKeyRequired),
+  ].every((ok) => ok);
 }

@@ -10,6 +10,10 @@ import { StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import {
+  requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalNumber,
+  requireOptionalStringArray, requireProps,
+} from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
@@ -185,6 +189,8 @@ export class SecureWebAcl extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureWebAclProps = {}) {
     super(scope, id);
+    // Wrong types stop here: the capacity below and every later check read these props.
+    checkInputTypes(this, props);
     const profile = readProfile(this);
     const webAclScope = props.scope ?? WebAclScope.REGIONAL;
     const groups = ruleGroups(props.additionalManagedRuleGroups ?? []);
@@ -319,7 +325,7 @@ export class SecureWebAcl extends Construct {
    */
   public redactHeader(name: string): void {
     const problems = new ProblemCollector(this);
-    problems.require(HEADER_NAME.test(name), `a redacted header must be a header name (letters, digits, \`-\`, \`_\`), got: ${received(name)}.`);
+    problems.require(typeof name === 'string' && HEADER_NAME.test(name), `a redacted header must be a header name (letters, digits, \`-\`, \`_\`), got: ${received(name)}.`);
     problems.throwIfAny();
     const lower = name.toLowerCase();
     if (!this.redactedHeaders.includes(lower)) {
@@ -490,4 +496,25 @@ function isCidr(cidr: string, version: 4 | 6): boolean {
   const prefix = Number(match[2]);
   const max = version === 4 ? 32 : 128;
   return (version === 4 ? isIPv4(match[1]) : isIPv6(match[1])) && prefix >= 1 && prefix <= max;
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong; throws at once. */
+function checkInputTypes(scope: Construct, props: SecureWebAclProps): void {
+  const problems = new ProblemCollector(scope);
+  if (requireProps(problems, props, undefined)) {
+    const p = props as unknown as Record<keyof SecureWebAclProps, unknown>;
+    requireEnumValue(problems, 'scope', p.scope, WebAclScope, 'WebAclScope');
+    requireOptionalNumber(problems, 'rateLimit', p.rateLimit, '1000');
+    requireDuration(problems, 'rateLimitWindow', p.rateLimitWindow, 'Duration.minutes(5)');
+    requireOptionalArray(problems, 'additionalManagedRuleGroups', p.additionalManagedRuleGroups, '[ManagedRuleGroup.ANONYMOUS_IP_LIST]', (prop, value) =>
+      requireInstanceOf(problems, prop, value, ManagedRuleGroup, 'a ManagedRuleGroup, e.g. `ManagedRuleGroup.ANONYMOUS_IP_LIST` or `ManagedRuleGroup.of({ ... })`', true));
+    requireOptionalStringArray(problems, 'allowedIpv4Cidrs', p.allowedIpv4Cidrs, "['203.0.113.0/24']");
+    requireOptionalStringArray(problems, 'allowedIpv6Cidrs', p.allowedIpv6Cidrs, "['2001:db8::/32']");
+    requireOptionalStringArray(problems, 'blockedIpv4Cidrs', p.blockedIpv4Cidrs, "['203.0.113.0/24']");
+    requireOptionalStringArray(problems, 'blockedIpv6Cidrs', p.blockedIpv6Cidrs, "['2001:db8::/32']");
+    requireOptionalStringArray(problems, 'blockedCountries', p.blockedCountries, "['KP']");
+    requireOptionalStringArray(problems, 'additionalRedactedHeaders', p.additionalRedactedHeaders, "['x-session-token']");
+    requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
+  }
+  problems.throwIfAny();
 }

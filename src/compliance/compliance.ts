@@ -11,6 +11,8 @@ import {
 import { IConstruct } from 'constructs';
 import { AegisChecks } from './packs/aegis-checks';
 import { summaryLine, writeComplianceReports } from './reports/write';
+import { ProblemCollector } from '../core/errors';
+import { requireEnumValue, requireInterface, requireOptionalArray, requireOptionalBoolean, requireStruct } from '../core/private/input-checks';
 import { peekProfile, SecurityProfile, writeProfile } from '../core/profile';
 
 /**
@@ -114,6 +116,7 @@ export class Compliance {
    * Calling it again adds only packs not yet registered.
    */
   public enforce(options: EnforceOptions = {}): void {
+    checkEnforceOptions(this.app, options);
     const profile = options.profile ?? peekProfile(this.app);
     writeProfile(this.app, profile);
 
@@ -150,4 +153,18 @@ export class Compliance {
     }
     writeReportsAfterCliSynth(() => this.packNames);
   }
+}
+
+/** Types of the options, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkEnforceOptions(app: IConstruct, options: EnforceOptions): void {
+  // The App's path is empty: name it.
+  const problems = new ProblemCollector(app, app.node.path ? undefined : 'App');
+  if (requireStruct(problems, 'options', options, '{ profile: SecurityProfile.REGULATED }', true)) {
+    const o = options as unknown as Record<keyof EnforceOptions, unknown>;
+    requireEnumValue(problems, 'profile', o.profile, SecurityProfile, 'SecurityProfile');
+    requireOptionalArray(problems, 'additionalPacks', o.additionalPacks, '[new NIST80053R4Checks()]', (prop, value) =>
+      requireInterface(problems, prop, value, 'validate', 'a validation plugin (an IPolicyValidationPlugin such as a cdk-nag NagPack)', true));
+    requireOptionalBoolean(problems, 'verbose', o.verbose);
+  }
+  problems.throwIfAny();
 }

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ProblemCollector } from './errors';
+import { requireEnumValue } from './private/input-checks';
 import { SecurityProfile } from './profile';
 
 /** Default retention of the log groups cdk-aegis creates, per profile. */
@@ -25,7 +26,7 @@ export function checkLogRetention(
   retention: logs.RetentionDays | undefined,
   profile: SecurityProfile,
 ): void {
-  if (retention === undefined) {
+  if (retention === undefined || !requireEnumValue(problems, prop, retention, logs.RetentionDays as unknown as Record<string, number>, 'logs.RetentionDays')) {
     return;
   }
   if (retention === logs.RetentionDays.INFINITE) {

@@ -13,6 +13,7 @@ import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/e
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
@@ -314,6 +315,9 @@ function checkKeyPart(problems: ProblemCollector, prop: string, value: string | 
 
 function checkProps(scope: Construct, id: string, props: SecureBucketProps, profile: SecurityProfile): void {
   const problems = new ProblemCollector(scope, id);
+  checkInputTypes(problems, props);
+  // Wrong types stop here: the checks below read these props.
+  problems.throwIfAny();
   props.replication?._check(problems, 'replication', true);
   if (props.objectLock?.enabled === false) {
     checkJustification(problems, 'objectLock', props.objectLock.justification);
@@ -331,4 +335,17 @@ function checkProps(scope: Construct, id: string, props: SecureBucketProps, prof
     );
   }
   problems.throwIfAny();
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkInputTypes(problems: ProblemCollector, props: SecureBucketProps): void {
+  if (!requireProps(problems, props, undefined)) {
+    return;
+  }
+  const p = props as unknown as Record<keyof SecureBucketProps, unknown>;
+  requireOptionalNonEmptyString(problems, 'bucketName', p.bucketName, 'my-app-uploads');
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
+  requireDuration(problems, 'noncurrentVersionExpiration', p.noncurrentVersionExpiration, 'Duration.days(90)');
+  requireInstanceOf(problems, 'replication', p.replication, BucketReplication, '`BucketReplication.to(destinationBucketArn, { ... })` or `BucketReplication.none({ reason })`');
+  requireEnumValue(problems, 'removalPolicy', p.removalPolicy, RemovalPolicy, 'RemovalPolicy');
 }

@@ -11,6 +11,7 @@ import { deferredChild } from '../core/deferred';
 import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { requireDuration, requireInterface, requireOptionalBoolean, requireOptionalNumber, requireProps } from '../core/private/input-checks';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
 import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
 
@@ -313,6 +314,9 @@ export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', AlarmDe
 
 function checkProps(scope: Construct, id: string, props: SecureQueueProps): { [P in keyof typeof QUEUE_ALARMS]?: AlarmConfig } {
   const problems = new ProblemCollector(scope, id);
+  checkInputTypes(problems, props);
+  // Wrong types stop here: the checks below read these props.
+  problems.throwIfAny();
   const alarms = checkAlarmSettings(problems, props, QUEUE_ALARMS);
   const retentionSeconds = (props.retentionPeriod ?? DEFAULT_QUEUE_RETENTION).toSeconds();
   const age = alarms.messageAgeAlarm?.threshold;
@@ -351,4 +355,18 @@ function checkProps(scope: Construct, id: string, props: SecureQueueProps): { [P
   );
   problems.throwIfAny();
   return alarms;
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkInputTypes(problems: ProblemCollector, props: SecureQueueProps): void {
+  if (!requireProps(problems, props, undefined)) {
+    return;
+  }
+  const p = props as unknown as Record<keyof SecureQueueProps, unknown>;
+  requireOptionalBoolean(problems, 'fifo', p.fifo);
+  requireOptionalBoolean(problems, 'contentBasedDeduplication', p.contentBasedDeduplication);
+  requireDuration(problems, 'visibilityTimeout', p.visibilityTimeout, 'Duration.minutes(1)');
+  requireDuration(problems, 'retentionPeriod', p.retentionPeriod, 'Duration.days(4)');
+  requireOptionalNumber(problems, 'maxReceiveCount', p.maxReceiveCount, '5');
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
 }

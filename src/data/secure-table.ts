@@ -8,6 +8,10 @@ import { backupPlanOf } from './backup-plan';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
+import {
+  requireEnumValue, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalNonEmptyString, requireOptionalNumber,
+  requireProps, requireStruct,
+} from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings } from '../monitoring/alarm-setting';
 import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
@@ -300,6 +304,9 @@ export class SecureTable extends dynamodb.Table {
 
 function checkProps(scope: Construct, id: string, props: SecureTableProps): { [P in keyof typeof TABLE_ALARMS]?: AlarmConfig } {
   const problems = new ProblemCollector(scope, id);
+  checkInputTypes(problems, props);
+  // Wrong types stop here: the checks below read these props.
+  problems.throwIfAny();
   const alarms = checkAlarmSettings(problems, props, TABLE_ALARMS);
   const provisioned = props.billingMode === dynamodb.BillingMode.PROVISIONED;
   const capacities: Array<[string, number | undefined]> = [
@@ -326,4 +333,34 @@ function checkProps(scope: Construct, id: string, props: SecureTableProps): { [P
   }
   problems.throwIfAny();
   return alarms;
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkInputTypes(problems: ProblemCollector, props: SecureTableProps): void {
+  if (!requireProps(problems, props, "`partitionKey`, e.g. `{ partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } }`")) {
+    return;
+  }
+  const p = props as unknown as Record<keyof SecureTableProps, unknown>;
+  checkAttribute(problems, 'partitionKey', p.partitionKey, true);
+  checkAttribute(problems, 'sortKey', p.sortKey, false);
+  requireOptionalNonEmptyString(problems, 'tableName', p.tableName, 'orders');
+  requireEnumValue(problems, 'billingMode', p.billingMode, dynamodb.BillingMode, 'dynamodb.BillingMode');
+  for (const name of ['readCapacity', 'writeCapacity', 'maxReadCapacity', 'maxWriteCapacity'] as const) {
+    requireOptionalNumber(problems, name, p[name], '5');
+  }
+  requireOptionalNonEmptyString(problems, 'timeToLiveAttribute', p.timeToLiveAttribute, 'expiresAt');
+  requireEnumValue(problems, 'stream', p.stream, dynamodb.StreamViewType, 'dynamodb.StreamViewType');
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
+  requireInstanceOf(problems, 'deletionProtection', p.deletionProtection, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
+  requireEnumValue(problems, 'removalPolicy', p.removalPolicy, RemovalPolicy, 'RemovalPolicy');
+}
+
+/** A key attribute: `{ name: 'id', type: dynamodb.AttributeType.STRING }`. */
+function checkAttribute(problems: ProblemCollector, prop: string, value: unknown, required: boolean): void {
+  if (!requireStruct(problems, prop, value, "{ name: 'id', type: dynamodb.AttributeType.STRING }", required) || value === undefined) {
+    return;
+  }
+  const attribute = value as Record<keyof dynamodb.Attribute, unknown>;
+  requireNonEmptyString(problems, `${prop}.name`, attribute.name, 'id');
+  requireEnumValue(problems, `${prop}.type`, attribute.type, dynamodb.AttributeType, 'dynamodb.AttributeType', true);
 }

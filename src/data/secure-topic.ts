@@ -9,6 +9,7 @@ import { deferredChild } from '../core/deferred';
 import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
+import { requireInterface, requireOptionalBoolean, requireOptionalString, requireProps } from '../core/private/input-checks';
 import { shortHash } from '../core/short-hash';
 import { Monitoring } from '../monitoring/monitoring';
 
@@ -69,6 +70,7 @@ export interface SecureTopicSubscriberOptions {
 export class SecureTopic extends sns.Topic {
   constructor(scope: Construct, id: string, props: SecureTopicProps = {}) {
     const problems = new ProblemCollector(scope, id);
+    checkInputTypes(problems, props);
     problems.require(
       !(props.contentBasedDeduplication && !props.fifo),
       '`contentBasedDeduplication` applies to FIFO topics only; set `fifo: true` or drop it.',
@@ -188,4 +190,17 @@ export class SecureTopic extends sns.Topic {
     grantKeyUseViaService(this.masterKey!, grantee, 'sns', ['kms:GenerateDataKey', 'kms:Decrypt']);
     return grant;
   }
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkInputTypes(problems: ProblemCollector, props: SecureTopicProps): void {
+  if (!requireProps(problems, props, undefined)) {
+    // The other checks read props: report this alone.
+    problems.throwIfAny();
+  }
+  const p = props as unknown as Record<keyof SecureTopicProps, unknown>;
+  requireOptionalBoolean(problems, 'fifo', p.fifo);
+  requireOptionalBoolean(problems, 'contentBasedDeduplication', p.contentBasedDeduplication);
+  requireOptionalString(problems, 'displayName', p.displayName);
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
 }

@@ -16,6 +16,10 @@ import { AegisValidationError, ProblemCollector, received } from '../core/errors
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/forced-wildcards';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import {
+  requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,
+  requireOptionalBoolean, requireOptionalMap, requireOptionalNumber, requireOptionalString, requireOptionalStringMap, requireProps, requireStruct,
+} from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
@@ -475,6 +479,9 @@ function functionWidgets(fn: SecureFunction): cloudwatch.IWidget[] {
 
 function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): FunctionAlarmConfigs {
   const problems = new ProblemCollector(scope, id);
+  checkInputTypes(problems, props);
+  // Wrong types stop here: the checks below read these props.
+  problems.throwIfAny();
   const alarms = checkAlarmSettings(problems, props, functionAlarmDefaults(props));
 
   if (props.timeout !== undefined && !Token.isUnresolved(props.timeout.toSeconds())) {
@@ -530,4 +537,33 @@ function checkProps(scope: Construct, id: string, props: SecureFunctionProps, pr
   }
   problems.throwIfAny();
   return alarms;
+}
+
+/** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkInputTypes(problems: ProblemCollector, props: SecureFunctionProps): void {
+  if (!requireProps(problems, props, "`code` and `handler`, e.g. `{ code: lambda.Code.fromAsset('dist'), handler: 'index.handler' }`")) {
+    return;
+  }
+  const p = props as unknown as Record<keyof SecureFunctionProps, unknown>;
+  requireInstanceOf(problems, 'code', p.code, lambda.Code, "a lambda.Code, e.g. `lambda.Code.fromAsset('dist/orders')` (Python: `lambda_.Code.from_asset(...)`)", true);
+  requireNonEmptyString(problems, 'handler', p.handler, 'index.handler');
+  requireInstanceOf(problems, 'runtime', p.runtime, lambda.Runtime, 'a lambda.Runtime member, e.g. `lambda.Runtime.NODEJS_22_X` (Python: `lambda_.Runtime.NODEJS_22_X`)');
+  requireOptionalString(problems, 'description', p.description);
+  requireOptionalStringMap(problems, 'environment', p.environment, "{ TABLE_NAME: 'orders' }");
+  requireOptionalMap(problems, 'secrets', p.secrets, '{ STRIPE: stripeSecret }', (prop, value) =>
+    requireInterface(problems, prop, value, 'secretArn', 'a secretsmanager.ISecret, e.g. a SecureSecret', true));
+  requireOptionalBoolean(problems, 'parametersAndSecretsExtension', p.parametersAndSecretsExtension);
+  requireDuration(problems, 'timeout', p.timeout, 'Duration.seconds(30)');
+  requireOptionalNumber(problems, 'memorySize', p.memorySize, '512');
+  requireInstanceOf(problems, 'architecture', p.architecture, lambda.Architecture, 'a lambda.Architecture member, e.g. `lambda.Architecture.ARM_64`');
+  requireOptionalArray(problems, 'layers', p.layers, '[layer]', (prop, value) =>
+    requireInterface(problems, prop, value, 'layerVersionArn', 'a lambda.ILayerVersion', true));
+  requireInterface(problems, 'vpc', p.vpc, 'vpcId', 'an ec2.IVpc, e.g. `ec2.Vpc.fromLookup(...)` or a new ec2.Vpc');
+  requireStruct(problems, 'vpcSubnets', p.vpcSubnets, '{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }');
+  requireOptionalArray(problems, 'securityGroups', p.securityGroups, '[securityGroup]', (prop, value) =>
+    requireInterface(problems, prop, value, 'securityGroupId', 'an ec2.ISecurityGroup', true));
+  requireOptionalNumber(problems, 'reservedConcurrentExecutions', p.reservedConcurrentExecutions, '10');
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
+  requireInstanceOf(problems, 'tracing', p.tracing, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
+  requireInstanceOf(problems, 'deadLetterQueue', p.deadLetterQueue, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
 }

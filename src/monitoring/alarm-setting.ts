@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ProblemCollector, received } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
+import { requireDuration, requireInstanceOf, requireOptionalNumber, requireStruct } from '../core/private/input-checks';
 
 /** Longest window CloudWatch evaluates: one day for periods under an hour, seven days otherwise. */
 const MAX_EVALUATION_SECONDS = 24 * 60 * 60;
@@ -121,6 +122,9 @@ function checkAlarmSetting(
   if (setting === undefined) {
     return defaults.onByDefault ? defaults : undefined;
   }
+  if (!requireInstanceOf(problems, prop, setting, AlarmSetting, '`AlarmSetting.on()`, `AlarmSetting.on({ threshold, ... })` or `AlarmSetting.off({ reason })`')) {
+    return undefined;
+  }
   if (!setting.enabled) {
     if (defaults.onByDefault) {
       checkJustification(problems, prop, setting.justification);
@@ -128,6 +132,9 @@ function checkAlarmSetting(
     return undefined;
   }
   const o = setting.options;
+  if (!checkAlarmOptionTypes(problems, prop, o)) {
+    return undefined;
+  }
   const config: AlarmConfig = {
     threshold: o.threshold ?? defaults.threshold,
     period: o.period ?? defaults.period,
@@ -169,6 +176,20 @@ function checkAlarmSetting(
       `(CloudWatch's limit), got: ${seconds * config.evaluationPeriods} seconds.`,
   );
   return config;
+}
+
+/** Types of the options given to `AlarmSetting.on()`, as untyped callers may get them wrong. */
+function checkAlarmOptionTypes(problems: ProblemCollector, prop: string, options: AlarmOptions): boolean {
+  const o = options as unknown as Record<keyof AlarmOptions, unknown>;
+  return [
+    requireStruct(problems, `${prop} options`, options, '{ threshold: 5 }', true) &&
+      [
+        requireOptionalNumber(problems, `${prop}.threshold`, o.threshold, '5'),
+        requireDuration(problems, `${prop}.period`, o.period, 'Duration.minutes(5)'),
+        requireOptionalNumber(problems, `${prop}.evaluationPeriods`, o.evaluationPeriods, '3'),
+        requireOptionalNumber(problems, `${prop}.datapointsToAlarm`, o.datapointsToAlarm, '2'),
+      ].every((ok) => ok),
+  ].every((ok) => ok);
 }
 
 /**

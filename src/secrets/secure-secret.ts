@@ -9,6 +9,7 @@ import { RULES } from '../compliance/rule-ids';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
+import { requireDuration, requireInstanceOf, requireInterface, requireOptionalString, requireProps, requireStruct, shown } from '../core/private/input-checks';
 
 /** Default rotation interval. */
 export const DEFAULT_ROTATION_INTERVAL = Duration.days(30);
@@ -182,12 +183,21 @@ export class SecureSecret extends secretsmanager.Secret {
 
 function checkProps(scope: Construct, id: string, props: SecureSecretProps): void {
   const problems = new ProblemCollector(scope, id);
+  if (!requireProps(problems, props, '`rotation`, e.g. `{ rotation: SecretRotation.schedule(fn) }`')) {
+    problems.throwIfAny();
+  }
+  const p = props as unknown as Record<keyof SecureSecretProps, unknown>;
+  requireOptionalString(problems, 'description', p.description);
+  requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
+  requireStruct(problems, 'generateSecretString', p.generateSecretString, '{ passwordLength: 32 }');
   const rotation = props.rotation;
   if (!(rotation instanceof SecretRotation)) {
-    problems.add('`rotation` is required: use `SecretRotation.schedule(fn)`, `SecretRotation.hosted(...)` or `SecretRotation.none({ reason })`.');
+    problems.add(
+      `\`rotation\` is required: use \`SecretRotation.schedule(fn)\`, \`SecretRotation.hosted(...)\` or \`SecretRotation.none({ reason })\`, got: ${shown(rotation)}.`,
+    );
   } else if (rotation.kind === 'none') {
     checkJustification(problems, 'rotation', rotation.justification);
-  } else if (rotation.interval && !Token.isUnresolved(rotation.interval.toDays({ integral: false }))) {
+  } else if (checkRotationTypes(problems, rotation) && rotation.interval && !Token.isUnresolved(rotation.interval.toDays({ integral: false }))) {
     const days = rotation.interval.toDays({ integral: false });
     problems.require(
       Number.isInteger(days) && days >= MIN_ROTATION_DAYS && days <= MAX_ROTATION_DAYS,
@@ -195,4 +205,13 @@ function checkProps(scope: Construct, id: string, props: SecureSecretProps): voi
     );
   }
   problems.throwIfAny();
+}
+
+/** Types of what `SecretRotation.schedule()` / `hosted()` received, as untyped callers may get them wrong. */
+function checkRotationTypes(problems: ProblemCollector, rotation: SecretRotation): boolean {
+  const target = rotation.kind === 'schedule'
+    ? requireInterface(problems, 'rotation.rotationFunction', rotation.rotationFunction, 'functionArn', 'a lambda.IFunction, e.g. a SecureFunction', true)
+    : requireInstanceOf(problems, 'rotation.hostedRotation', rotation.hostedRotation, secretsmanager.HostedRotation,
+      'a secretsmanager.HostedRotation, e.g. `HostedRotation.postgreSqlSingleUser()`', true);
+  return requireDuration(problems, 'rotation.interval', rotation.interval, 'Duration.days(30)') && target;
 }
