@@ -18,6 +18,7 @@ import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireNonEmptyString, requireNumber,
   requireOptionalBoolean, requireOptionalMap,
@@ -298,6 +299,19 @@ export interface SecureApiKeyOptions {
   readonly description?: string;
 }
 
+const REST_API_BASE = { name: 'apigateway.RestApi', injectionId: apigateway.RestApi.PROPERTY_INJECTION_ID };
+/** The props SecureApi secures on its apigateway.RestApi, and what to do instead of injecting them. */
+const SECURED_REST_API_PROPS: { [prop: string]: SecuredProp } = {
+  deploy: { instead: 'SecureApi deploys its own stage' },
+  deployOptions: { instead: 'SecureApi configures its stage (throttling, logging, tracing); use `throttling`, `logRetention` and the alarm props' },
+  cloudWatchRole: { instead: 'SecureApi sets the account CloudWatch role once per stack; see `configureAccountLogging`' },
+  endpointConfiguration: { instead: 'SecureApi is a regional API' },
+  disableExecuteApiEndpoint: { instead: 'SecureApi disables the execute-api endpoint when it has a custom domain' },
+  defaultMethodOptions: { instead: 'SecureApi requires IAM authorization by default; choose per route with `authorization`' },
+  defaultCorsPreflightOptions: { instead: 'configure CORS with `cors`' },
+  policy: { instead: 'SecureApi does not take a resource policy from an injector' },
+};
+
 /**
  * A regional API Gateway REST API that is safe before its first route: every
  * method authorized (IAM by default), requests validated, a WAF web ACL with
@@ -368,7 +382,7 @@ export class SecureApi extends Construct {
       })
       : undefined;
 
-    this.restApi = new apigateway.RestApi(this, 'Resource', {
+    this.restApi = new apigateway.RestApi(this, 'Resource', guardedProps(this, 'Resource', 'SecureApi', REST_API_BASE, {
       restApiName: props.restApiName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       description: props.description,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
@@ -398,7 +412,7 @@ export class SecureApi extends Construct {
         cacheClusterSize: regulated ? REGULATED_CACHE_SIZE : undefined,
         clientCertificateId: clientCertificate?.ref,
       },
-    });
+    }, SECURED_REST_API_PROPS));
     this.stage = this.restApi.deploymentStage;
     this.accessLogGroup = accessLogGroup!;
     this.executionLogGroup = createSecureLogGroup(this, 'ExecutionLogs', {

@@ -4,10 +4,27 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ProblemCollector } from './errors';
 import { acknowledge, AcknowledgementCause } from './justification';
+import { guardedProps, SecuredProp } from './private/construction';
 import { RULES } from '../compliance/rule-ids';
 
 /** How long failed messages and events stay in a dead-letter queue (the SQS maximum). */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
+
+/**
+ * The props a cdk-aegis queue (a SecureQueue or a dead-letter queue) secures on
+ * sqs.Queue, and what to do instead of injecting them.
+ *
+ * @internal
+ */
+export const SECURED_QUEUE_PROPS: { [prop: string]: SecuredProp } = {
+  encryption: { instead: 'cdk-aegis queues are encrypted with a customer-managed KMS key' },
+  encryptionMasterKey: { instead: 'choose the key with the construct\'s `encryptionKey`' },
+  enforceSSL: { instead: 'cdk-aegis queues accept TLS requests only' },
+  deadLetterQueue: { instead: 'a SecureQueue has its own encrypted dead-letter queue (set `maxReceiveCount`); a dead-letter queue has none' },
+  redriveAllowPolicy: { instead: 'cdk-aegis decides which queues may redrive into a dead-letter queue' },
+};
+
+const DEAD_LETTER_QUEUE_BASE = { name: 'sqs.Queue', injectionId: sqs.Queue.PROPERTY_INJECTION_ID };
 
 /** Options of {@link createDeadLetterQueue}. Not part of the public API. */
 export interface DeadLetterQueueOptions {
@@ -68,7 +85,7 @@ export function createDeadLetterQueue(scope: Construct, id: string, options: Dea
     `\`sourceQueues\` must name 1 to ${MAX_SOURCE_QUEUES} queues, got: ${sources?.length}.`,
   );
   problems.throwIfAny();
-  const queue = new sqs.Queue(scope, id, {
+  const queue = new sqs.Queue(scope, id, guardedProps(scope, id, `dead-letter queue (of ${options.owner})`, DEAD_LETTER_QUEUE_BASE, {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: options.encryptionKey,
     enforceSSL: true,
@@ -78,7 +95,7 @@ export function createDeadLetterQueue(scope: Construct, id: string, options: Dea
     redriveAllowPolicy: sources !== undefined
       ? { redrivePermission: sqs.RedrivePermission.BY_QUEUE, sourceQueues: sources }
       : { redrivePermission: options.allowAnySourceQueue ? sqs.RedrivePermission.ALLOW_ALL : sqs.RedrivePermission.DENY_ALL },
-  });
+  }, SECURED_QUEUE_PROPS));
   if (sources !== undefined) {
     queue.node.addValidation({ validate: () => sourcesRedrivingByReference(queue, sources) });
   }

@@ -13,6 +13,7 @@ import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/e
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
@@ -111,6 +112,24 @@ export interface ObjectCreatedOptions {
   readonly suffix?: string;
 }
 
+/** The props SecureBucket secures on s3.Bucket, and what to do instead of injecting them. */
+const SECURED_BUCKET_PROPS: { [prop: string]: SecuredProp } = {
+  encryption: { instead: 'SecureBucket encrypts with a customer-managed KMS key' },
+  encryptionKey: { instead: 'choose the key with `encryptionKey`' },
+  bucketKeyEnabled: { instead: 'SecureBucket uses an S3 bucket key' },
+  enforceSSL: { instead: 'SecureBucket accepts TLS requests only' },
+  minimumTLSVersion: { instead: 'SecureBucket requires TLS 1.2' },
+  blockPublicAccess: { instead: 'SecureBucket blocks all public access; serve public content through CloudFront' },
+  publicReadAccess: { instead: 'SecureBucket blocks all public access; serve public content through CloudFront' },
+  objectOwnership: { instead: 'SecureBucket enforces bucket-owner object ownership (no ACLs)' },
+  versioned: { instead: 'SecureBucket keeps object versions; set `noncurrentVersionExpiration`' },
+  objectLockEnabled: { instead: 'turn Object Lock off with `objectLock: Toggle.off({ reason })`', weakens: (ours, theirs) => ours === true && theirs !== true },
+  serverAccessLogsBucket: { instead: 'SecureBucket logs to the stack log bucket; see `SecureBucket.configureAccessLogs`' },
+  serverAccessLogsPrefix: { instead: 'SecureBucket logs to the stack log bucket; see `SecureBucket.configureAccessLogs`' },
+  autoDeleteObjects: { instead: 'SecureBucket never deletes objects on stack deletion' },
+  removalPolicy: { instead: 'pass `removalPolicy` to the SecureBucket' },
+};
+
 /**
  * An S3 bucket that is private, encrypted with a customer-managed key,
  * TLS 1.2-only, versioned, with object ownership enforced and server access
@@ -137,7 +156,7 @@ export class SecureBucket extends s3.Bucket {
     const key = props.encryptionKey ?? StackKey.of(scope);
     const logs = accessLogsBucket(scope);
     const objectLock = props.objectLock?.enabled ?? profile === SecurityProfile.REGULATED;
-    super(scope, id, {
+    super(scope, id, guardedProps(scope, id, 'SecureBucket', { name: 's3.Bucket', injectionId: s3.Bucket.PROPERTY_INJECTION_ID }, {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
@@ -150,7 +169,7 @@ export class SecureBucket extends s3.Bucket {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       // No default retention: Object Lock only makes retention possible.
       objectLockEnabled: objectLock || undefined,
-    });
+    }, SECURED_BUCKET_PROPS));
     const resource = this.node.defaultChild as s3.CfnBucket;
     // Log delivery is allowed by the log bucket's policy (not by an ACL).
     resource.loggingConfiguration = { destinationBucketName: logs.bucketName, logFilePrefix: `${Names.uniqueResourceName(this, { maxLength: 200 })}/` };

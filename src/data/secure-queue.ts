@@ -6,11 +6,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RULES } from '../compliance/rule-ids';
-import { createDeadLetterQueue, DEAD_LETTER_RETENTION } from '../core/dead-letter-queue';
-import { deferredChild } from '../core/deferred';
+import { createDeadLetterQueue, DEAD_LETTER_RETENTION, SECURED_QUEUE_PROPS } from '../core/dead-letter-queue';
 import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { checkPropertyInjection } from '../core/private/construction';
 import { requireDuration, requireInterface, requireOptionalBoolean, requireOptionalNumber, requireProps } from '../core/private/input-checks';
 import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
 import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
@@ -140,13 +140,8 @@ export class SecureQueue extends sqs.Queue {
   constructor(scope: Construct, id: string, props: SecureQueueProps = {}) {
     const alarms = checkProps(scope, id, props);
     const key = props.encryptionKey ?? StackKey.of(scope);
-    const deadLetters = deferredChild(scope, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
-      encryptionKey: key,
-      owner: 'an SQS queue',
-      fifo: props.fifo,
-    }));
     const visibility = props.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT;
-    super(scope, id, {
+    const baseProps: sqs.QueueProps = {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
@@ -154,12 +149,21 @@ export class SecureQueue extends sqs.Queue {
       contentBasedDeduplication: props.contentBasedDeduplication,
       visibilityTimeout: visibility,
       retentionPeriod: props.retentionPeriod ?? DEFAULT_QUEUE_RETENTION,
-      // Read by sqs.Queue after this construct is registered: the queue lands under it.
-      get deadLetterQueue() {
-        return { queue: deadLetters(), maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT };
-      },
-    });
-    this.deadLetters = deadLetters();
+    };
+    checkPropertyInjection(scope, id, 'SecureQueue', { name: 'sqs.Queue', injectionId: sqs.Queue.PROPERTY_INJECTION_ID },
+      baseProps as unknown as { [key: string]: unknown }, SECURED_QUEUE_PROPS);
+    super(scope, id, baseProps);
+
+    // The dead-letter queue is a child of this queue, so it is created now and wired into the redrive policy.
+    // It allows every queue of this account and region to redrive into it: naming this queue (byQueue) would make the two
+    // queues reference each other, a cycle CloudFormation rejects, and a generated queue name cannot be known in advance.
+    this.deadLetters = createDeadLetterQueue(this, 'DeadLetterQueue', { encryptionKey: key, owner: 'an SQS queue', fifo: props.fifo, allowAnySourceQueue: true });
+    const deadLetterQueue = { queue: this.deadLetters, maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT };
+    (this.node.defaultChild as sqs.CfnQueue).redrivePolicy = {
+      deadLetterTargetArn: deadLetterQueue.queue.queueArn,
+      maxReceiveCount: deadLetterQueue.maxReceiveCount,
+    };
+    (this as { deadLetterQueue?: sqs.DeadLetterQueue }).deadLetterQueue = deadLetterQueue;
     this.visibility = visibility;
 
     const minute = Duration.minutes(1);

@@ -8,6 +8,7 @@ import { backupPlanOf } from './backup-plan';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   requireEnumValue, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalNonEmptyString, requireOptionalNumber,
   requireProps, requireStruct,
@@ -168,6 +169,16 @@ const WATCHED_OPERATIONS = [
   dynamodb.Operation.TRANSACT_GET_ITEMS, dynamodb.Operation.TRANSACT_WRITE_ITEMS,
 ];
 
+/** The props SecureTable secures on dynamodb.Table, and what to do instead of injecting them. */
+const SECURED_TABLE_PROPS: { [prop: string]: SecuredProp } = {
+  encryption: { instead: 'SecureTable encrypts with a customer-managed KMS key' },
+  encryptionKey: { instead: 'choose the key with `encryptionKey`' },
+  pointInTimeRecovery: { instead: 'SecureTable keeps point-in-time recovery on' },
+  pointInTimeRecoverySpecification: { instead: 'SecureTable keeps point-in-time recovery on' },
+  deletionProtection: { instead: 'turn deletion protection off with `deletionProtection: Toggle.off({ reason })`', weakens: (ours, theirs) => ours === true && theirs !== true },
+  removalPolicy: { instead: 'pass `removalPolicy` to the SecureTable' },
+};
+
 /**
  * A DynamoDB table encrypted with a customer-managed key, with point-in-time
  * recovery and deletion protection, on-demand by default (provisioned tables
@@ -191,7 +202,7 @@ export class SecureTable extends dynamodb.Table {
     const key = props.encryptionKey ?? StackKey.of(scope);
     const deletionProtection = props.deletionProtection ?? Toggle.on();
     const provisioned = props.billingMode === dynamodb.BillingMode.PROVISIONED;
-    super(scope, id, {
+    super(scope, id, guardedProps(scope, id, 'SecureTable', { name: 'dynamodb.Table', injectionId: dynamodb.Table.PROPERTY_INJECTION_ID }, {
       partitionKey: props.partitionKey,
       sortKey: props.sortKey,
       tableName: props.tableName,
@@ -205,7 +216,7 @@ export class SecureTable extends dynamodb.Table {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: deletionProtection.enabled,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    }, SECURED_TABLE_PROPS));
 
     if (!deletionProtection.enabled) {
       recordOptOut(this, 'deletionProtection', deletionProtection.justification!, []);

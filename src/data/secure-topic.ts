@@ -3,12 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { deferredChild } from '../core/deferred';
 import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
+import { checkPropertyInjection, SecuredProp } from '../core/private/construction';
 import { requireInterface, requireOptionalBoolean, requireOptionalString, requireProps } from '../core/private/input-checks';
 import { shortHash } from '../core/short-hash';
 import { Monitoring } from '../monitoring/monitoring';
@@ -57,6 +58,14 @@ export interface SecureTopicSubscriberOptions {
   readonly filterPolicy?: { [attribute: string]: sns.SubscriptionFilter };
 }
 
+/** The props SecureTopic secures on sns.Topic, and what to do instead of injecting them. */
+const SECURED_TOPIC_PROPS: { [prop: string]: SecuredProp } = {
+  masterKey: { instead: 'choose the key with `encryptionKey`' },
+  enforceSSL: { instead: 'SecureTopic accepts TLS requests only' },
+  signatureVersion: { instead: 'SecureTopic signs messages with SHA-256' },
+  tracingConfig: { instead: 'SecureTopic passes X-Ray traces through' },
+};
+
 /**
  * An SNS topic encrypted with a customer-managed key, TLS-only for
  * publishers, with SHA-256 message signatures and active X-Ray tracing. It is
@@ -77,7 +86,7 @@ export class SecureTopic extends sns.Topic {
     );
     problems.throwIfAny();
     const key = props.encryptionKey ?? StackKey.of(scope);
-    super(scope, id, {
+    const baseProps: sns.TopicProps = {
       masterKey: key,
       enforceSSL: true,
       fifo: props.fifo,
@@ -85,7 +94,10 @@ export class SecureTopic extends sns.Topic {
       displayName: props.displayName,
       signatureVersion: '2',
       tracingConfig: sns.TracingConfig.ACTIVE,
-    });
+    };
+    checkPropertyInjection(scope, id, 'SecureTopic', { name: 'sns.Topic', injectionId: sns.Topic.PROPERTY_INJECTION_ID },
+      baseProps as unknown as { [key: string]: unknown }, SECURED_TOPIC_PROPS);
+    super(scope, id, baseProps);
   }
 
   /**
@@ -144,25 +156,25 @@ export class SecureTopic extends sns.Topic {
     endpoint: string,
     filterPolicy: { [attribute: string]: sns.SubscriptionFilter } | undefined,
   ): sns.Subscription {
-    const deadLetters = deferredChild(this, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
+    const subscription = new sns.Subscription(this, id, { topic: this, protocol, endpoint, filterPolicy });
+    // The dead-letter queue is a child of the subscription, so it is created now and wired in as sns.Subscription would.
+    const deadLetters = createDeadLetterQueue(subscription, 'DeadLetterQueue', {
       encryptionKey: this.masterKey!,
       owner: 'an SNS subscription',
       fifo: this.fifo,
       ownerUnknownToSqs3: true,
-    }));
-    const subscription = new sns.Subscription(this, id, {
-      topic: this,
-      protocol,
-      endpoint,
-      filterPolicy,
-      // Read by sns.Subscription after it is registered: the queue lands under it.
-      get deadLetterQueue() {
-        return deadLetters();
-      },
     });
+    deadLetters.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['sqs:SendMessage'],
+      resources: [deadLetters.queueArn],
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+      conditions: { ArnEquals: { 'aws:SourceArn': this.topicArn } },
+    }));
+    (subscription.node.defaultChild as sns.CfnSubscription).redrivePolicy = { deadLetterTargetArn: deadLetters.queueArn };
+    (subscription as { deadLetterQueue?: sqs.IQueue }).deadLetterQueue = deadLetters;
     // SNS itself writes to the encrypted dead-letter queue: the key policy must let it.
     allowServiceToUseKey(this.masterKey!, 'sns.amazonaws.com');
-    Monitoring.of(this)._watchDeadLetterQueue(deadLetters(), subscription);
+    Monitoring.of(this)._watchDeadLetterQueue(deadLetters, subscription);
     return subscription;
   }
 

@@ -6,16 +6,17 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { latestRuntimeOf } from './runtime';
 import { RULES } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { deferredChild } from '../core/deferred';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/forced-wildcards';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { checkPropertyInjection, LateBound, SecuredProp } from '../core/private/construction';
 import {
   requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,
   requireOptionalBoolean, requireOptionalMap, requireOptionalNumber, requireOptionalString, requireOptionalStringMap, requireProps, requireStruct,
@@ -229,6 +230,7 @@ export class SecureFunction extends lambda.Function {
   public readonly encryptionKey: kms.IKey;
 
   private readonly secretNames = new Set<string>();
+  private readonly ownLogGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     const profile = readProfile(scope);
@@ -238,21 +240,27 @@ export class SecureFunction extends lambda.Function {
     const tracing = props.tracing ?? Toggle.on();
     const deadLetters = props.deadLetterQueue ?? Toggle.on();
 
-    const role = deferredChild(scope, id, (self) => new ScopedRole(self, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of ${self.node.path}`,
-      customerManagedPolicy: profile === SecurityProfile.REGULATED,
-    }));
-    const logGroup = deferredChild(scope, id, (self) => createSecureLogGroup(self, 'LogGroup', {
-      encryptionKey: key,
-      retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
-    }));
-    const deadLetterQueue = deferredChild(scope, id, (self) => createDeadLetterQueue(self, 'DeadLetterQueue', {
-      encryptionKey: key,
-      owner: 'a Lambda function',
-    }));
+    // The role and the log group are children of this function, so they can only be created after super();
+    // lambda.Function needs them in its constructor, so it gets stand-ins that forward to them once they exist.
+    const path = [scope.node.path, id].filter((p) => p).join('/');
+    const earlyStatements: iam.PolicyStatement[] = [];
+    const pendingRole: LateBound<iam.IRole> = new LateBound<iam.IRole>(`${path}/ServiceRole`, {
+      roleArn: Lazy.string({ produce: (): string => pendingRole.ref.roleArn }),
+      addToPrincipalPolicy: (statement: iam.PolicyStatement) => {
+        earlyStatements.push(statement);
+        return { statementAdded: true, policyDependable: pendingRole.ref };
+      },
+    }, ['addManagedPolicy', 'attachInlinePolicy', 'grant', 'grantPassRole', 'grantAssumeRole']);
+    const pendingLogGroup: LateBound<logs.ILogGroup> = new LateBound<logs.ILogGroup>(`${path}/LogGroup`, {
+      logGroupArn: Lazy.string({ produce: (): string => pendingLogGroup.ref.logGroupArn }),
+      logGroupName: Lazy.string({ produce: (): string => pendingLogGroup.ref.logGroupName }),
+      logGroupRef: {
+        get logGroupArn() { return pendingLogGroup.ref.logGroupArn; },
+        get logGroupName() { return pendingLogGroup.ref.logGroupName; },
+      } as logs.LogGroupReference,
+    }, ['addStream', 'grant']);
 
-    super(scope, id, {
+    const baseProps: lambda.FunctionProps = {
       code: props.code,
       handler: props.handler,
       runtime: props.runtime ?? latestRuntimeOf('nodejs'),
@@ -271,20 +279,27 @@ export class SecureFunction extends lambda.Function {
       paramsAndSecrets: props.parametersAndSecretsExtension
         ? lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103)
         : undefined,
-      // Read by lambda.Function after this construct is registered: the children land under it.
-      get role() {
-        return role();
-      },
-      get logGroup() {
-        return logGroup();
-      },
-      get deadLetterQueue() {
-        return deadLetters.enabled ? deadLetterQueue() : undefined;
-      },
-    });
+      role: pendingRole.ref,
+      logGroup: pendingLogGroup.ref,
+    };
+    checkPropertyInjection(scope, id, 'SecureFunction', { name: 'lambda.Function', injectionId: lambda.Function.PROPERTY_INJECTION_ID },
+      baseProps as unknown as { [key: string]: unknown }, securedFunctionProps(scope, tracing.enabled));
+    super(scope, id, baseProps);
 
     this.encryptionKey = key;
-    const executionRole = role();
+    const executionRole = pendingRole.bind(new ScopedRole(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${this.node.path}`,
+      customerManagedPolicy: profile === SecurityProfile.REGULATED,
+    }));
+    // lambda.Function keeps the role it was given as `role` and `grantPrincipal`: from here on, the real one.
+    (this as { role?: iam.IRole }).role = executionRole;
+    (this as { grantPrincipal: iam.IPrincipal }).grantPrincipal = executionRole;
+    earlyStatements.forEach((statement) => executionRole.addToPrincipalPolicy(statement));
+    this.ownLogGroup = pendingLogGroup.bind(createSecureLogGroup(this, 'LogGroup', {
+      encryptionKey: key,
+      retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
+    }));
 
     // Logs: write to its own log group only (the log group's ARN covers its streams).
     this.addToRolePolicy(new iam.PolicyStatement({
@@ -292,21 +307,26 @@ export class SecureFunction extends lambda.Function {
       resources: [this.logGroup.logGroupArn],
     }));
 
+    const cfn = this.node.defaultChild as lambda.CfnFunction;
     if (tracing.enabled) {
-      (this.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+      cfn.tracingConfig = { mode: lambda.Tracing.ACTIVE };
       attachSharedForcedPolicy(this, 'AegisXRayWriteAccess', 'cdk-aegis: X-Ray write access for traced functions', XRAY_WRITE_ACTIONS, executionRole);
     } else {
       recordOptOut(this, 'tracing', tracing.justification!, RULES.lambdaTracing);
     }
 
     if (deadLetters.enabled) {
-      // lambda.Function grants sqs:SendMessage; sending to a KMS-encrypted queue also needs the key, via SQS only.
+      const queue = createDeadLetterQueue(this, 'DeadLetterQueue', { encryptionKey: key, owner: 'a Lambda function' });
+      cfn.deadLetterConfig = { targetArn: queue.queueArn };
+      (this as { deadLetterQueue?: sqs.IQueue }).deadLetterQueue = queue;
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+      // Sending to a KMS-encrypted queue also needs the key, via SQS only.
       grantKeyUseViaService(key, this, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
     } else {
       recordOptOut(this, 'deadLetterQueue', deadLetters.justification!, RULES.lambdaDeadLetterQueue);
     }
 
-    if (props.vpc) {
+    if (this.isBoundToVpc) {
       const vpcPolicy = attachSharedForcedPolicy(
         this,
         'AegisLambdaVpcAccess',
@@ -325,6 +345,11 @@ export class SecureFunction extends lambda.Function {
     watchFunction(this, alarms);
     recordAlarmOptOuts(this, props, functionAlarmDefaults(props));
     Monitoring.of(this)._addWidgets(() => functionWidgets(this));
+  }
+
+  /** The function's own log group: KMS-encrypted, with bounded retention. */
+  public get logGroup(): logs.ILogGroup {
+    return this.ownLogGroup;
   }
 
   /**
@@ -357,6 +382,44 @@ export class SecureFunction extends lambda.Function {
     }
     return super.addEnvironment(key, value, options);
   }
+}
+
+/** A change is weaker when it drops or replaces a value we set; adding one where we set none is not. */
+const dropsOrReplaces = (ours: unknown, theirs: unknown) => ours !== undefined && theirs !== ours;
+
+/** The props SecureFunction secures on lambda.Function, and what to do instead of injecting them. */
+function securedFunctionProps(scope: Construct, tracingOn: boolean): { [prop: string]: SecuredProp } {
+  const ownRole = { instead: 'SecureFunction creates its own least-privilege role; grant to the function instead (`grantXxx(fn)`, `fn.addToRolePolicy(...)`)' };
+  const ownLogGroup = { instead: 'SecureFunction logs to its own encrypted log group; set its retention with `logRetention`' };
+  const deadLetters = { instead: 'SecureFunction sends failed events to its own encrypted queue; turn it off with `deadLetterQueue: Toggle.off({ reason })`' };
+  const secured: { [prop: string]: SecuredProp } = {
+    role: ownRole,
+    logGroup: ownLogGroup,
+    logRetention: ownLogGroup,
+    logRetentionRole: ownLogGroup,
+    logRemovalPolicy: ownLogGroup,
+    environmentEncryption: { instead: 'choose the key with `encryptionKey`' },
+    deadLetterQueue: deadLetters,
+    deadLetterQueueEnabled: deadLetters,
+    deadLetterTopic: deadLetters,
+    environment: {
+      instead: 'an injected value that looks like a secret belongs in Secrets Manager (`secrets: { NAME: secret }`)',
+      weakens: (_ours, theirs) => Object.entries((theirs ?? {}) as { [key: string]: string })
+        .some(([key, value]) => environmentProblem(scope, key, value) !== undefined),
+    },
+    vpc: { instead: 'pass `vpc` to the SecureFunction', weakens: dropsOrReplaces },
+    vpcSubnets: { instead: 'pass `vpcSubnets` to the SecureFunction', weakens: dropsOrReplaces },
+    securityGroups: { instead: 'pass `securityGroups` to the SecureFunction', weakens: dropsOrReplaces },
+    allowPublicSubnet: { instead: 'SecureFunction never runs in public subnets' },
+    reservedConcurrentExecutions: { instead: 'pass `reservedConcurrentExecutions` to the SecureFunction', weakens: dropsOrReplaces },
+  };
+  if (tracingOn) {
+    secured.tracing = {
+      instead: 'turn tracing off with `tracing: Toggle.off({ reason })`',
+      weakens: (_ours, theirs) => theirs !== undefined && theirs !== lambda.Tracing.ACTIVE,
+    };
+  }
+  return secured;
 }
 
 function checkSecretName(problems: ProblemCollector, label: string, name: string): void {

@@ -9,6 +9,7 @@ import { RULES } from '../compliance/rule-ids';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import { requireDuration, requireInstanceOf, requireInterface, requireOptionalString, requireProps, requireStruct, shown } from '../core/private/input-checks';
 
 /** Default rotation interval. */
@@ -97,6 +98,14 @@ export interface SecureSecretProps {
   readonly generateSecretString?: secretsmanager.SecretStringGenerator;
 }
 
+/** The props SecureSecret secures on secretsmanager.Secret, and what to do instead of injecting them. */
+const SECURED_SECRET_PROPS: { [prop: string]: SecuredProp } = {
+  encryptionKey: { instead: 'choose the key with `encryptionKey`' },
+  secretStringValue: { instead: 'SecureSecret never puts a secret value in the template; set it out of band' },
+  secretObjectValue: { instead: 'SecureSecret never puts a secret value in the template; set it out of band' },
+  secretStringBeta1: { instead: 'SecureSecret never puts a secret value in the template; set it out of band' },
+};
+
 /**
  * A Secrets Manager secret encrypted with a customer-managed key, with
  * rotation required (or turned off with a recorded reason).
@@ -113,11 +122,11 @@ export class SecureSecret extends secretsmanager.Secret {
 
   constructor(scope: Construct, id: string, props: SecureSecretProps) {
     checkProps(scope, id, props);
-    super(scope, id, {
+    super(scope, id, guardedProps(scope, id, 'SecureSecret', { name: 'secretsmanager.Secret', injectionId: secretsmanager.Secret.PROPERTY_INJECTION_ID }, {
       description: props.description,
       encryptionKey: props.encryptionKey ?? StackKey.of(scope),
       generateSecretString: props.generateSecretString ?? { passwordLength: 32 },
-    });
+    }, SECURED_SECRET_PROPS));
 
     const rotation = props.rotation;
     if (rotation.kind === 'none') {

@@ -47,6 +47,21 @@ describe('SecureQueue defaults', () => {
     }, 2);
   });
 
+  test('its dead-letter queue declares itself one: it admits redrives from queues of this account and region only, and takes no redrive of its own', () => {
+    const { stack } = plainStack();
+    const jobs = new SecureQueue(stack, 'Jobs');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: Match.absent(),
+      RedriveAllowPolicy: { redrivePermission: 'allowAll' },
+      RedrivePolicy: Match.absent(),
+      KmsMasterKeyId: Match.anyValue(),
+    });
+    // The source queue names its dead-letter queue, and nothing points back (no cycle).
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [id(stack, jobs.deadLetters), 'Arn'] }, maxReceiveCount: 5 } });
+    expect(jobs.deadLetterQueue?.queue).toBe(jobs.deadLetters);
+  });
+
   test('a FIFO queue has a FIFO dead-letter queue', () => {
     const { stack } = plainStack();
     new SecureQueue(stack, 'Ordered', { fifo: true, contentBasedDeduplication: true, maxReceiveCount: 3 });
