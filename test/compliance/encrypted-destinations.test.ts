@@ -1,5 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +12,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AegisChecks, SecureQueue, SecureTopic, StackKey } from '../../src';
+import { AegisChecks, Monitoring, SecureQueue, SecureTopic, StackKey } from '../../src';
 import { TEST_ENV } from '../helpers/matrix';
 import { CODE } from '../helpers/stacks';
 import { newApp } from '../helpers/synth';
@@ -259,6 +261,29 @@ describe('Aegis-KMS1: services a queue or topic admits may use its key', () => {
     const rule = hourly(stack);
     rule.addTarget(new targets.SqsQueue(managed));
     rule.addTarget(new targets.SqsQueue(sqsManaged));
+    // THEN
+    expect(kms1(stack)).toEqual([]);
+  });
+
+  test('non-compliant: an alarm action to a topic whose own key does not let CloudWatch in (the action adds no topic policy)', () => {
+    // GIVEN
+    const stack = boundStack();
+    const topic = new SecureTopic(stack, 'Pager', { encryptionKey: new kms.Key(stack, 'PagerKey', { enableKeyRotation: true }) });
+    const alarm = new cloudwatch.Alarm(stack, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'Orders', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 });
+    // WHEN
+    alarm.addAlarmAction(new cwActions.SnsAction(topic));
+    // THEN
+    expect(kms1(stack)).toEqual(['Aegis-KMS1[Service::cloudwatch.amazonaws.com] @ S/Pager/Resource']);
+  });
+
+  test('compliant: the same topic made the alarm topic with Monitoring.useTopic, which lets CloudWatch use its key', () => {
+    // GIVEN
+    const stack = boundStack();
+    const topic = new SecureTopic(stack, 'Pager', { encryptionKey: new kms.Key(stack, 'PagerKey', { enableKeyRotation: true }) });
+    Monitoring.of(stack).useTopic(topic);
+    const alarm = new cloudwatch.Alarm(stack, 'Errors', { metric: new cloudwatch.Metric({ namespace: 'Orders', metricName: 'Errors' }), threshold: 1, evaluationPeriods: 1 });
+    // WHEN
+    alarm.addAlarmAction(new cwActions.SnsAction(topic));
     // THEN
     expect(kms1(stack)).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -76,9 +77,23 @@ function admittedServices(index: StackIndex): Map<CfnResource, Set<string>> {
         add([policy.topicArn], sns.CfnTopic.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
       }
     }
+    // An alarm action publishes as CloudWatch itself, whether or not the topic's policy names it.
+    for (const alarm of index.ofType(cloudwatch.CfnAlarm.CFN_RESOURCE_TYPE_NAME)) {
+      if (alarm instanceof cloudwatch.CfnAlarm) {
+        const actions = [alarm.alarmActions, alarm.okActions, alarm.insufficientDataActions].flatMap((a) => asList(index.resolve(a)));
+        for (const action of actions) {
+          const topic = index.referenced(action, sns.CfnTopic.CFN_RESOURCE_TYPE_NAME);
+          if (topic !== undefined) {
+            admitted.set(topic, (admitted.get(topic) ?? new Set<string>()).add(CLOUDWATCH_SERVICE));
+          }
+        }
+      }
+    }
     return admitted;
   });
 }
+
+const CLOUDWATCH_SERVICE = 'cloudwatch.amazonaws.com';
 
 /** Each key of the stack → the service principals its policy allows kms:GenerateDataKey and kms:Decrypt. Built once per stack. */
 function servicesAllowedToUseKey(index: StackIndex): Map<CfnResource, Set<string>> {
