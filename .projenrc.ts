@@ -48,7 +48,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '/examples/cdk.out/', '.jsii.tabl.json'],
+  gitignore: ['cdk.out/', '/examples/cdk.out/', '/examples/cdk.out.*/', '.jsii.tabl.json'],
 });
 
 // `npm ci` fails on the lock file projen writes without this (a platform binding missing on these machines).
@@ -76,11 +76,19 @@ new JsonFile(project, 'examples/tsconfig.json', {
   },
 });
 
-// Synthesize the example app with the real CDK CLI; every rule pack of its profile is enforced.
+// Synthesize the example apps with the real CDK CLI; every rule pack of their profile is enforced:
+// the app as written (env-agnostic), the same app bound to an account and region, and the REGULATED
+// variant (env-bound, imported VPC, replication).
+const synthExample = (entry: string, outdir: string) =>
+  `cdk synth -q --no-notices --output ${outdir} --app 'node -r ts-node/register/transpile-only ${entry}'`;
 project.addTask('synth:example', {
-  description: 'Synthesize examples/app.ts with the CDK CLI under Compliance.of(app).enforce()',
+  description: 'Synthesize the example apps with the CDK CLI under Compliance.of(app).enforce()',
   env: CDK_CLI_ENV,
-  exec: "cdk synth -q --no-notices --output examples/cdk.out --app 'node -r ts-node/register/transpile-only examples/app.ts'",
+  steps: [
+    { say: 'examples/app.ts (BASELINE, env-agnostic)', exec: synthExample('examples/app.ts', 'examples/cdk.out') },
+    { say: 'examples/env-bound.ts (BASELINE, env-bound)', exec: synthExample('examples/env-bound.ts', 'examples/cdk.out.env-bound') },
+    { say: 'examples/regulated.ts (REGULATED, env-bound, imported VPC)', exec: synthExample('examples/regulated.ts', 'examples/cdk.out.regulated') },
+  ],
 });
 
 // RULES.md is generated from the rules' metadata; a test fails when it is stale.
