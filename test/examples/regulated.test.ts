@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildRegulatedApp, REGULATED_ENV, REPLICA } from '../../examples/regulated';
 import { asArray } from '../helpers/iam';
@@ -9,7 +10,7 @@ describe('examples/regulated.ts', () => {
   beforeAll(() => {
     const app = buildRegulatedApp({ outdir: newApp().outdir });
     result = synthesize(app);
-    template = Template.fromJSON(JSON.parse(require('fs').readFileSync(`${app.outdir}/RegulatedOrders.template.json`, 'utf8')));
+    template = Template.fromJSON(JSON.parse(fs.readFileSync(`${app.outdir}/RegulatedOrders.template.json`, 'utf8')));
   });
 
   test('synthesizes with zero findings in all six packs of the REGULATED profile', () => {
