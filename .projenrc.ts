@@ -94,7 +94,7 @@ project.addTask('synth:example', {
 // RULES.md is generated from the rules' metadata; a test fails when it is stale.
 project.addTask('rules:doc', {
   description: 'Write RULES.md from the rules of the Aegis pack',
-  exec: "node -r ts-node/register/transpile-only -e \"require('./src/compliance/rules-doc').writeRulesDoc('RULES.md')\"",
+  exec: "node -r ts-node/register/transpile-only -e \"require('./projenrc/rules-doc').writeRulesDoc('RULES.md')\"",
 });
 
 // Synth cost and template economy, plain aws-cdk-lib vs cdk-aegis (not part of `npm test`): writes bench/RESULTS.md.

@@ -12,12 +12,12 @@ import { ApiAuthorization } from './authorization';
 import { checkCors, preflightOptions, SecureApiCorsOptions } from './cors';
 import { checkParameterLevels, parseRoute, routeRequestParameters } from './route';
 import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
-import { RULES } from '../compliance/rule-ids';
 import { StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireNonEmptyString, requireNumber,

@@ -4,8 +4,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ProblemCollector } from './errors';
 import { acknowledge, AcknowledgementCause } from './justification';
+import { RULES } from './nag-rule-ids';
 import { guardedProps, SecuredProp } from './private/construction';
-import { RULES } from '../compliance/rule-ids';
 
 /** How long failed messages and events stay in a dead-letter queue (the SQS maximum). */
 export const DEAD_LETTER_RETENTION = Duration.days(14);

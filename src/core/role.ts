@@ -2,8 +2,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { isForcedWildcard } from './forced-wildcards';
 import { acknowledge, AcknowledgementCause } from './justification';
+import { RULES } from './nag-rule-ids';
 import { stackSingleton } from './stack-singleton';
-import { RULES } from '../compliance/rule-ids';
 
 /** Options of {@link ScopedRole}. Not part of the public API. */
 export interface ScopedRoleProps {

@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { BucketReplication } from './bucket-replication';
-import { RULES } from '../compliance/rule-ids';
 import { AegisValidationError, ProblemCollector } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
+import { RULES } from '../core/nag-rule-ids';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { stackSingleton } from '../core/stack-singleton';
 

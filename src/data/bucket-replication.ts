@@ -2,10 +2,10 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { RULES } from '../compliance/rule-ids';
 import { grantKeyUseViaService } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { AcknowledgementCause, checkJustification, Justification, recordOptOut } from '../core/justification';
+import { RULES } from '../core/nag-rule-ids';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { ScopedRole } from '../core/role';
 

@@ -7,12 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket, EVENTS_TO_EVENTBRIDGE, PRIVATE_BUCKET } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
-import { RULES } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { DeadLetterWatch } from '../core/dead-letter-watch';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
@@ -230,7 +231,8 @@ export class SecureBucket extends s3.Bucket {
       conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
     }));
     allowServiceToUseKey(this.encryptionKey!, 'events.amazonaws.com');
-    Monitoring.of(this)._watchDeadLetterQueue(deadLetters, rule);
+    DeadLetterWatch.of(this).add(deadLetters, rule);
+    Monitoring.of(this);
     rule.addTarget({
       bind: () => ({
         arn: fn.functionArn,

@@ -1,21 +1,18 @@
-import { Names, Token } from 'aws-cdk-lib';
+import { Names } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
-import { ProblemCollector, received } from '../core/errors';
+import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
+import { ProblemCollector } from '../core/errors';
 import { allowServiceToInvoke } from '../core/invoke-permission';
-import { checkPropertyInjection, SecuredProp } from '../core/private/construction';
+import { guardedProps } from '../core/private/construction';
+import {
+  emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
+} from '../core/private/encrypted-topic';
 import { requireInterface, requireOptionalBoolean, requireOptionalString, requireProps } from '../core/private/input-checks';
-import { shortHash } from '../core/short-hash';
 import { Monitoring } from '../monitoring/monitoring';
-
-const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const HTTPS_URL_PATTERN = /^https:\/\/[^\s/?#]+[^\s]*$/;
 
 /** Props of {@link SecureTopic}. */
 export interface SecureTopicProps {
@@ -58,14 +55,6 @@ export interface SecureTopicSubscriberOptions {
   readonly filterPolicy?: { [attribute: string]: sns.SubscriptionFilter };
 }
 
-/** The props SecureTopic secures on sns.Topic, and what to do instead of injecting them. */
-const SECURED_TOPIC_PROPS: { [prop: string]: SecuredProp } = {
-  masterKey: { instead: 'choose the key with `encryptionKey`' },
-  enforceSSL: { instead: 'SecureTopic accepts TLS requests only' },
-  signatureVersion: { instead: 'SecureTopic signs messages with SHA-256' },
-  tracingConfig: { instead: 'SecureTopic passes X-Ray traces through' },
-};
-
 /**
  * An SNS topic encrypted with a customer-managed key, TLS-only for
  * publishers, with SHA-256 message signatures and active X-Ray tracing. It is
@@ -86,18 +75,9 @@ export class SecureTopic extends sns.Topic {
     );
     problems.throwIfAny();
     const key = props.encryptionKey ?? StackKey.of(scope);
-    const baseProps: sns.TopicProps = {
-      masterKey: key,
-      enforceSSL: true,
-      fifo: props.fifo,
-      contentBasedDeduplication: props.contentBasedDeduplication,
-      displayName: props.displayName,
-      signatureVersion: '2',
-      tracingConfig: sns.TracingConfig.ACTIVE,
-    };
-    checkPropertyInjection(scope, id, 'SecureTopic', { name: 'sns.Topic', injectionId: sns.Topic.PROPERTY_INJECTION_ID },
-      baseProps as unknown as { [key: string]: unknown }, SECURED_TOPIC_PROPS);
-    super(scope, id, baseProps);
+    super(scope, id, guardedProps(scope, id, 'SecureTopic', TOPIC_BASE, encryptedTopicProps(key, props), SECURED_TOPIC_PROPS));
+    // Failed deliveries of subscribers land in dead-letter queues: the stack's dead-letter alarm watches them.
+    Monitoring.of(this);
   }
 
   /**
@@ -110,7 +90,7 @@ export class SecureTopic extends sns.Topic {
     problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to Lambda; subscribe a FIFO SecureQueue and `addConsumer(fn)` on it.');
     problems.require(this.node.tryFindChild(id) === undefined, `${fn.node.path} is already subscribed to this topic; subscribe it once (use \`filterPolicy\` to select messages).`);
     problems.throwIfAny();
-    const subscription = this.subscribeWithDeadLetters(id, sns.SubscriptionProtocol.LAMBDA, fn.functionArn, options.filterPolicy);
+    const subscription = subscribeWithDeadLetters(this, id, sns.SubscriptionProtocol.LAMBDA, fn.functionArn, options.filterPolicy);
     allowServiceToInvoke(fn, 'sns.amazonaws.com', this.topicArn, subscription);
     return subscription;
   }
@@ -120,16 +100,7 @@ export class SecureTopic extends sns.Topic {
    * Failed deliveries go to an encrypted dead-letter queue of the subscription.
    */
   public addEmailSubscriber(address: string, options: SecureTopicSubscriberOptions = {}): sns.Subscription {
-    const problems = new ProblemCollector(this);
-    problems.require(
-      typeof address === 'string' && (Token.isUnresolved(address) || EMAIL_PATTERN.test(address)),
-      `\`address\` must be an email address such as \`oncall@example.com\`, got: ${received(address)}.`,
-    );
-    problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to email.');
-    const id = `Email${shortHash(String(address))}`;
-    problems.require(this.node.tryFindChild(id) === undefined, `${received(address)} is already subscribed to this topic.`);
-    problems.throwIfAny();
-    return this.subscribeWithDeadLetters(id, sns.SubscriptionProtocol.EMAIL, address, options.filterPolicy);
+    return subscribeWithDeadLetters(this, emailSubscriptionId(this, address), sns.SubscriptionProtocol.EMAIL, address, options.filterPolicy);
   }
 
   /**
@@ -138,44 +109,7 @@ export class SecureTopic extends sns.Topic {
    * Failed deliveries go to an encrypted dead-letter queue of the subscription.
    */
   public addHttpsSubscriber(url: string, options: SecureTopicSubscriberOptions = {}): sns.Subscription {
-    const problems = new ProblemCollector(this);
-    problems.require(
-      typeof url === 'string' && (Token.isUnresolved(url) || HTTPS_URL_PATTERN.test(url)),
-      `\`url\` must be an https:// URL (SNS would send alarm contents in clear over http), got: ${received(url)}.`,
-    );
-    problems.require(!this.fifo, 'a FIFO topic delivers to SQS queues only, not to HTTPS endpoints.');
-    const id = `Https${shortHash(String(url))}`;
-    problems.require(this.node.tryFindChild(id) === undefined, `${received(url)} is already subscribed to this topic.`);
-    problems.throwIfAny();
-    return this.subscribeWithDeadLetters(id, sns.SubscriptionProtocol.HTTPS, url, options.filterPolicy);
-  }
-
-  private subscribeWithDeadLetters(
-    id: string,
-    protocol: sns.SubscriptionProtocol,
-    endpoint: string,
-    filterPolicy: { [attribute: string]: sns.SubscriptionFilter } | undefined,
-  ): sns.Subscription {
-    const subscription = new sns.Subscription(this, id, { topic: this, protocol, endpoint, filterPolicy });
-    // The dead-letter queue is a child of the subscription, so it is created now and wired in as sns.Subscription would.
-    const deadLetters = createDeadLetterQueue(subscription, 'DeadLetterQueue', {
-      encryptionKey: this.masterKey!,
-      owner: 'an SNS subscription',
-      fifo: this.fifo,
-      ownerUnknownToSqs3: true,
-    });
-    deadLetters.addToResourcePolicy(new iam.PolicyStatement({
-      actions: ['sqs:SendMessage'],
-      resources: [deadLetters.queueArn],
-      principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-      conditions: { ArnEquals: { 'aws:SourceArn': this.topicArn } },
-    }));
-    (subscription.node.defaultChild as sns.CfnSubscription).redrivePolicy = { deadLetterTargetArn: deadLetters.queueArn };
-    (subscription as { deadLetterQueue?: sqs.IQueue }).deadLetterQueue = deadLetters;
-    // SNS itself writes to the encrypted dead-letter queue: the key policy must let it.
-    allowServiceToUseKey(this.masterKey!, 'sns.amazonaws.com');
-    Monitoring.of(this)._watchDeadLetterQueue(deadLetters, subscription);
-    return subscription;
+    return subscribeWithDeadLetters(this, httpsSubscriptionId(this, url), sns.SubscriptionProtocol.HTTPS, url, options.filterPolicy);
   }
 
   /**

@@ -9,13 +9,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { latestRuntimeOf } from './runtime';
-import { RULES } from '../compliance/rule-ids';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/forced-wildcards';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { RULES } from '../core/nag-rule-ids';
 import { checkPropertyInjection, LateBound, SecuredProp } from '../core/private/construction';
 import {
   requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,

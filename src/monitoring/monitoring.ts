@@ -6,11 +6,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig } from './alarm-setting';
-import { allowServiceToUseKey } from '../core/encryption';
+import { DeadLetterWatch } from '../core/dead-letter-watch';
+import { allowServiceToUseKey, StackKey } from '../core/encryption';
 import { AegisValidationError } from '../core/errors';
+import { guardedProps } from '../core/private/construction';
+import {
+  emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
+} from '../core/private/encrypted-topic';
 import { shortHash } from '../core/short-hash';
 import { stackSingleton } from '../core/stack-singleton';
-import { SecureTopic } from '../data/secure-topic';
 
 /** Id of the per-stack monitoring construct. */
 const MONITORING_ID = 'AegisMonitoring';
@@ -84,7 +88,7 @@ export class Monitoring extends Construct {
   }
 
   private topic?: sns.ITopic;
-  private ownTopic?: SecureTopic;
+  private ownTopic?: sns.Topic;
   private dashboard?: cloudwatch.Dashboard;
   private readonly alarmList: cloudwatch.IAlarm[] = [];
   private readonly widgetFactories: Array<() => cloudwatch.IWidget[]> = [];
@@ -92,6 +96,8 @@ export class Monitoring extends Construct {
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
+    // Every dead-letter queue cdk-aegis makes in the stack, before and after this point, joins the dead-letter alarm.
+    DeadLetterWatch.of(this).listen(({ queue, owner }) => this.watchDeadLetterQueue(queue, owner));
   }
 
   /** Every alarm cdk-aegis created in this stack so far. */
@@ -139,7 +145,8 @@ export class Monitoring extends Construct {
    * dead-letter queue.
    */
   public notifyEmail(address: string): sns.Subscription {
-    return this.requireOwnTopic('notifyEmail').addEmailSubscriber(address);
+    const topic = this.requireOwnTopic('notifyEmail');
+    return subscribeWithDeadLetters(topic, emailSubscriptionId(topic, address), sns.SubscriptionProtocol.EMAIL, address, undefined);
   }
 
   /**
@@ -149,7 +156,8 @@ export class Monitoring extends Construct {
    * channel configuration's `notificationTopics` instead.
    */
   public notifyHttps(url: string): sns.Subscription {
-    return this.requireOwnTopic('notifyHttps').addHttpsSubscriber(url);
+    const topic = this.requireOwnTopic('notifyHttps');
+    return subscribeWithDeadLetters(topic, httpsSubscriptionId(topic, url), sns.SubscriptionProtocol.HTTPS, url, undefined);
   }
 
   /**
@@ -224,10 +232,8 @@ export class Monitoring extends Construct {
    * Watches a dead-letter queue cdk-aegis created for `owner` (an SNS
    * subscription, an EventBridge target) in the stack-wide alarm on dead
    * letters: any message in it fires the alarm.
-   *
-   * @internal
    */
-  public _watchDeadLetterQueue(queue: sqs.IQueue, owner: IConstruct): void {
+  private watchDeadLetterQueue(queue: sqs.IQueue, owner: IConstruct): void {
     this._watch({
       signal: SharedSignal.DEAD_LETTERS,
       config: DEAD_LETTER_ALARM,
@@ -279,7 +285,7 @@ export class Monitoring extends Construct {
     return members;
   }
 
-  private requireOwnTopic(method: string): SecureTopic {
+  private requireOwnTopic(method: string): sns.Topic {
     const topic = this.alarmTopic;
     if (this.ownTopic === undefined) {
       throw new AegisValidationError(this.node.path, [
@@ -289,8 +295,10 @@ export class Monitoring extends Construct {
     return this.ownTopic;
   }
 
-  private createTopic(): SecureTopic {
-    const topic = new SecureTopic(this, 'AlarmTopic', { displayName: 'cdk-aegis alarms' });
+  private createTopic(): sns.Topic {
+    // The same encrypted, TLS-only, signed topic as a SecureTopic, from the parts they share in core.
+    const topic = new sns.Topic(this, 'AlarmTopic', guardedProps(this, 'AlarmTopic', 'alarm topic', TOPIC_BASE,
+      encryptedTopicProps(StackKey.of(this), { displayName: 'cdk-aegis alarms' }), SECURED_TOPIC_PROPS));
     allowCloudWatchAlarms(topic);
     // Alarms nobody receives are no monitoring: say so until someone subscribes.
     this.node.addValidation({

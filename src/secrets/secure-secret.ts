@@ -5,10 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { grantSecretRead } from './grant-read';
-import { RULES } from '../compliance/rule-ids';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
+import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import { requireDuration, requireInstanceOf, requireInterface, requireOptionalString, requireProps, requireStruct, shown } from '../core/private/input-checks';
 

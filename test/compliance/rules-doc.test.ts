@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CONSTRUCT_COVERAGE, renderRulesMarkdown } from '../../projenrc/rules-doc';
 import { AEGIS_RULES } from '../../src/compliance/rules';
-import { CONSTRUCT_COVERAGE, renderRulesMarkdown } from '../../src/compliance/rules-doc';
 
 const PACK_FILES: Record<string, string> = {
   'AwsSolutions': 'aws-solutions.js',

@@ -104,7 +104,8 @@ describe('property injectors', () => {
   test.each([
     // The first queue the fixture makes is a function's dead-letter queue: library-made queues are guarded too.
     ['sqs.Queue', sqs.Queue.PROPERTY_INJECTION_ID, { encryption: sqs.QueueEncryption.SQS_MANAGED }, 'dead-letter queue \\(of a Lambda function\\)', /`encryption`/],
-    ['sns.Topic', sns.Topic.PROPERTY_INJECTION_ID, { enforceSSL: false }, 'SecureTopic', /`enforceSSL`/],
+    // The first topic is the stack's alarm topic (the first function's alarms need it): it is guarded like a SecureTopic.
+    ['sns.Topic', sns.Topic.PROPERTY_INJECTION_ID, { enforceSSL: false }, 'alarm topic', /`enforceSSL`/],
     ['s3.Bucket', s3.Bucket.PROPERTY_INJECTION_ID, { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS }, 'SecureBucket', /`blockPublicAccess`/],
     ['dynamodb.Table', dynamodb.Table.PROPERTY_INJECTION_ID, { encryption: dynamodb.TableEncryption.AWS_MANAGED }, 'SecureTable', /`encryption`/],
     ['secretsmanager.Secret', secretsmanager.Secret.PROPERTY_INJECTION_ID, { encryptionKey: undefined }, 'SecureSecret', /`encryptionKey`/],

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PACK, ruleId } from '../../compliance/rule-ids';
 import { acknowledge, AcknowledgementCause } from '../justification';
+import { PACK, ruleId } from '../nag-rule-ids';
 
 /**
  * Flattens a resolved CloudFormation value into the text rule packs use in a

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
-import { AEGIS_PACK_NAME } from './packs/aegis-checks';
-import { AEGIS_RULES } from './rules';
+import { AEGIS_PACK_NAME } from '../src/compliance/packs/aegis-checks';
+import { AEGIS_RULES } from '../src/compliance/rules';
 
 /**
  * Which public-pack rules each construct's defaults satisfy (the README's
  * Secure defaults tables, in rule form). A test checks every id names a rule
  * its pack has.
  *
- * Not part of the public API.
+ * Build tooling (projenrc/): RULES.md is generated from it; it does not ship in lib/.
  */
 export const CONSTRUCT_COVERAGE: ReadonlyArray<{ construct: string; rules: string[] }> = [
   {
