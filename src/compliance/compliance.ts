@@ -44,34 +44,64 @@ export interface EnforceOptions {
   readonly verbose?: boolean;
 }
 
-const REGISTERED = new WeakMap<IConstruct, Map<string, IPolicyValidationPlugin>>();
-const HOOKED_OUTDIRS = new Set<string>();
-const PROCESS_STARTED = Date.now() - process.uptime() * 1000;
+/** What `enforce()` keeps on an app: the packs it registered, by name. */
+interface AppCompliance {
+  readonly packs: Map<string, IPolicyValidationPlugin>;
+}
+
+/** Where an app keeps its compliance state: on the app object itself, never in this module. */
+const STATE = Symbol.for('cdk-aegis.compliance');
+
+function stateOf(app: IConstruct): AppCompliance | undefined {
+  return (app as unknown as { [STATE]?: AppCompliance })[STATE];
+}
 
 /**
- * Under the CDK CLI (which sets `CDK_OUTDIR` for the app), writes the SARIF
- * file and the ledger into the cloud assembly when the app process ends —
- * after synth and validation, whether validation failed or not — and prints
- * the one-line summary.
+ * Writes the SARIF file and the compliance ledger into the cloud assembly
+ * each time `app` synthesizes, right after the CDK has written its validation
+ * report (and also when a finding makes the synth fail), and prints the
+ * summary line under the CDK CLI.
+ *
+ * This is the one hook cdk-aegis keeps, on the app object only: aws-cdk-lib
+ * runs validation plugins before it writes the validation report, and offers
+ * no callback after it (custom synthesis runs earlier), so the reports, which
+ * need the report's acknowledged findings, are written by wrapping this app's
+ * `synth`. The CDK's own auto-synth calls the same method.
  */
-function writeReportsAfterCliSynth(packNames: () => string[]): void {
-  const outdir = process.env.CDK_OUTDIR;
-  if (outdir === undefined || HOOKED_OUTDIRS.has(outdir)) {
+function writeReportsOnSynth(app: IConstruct, packNames: () => string[]): void {
+  const target = app as unknown as { synth?: (options?: unknown) => unknown };
+  const synth = target.synth;
+  if (typeof synth !== 'function') {
     return;
   }
-  HOOKED_OUTDIRS.add(outdir);
-  process.once('exit', () => {
+  target.synth = function synthAndReport(this: unknown, options?: unknown) {
+    const started = Date.now();
     try {
-      // No synth in this process (the app threw first): leave an older report alone.
-      const report = path.join(outdir, 'validation-report.json');
-      if (!fs.existsSync(path.join(outdir, 'manifest.json')) || (fs.existsSync(report) && fs.statSync(report).mtimeMs < PROCESS_STARTED)) {
-        return;
-      }
-      process.stderr.write(`${summaryLine(writeComplianceReports(outdir, packNames()))}\n`);
-    } catch (e) {
-      process.stderr.write(`[cdk-aegis] could not write the compliance reports to ${outdir}: ${(e as Error).message}\n`);
+      return synth.call(target, options);
+    } finally {
+      reportAfterSynth(app, started, packNames());
     }
-  });
+  };
+}
+
+function reportAfterSynth(app: IConstruct, started: number, packs: string[]): void {
+  const outdir = (app as unknown as { outdir?: string }).outdir;
+  if (outdir === undefined) {
+    return;
+  }
+  const report = path.join(outdir, 'validation-report.json');
+  // No validation report from this synth (it failed before validating, or nothing was reported): nothing to add.
+  if (!fs.existsSync(report) || fs.statSync(report).mtimeMs < started - 1000) {
+    return;
+  }
+  try {
+    const summary = summaryLine(writeComplianceReports(outdir, packs));
+    if (process.env.CDK_OUTDIR !== undefined) {
+      process.stderr.write(`${summary}\n`);
+    }
+  } catch (e) {
+    process.stderr.write(`[cdk-aegis] could not write the compliance reports to ${outdir}: ${(e as Error).message}\n`);
+  }
 }
 
 /**
@@ -106,7 +136,7 @@ export class Compliance {
 
   /** Names of the validation plugins registered through `enforce()`, in order. */
   public get packNames(): string[] {
-    return [...(REGISTERED.get(this.app)?.keys() ?? [])];
+    return [...(stateOf(this.app)?.packs.keys() ?? [])];
   }
 
   /**
@@ -135,23 +165,23 @@ export class Compliance {
     }
     packs.push(...(options.additionalPacks ?? []));
 
-    let registered = REGISTERED.get(this.app);
-    if (!registered) {
-      registered = new Map();
-      REGISTERED.set(this.app, registered);
+    let state = stateOf(this.app);
+    if (!state) {
+      state = { packs: new Map() };
+      Object.defineProperty(this.app, STATE, { value: state, enumerable: false });
+      writeReportsOnSynth(this.app, () => this.packNames);
     }
     // Register while filtering, so a name repeated within this call is also added only once.
     const fresh: IPolicyValidationPlugin[] = [];
     for (const pack of packs) {
-      if (!registered.has(pack.name)) {
-        registered.set(pack.name, pack);
+      if (!state.packs.has(pack.name)) {
+        state.packs.set(pack.name, pack);
         fresh.push(pack);
       }
     }
     if (fresh.length > 0) {
       Validations.of(this.app).addPlugins(...fresh);
     }
-    writeReportsAfterCliSynth(() => this.packNames);
   }
 }
 

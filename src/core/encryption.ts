@@ -2,6 +2,7 @@ import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { guardedProps } from './private/construction';
 import { stackSingleton } from './stack-singleton';
 
 /** Construct id of the per-stack key, a child of the stack. Public contract: do not rename. */
@@ -34,10 +35,16 @@ export class StackKey {
 }
 
 function createStackKey(stack: Stack): kms.Key {
-  const key = new StackKeyResource(stack, STACK_KEY_ID, {
+  const key = new StackKeyResource(stack, STACK_KEY_ID, guardedProps(stack, STACK_KEY_ID, 'stack key', { name: 'kms.Key', injectionId: kms.Key.PROPERTY_INJECTION_ID }, {
     description: `cdk-aegis: encryption key shared by the secure constructs of stack ${stack.stackName}`,
     enableKeyRotation: true,
-  });
+  }, {
+    enableKeyRotation: { instead: 'the stack key rotates every year' },
+    policy: { instead: 'the stack key writes its own policy; add statements with `StackKey.of(scope).addToResourcePolicy(...)`' },
+    admins: { instead: 'the stack key keeps the account-root statement; grant through IAM' },
+    removalPolicy: { instead: 'the stack key is retained' },
+    pendingWindow: { instead: 'the stack key keeps the default deletion window', weakens: () => false },
+  }));
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsOfThisAccount',

@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ProblemCollector } from './errors';
+import { guardedProps, SecuredProp } from './private/construction';
 import { requireEnumValue } from './private/input-checks';
 import { SecurityProfile } from './profile';
 
@@ -39,6 +40,15 @@ export function checkLogRetention(
   }
 }
 
+const LOG_GROUP_BASE = { name: 'logs.LogGroup', injectionId: logs.LogGroup.PROPERTY_INJECTION_ID };
+const SECURED_LOG_GROUP_PROPS: { [prop: string]: SecuredProp } = {
+  encryptionKey: { instead: 'cdk-aegis log groups are encrypted with the construct\'s key (`encryptionKey`)' },
+  retention: { instead: 'set the retention with the construct\'s `logRetention`' },
+  logGroupName: { instead: 'cdk-aegis names the log groups services write to' },
+  removalPolicy: { instead: 'cdk-aegis keeps log groups when the stack is deleted (logs are evidence)' },
+  dataProtectionPolicy: { instead: 'cdk-aegis log groups take no data protection policy from an injector', weakens: () => false },
+};
+
 /** Options of {@link createSecureLogGroup}. Not part of the public API. */
 export interface SecureLogGroupOptions {
   readonly encryptionKey: kms.IKey;
@@ -53,10 +63,10 @@ export interface SecureLogGroupOptions {
  * Not part of the public API.
  */
 export function createSecureLogGroup(scope: Construct, id: string, options: SecureLogGroupOptions): logs.LogGroup {
-  return new logs.LogGroup(scope, id, {
+  return new logs.LogGroup(scope, id, guardedProps(scope, id, 'log group', LOG_GROUP_BASE, {
     encryptionKey: options.encryptionKey,
     retention: options.retention,
     logGroupName: options.logGroupName,
     removalPolicy: RemovalPolicy.RETAIN,
-  });
+  }, SECURED_LOG_GROUP_PROPS));
 }

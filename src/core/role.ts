@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { isForcedWildcard } from './forced-wildcards';
 import { acknowledge, AcknowledgementCause } from './justification';
 import { RULES } from './nag-rule-ids';
+import { guardedProps } from './private/construction';
 import { stackSingleton } from './stack-singleton';
 
 /** Options of {@link ScopedRole}. Not part of the public API. */
@@ -34,11 +35,17 @@ export class ScopedRole extends iam.Role {
 
   constructor(scope: Construct, id: string, props: ScopedRoleProps) {
     const document = new iam.PolicyDocument();
-    super(scope, id, {
+    super(scope, id, guardedProps(scope, id, 'role', { name: 'iam.Role', injectionId: iam.Role.PROPERTY_INJECTION_ID }, {
       assumedBy: props.assumedBy,
       description: props.description,
       inlinePolicies: props.customerManagedPolicy ? undefined : { Policy: document },
-    });
+    }, {
+      assumedBy: { instead: 'cdk-aegis roles trust exactly the service they serve' },
+      inlinePolicies: { instead: 'grant through the construct (`grantXxx`); cdk-aegis roles hold one policy of their own' },
+      managedPolicies: { instead: 'cdk-aegis roles take no managed policy from an injector; grant through the construct' },
+      // A permissions boundary only narrows what the role may do: an injector may add one.
+      permissionsBoundary: { instead: 'an injector may add a permissions boundary but not drop one', weakens: (ours, theirs) => ours !== undefined && theirs !== ours },
+    }));
     this.document = document;
     this.customerManaged = props.customerManagedPolicy;
   }

@@ -6,6 +6,7 @@ import { BucketReplication } from './bucket-replication';
 import { AegisValidationError, ProblemCollector } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { stackSingleton } from '../core/stack-singleton';
 
@@ -22,6 +23,24 @@ export const PRIVATE_BUCKET = {
   objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
   versioned: true,
 } as const satisfies s3.BucketProps;
+
+/** s3.Bucket, as `guardedProps` names it. Not part of the public API. */
+export const BUCKET_BASE = { name: 's3.Bucket', injectionId: s3.Bucket.PROPERTY_INJECTION_ID };
+
+/** The props every cdk-aegis bucket secures on s3.Bucket (those of PRIVATE_BUCKET and more). Not part of the public API. */
+export const SECURED_PRIVATE_BUCKET_PROPS: { [prop: string]: SecuredProp } = {
+  encryption: { instead: 'cdk-aegis buckets choose their encryption' },
+  enforceSSL: { instead: 'cdk-aegis buckets accept TLS requests only' },
+  minimumTLSVersion: { instead: 'cdk-aegis buckets require TLS 1.2' },
+  blockPublicAccess: { instead: 'cdk-aegis buckets block all public access; serve public content through CloudFront' },
+  publicReadAccess: { instead: 'cdk-aegis buckets block all public access; serve public content through CloudFront' },
+  objectOwnership: { instead: 'cdk-aegis buckets enforce bucket-owner object ownership (no ACLs)' },
+  versioned: { instead: 'cdk-aegis buckets keep object versions' },
+  serverAccessLogsBucket: { instead: 'cdk-aegis buckets log to the stack log bucket; see `SecureBucket.configureAccessLogs`' },
+  serverAccessLogsPrefix: { instead: 'cdk-aegis buckets log to the stack log bucket; see `SecureBucket.configureAccessLogs`' },
+  autoDeleteObjects: { instead: 'cdk-aegis buckets never delete objects on stack deletion' },
+  removalPolicy: { instead: 'cdk-aegis keeps this bucket when the stack is deleted' },
+};
 
 /**
  * Bucket events go to EventBridge, set on the L1: the L2's `eventBridgeEnabled`
@@ -70,7 +89,7 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
     }
     options?.replication?._check(problems, 'replication', false);
     problems.throwIfAny();
-    const bucket = new s3.Bucket(stack, ACCESS_LOGS_BUCKET_ID, {
+    const bucket = new s3.Bucket(stack, ACCESS_LOGS_BUCKET_ID, guardedProps(stack, ACCESS_LOGS_BUCKET_ID, 'access log bucket', BUCKET_BASE, {
       ...PRIVATE_BUCKET,
       encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{
@@ -81,7 +100,7 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
       removalPolicy: RemovalPolicy.RETAIN,
       // No Object Lock, not even under REGULATED: S3 does not deliver server access
       // logs to a bucket with Object Lock (and expiring logs is this bucket's job).
-    });
+    }, SECURED_PRIVATE_BUCKET_PROPS));
     (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTS_TO_EVENTBRIDGE;
     bucket.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'S3ServerAccessLogsOfThisAccount',

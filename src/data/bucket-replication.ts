@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -81,11 +81,12 @@ export class BucketReplication {
   }
 
   /**
-   * Configures replication of `bucket` (encrypted with `sourceKey`).
+   * Configures replication of `bucket` (encrypted with `sourceKey`; with
+   * S3 Object Lock on when `objectLocked`).
    *
    * @internal
    */
-  public _apply(bucket: s3.Bucket, sourceKey: kms.IKey | undefined): void {
+  public _apply(bucket: s3.Bucket, sourceKey: kms.IKey | undefined, objectLocked = false): void {
     if (this.destinationBucketArn === undefined) {
       recordOptOut(bucket, 'replication', this.justification!, RULES.bucketReplication);
       return;
@@ -103,7 +104,11 @@ export class BucketReplication {
       resources: [bucket.bucketArn],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+      actions: [
+        's3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging',
+        // S3 replicates a locked object's retention and legal hold, and reads them as the replication role.
+        ...(objectLocked ? ['s3:GetObjectRetention', 's3:GetObjectLegalHold'] : []),
+      ],
       resources: [sourceObjects],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -127,6 +132,13 @@ export class BucketReplication {
       AcknowledgementCause.AWS_FORCED,
       'S3 replication reads and writes object versions; object ARNs are bucket/key, and replication covers every key',
     );
+    if (objectLocked) {
+      Annotations.of(bucket).addWarningV2(
+        '@cdk-aegis/replica-object-lock',
+        `S3 replicates objects of a bucket with Object Lock only to a bucket with Object Lock: turn it on for ${this.destinationBucketArn} ` +
+          '(its owner must), then acknowledge this warning.',
+      );
+    }
     (bucket.node.defaultChild as s3.CfnBucket).replicationConfiguration = {
       role: role.roleArn,
       rules: [{

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AccessLogsOptions, accessLogsBucket, configureAccessLogsBucket, EVENTS_TO_EVENTBRIDGE, PRIVATE_BUCKET } from './access-logs-bucket';
+import { AccessLogsOptions, accessLogsBucket, BUCKET_BASE, configureAccessLogsBucket, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE, PRIVATE_BUCKET } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { DeadLetterWatch } from '../core/dead-letter-watch';
@@ -115,19 +115,11 @@ export interface ObjectCreatedOptions {
 
 /** The props SecureBucket secures on s3.Bucket, and what to do instead of injecting them. */
 const SECURED_BUCKET_PROPS: { [prop: string]: SecuredProp } = {
+  ...SECURED_PRIVATE_BUCKET_PROPS,
   encryption: { instead: 'SecureBucket encrypts with a customer-managed KMS key' },
   encryptionKey: { instead: 'choose the key with `encryptionKey`' },
   bucketKeyEnabled: { instead: 'SecureBucket uses an S3 bucket key' },
-  enforceSSL: { instead: 'SecureBucket accepts TLS requests only' },
-  minimumTLSVersion: { instead: 'SecureBucket requires TLS 1.2' },
-  blockPublicAccess: { instead: 'SecureBucket blocks all public access; serve public content through CloudFront' },
-  publicReadAccess: { instead: 'SecureBucket blocks all public access; serve public content through CloudFront' },
-  objectOwnership: { instead: 'SecureBucket enforces bucket-owner object ownership (no ACLs)' },
-  versioned: { instead: 'SecureBucket keeps object versions; set `noncurrentVersionExpiration`' },
   objectLockEnabled: { instead: 'turn Object Lock off with `objectLock: Toggle.off({ reason })`', weakens: (ours, theirs) => ours === true && theirs !== true },
-  serverAccessLogsBucket: { instead: 'SecureBucket logs to the stack log bucket; see `SecureBucket.configureAccessLogs`' },
-  serverAccessLogsPrefix: { instead: 'SecureBucket logs to the stack log bucket; see `SecureBucket.configureAccessLogs`' },
-  autoDeleteObjects: { instead: 'SecureBucket never deletes objects on stack deletion' },
   removalPolicy: { instead: 'pass `removalPolicy` to the SecureBucket' },
 };
 
@@ -157,7 +149,7 @@ export class SecureBucket extends s3.Bucket {
     const key = props.encryptionKey ?? StackKey.of(scope);
     const logs = accessLogsBucket(scope);
     const objectLock = props.objectLock?.enabled ?? profile === SecurityProfile.REGULATED;
-    super(scope, id, guardedProps(scope, id, 'SecureBucket', { name: 's3.Bucket', injectionId: s3.Bucket.PROPERTY_INJECTION_ID }, {
+    super(scope, id, guardedProps(scope, id, 'SecureBucket', BUCKET_BASE, {
       bucketName: props.bucketName,
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
@@ -174,7 +166,7 @@ export class SecureBucket extends s3.Bucket {
     const resource = this.node.defaultChild as s3.CfnBucket;
     // Log delivery is allowed by the log bucket's policy (not by an ACL).
     resource.loggingConfiguration = { destinationBucketName: logs.bucketName, logFilePrefix: `${Names.uniqueResourceName(this, { maxLength: 200 })}/` };
-    props.replication?._apply(this, key);
+    props.replication?._apply(this, key, objectLock);
     if (props.objectLock?.enabled === false) {
       recordOptOut(this, 'objectLock', props.objectLock.justification!, RULES.objectLock);
     }

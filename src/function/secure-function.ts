@@ -1,4 +1,4 @@
-import { Duration, IResolveContext, Lazy, Token } from 'aws-cdk-lib';
+import { Duration, IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -246,6 +246,10 @@ export class SecureFunction extends lambda.Function {
     const earlyStatements: iam.PolicyStatement[] = [];
     const pendingRole: LateBound<iam.IRole> = new LateBound<iam.IRole>(`${path}/ServiceRole`, {
       roleArn: Lazy.string({ produce: (): string => pendingRole.ref.roleArn }),
+      // Grants made to the stand-in before it is bound (e.g. by an injected prop) reach the real role.
+      get grantPrincipal(): iam.IPrincipal { return pendingRole.ref; },
+      principalAccount: Stack.of(scope).account,
+      assumeRoleAction: 'sts:AssumeRole',
       addToPrincipalPolicy: (statement: iam.PolicyStatement) => {
         earlyStatements.push(statement);
         return { statementAdded: true, policyDependable: pendingRole.ref };
@@ -410,7 +414,8 @@ function securedFunctionProps(scope: Construct, tracingOn: boolean): { [prop: st
     vpc: { instead: 'pass `vpc` to the SecureFunction', weakens: dropsOrReplaces },
     vpcSubnets: { instead: 'pass `vpcSubnets` to the SecureFunction', weakens: dropsOrReplaces },
     securityGroups: { instead: 'pass `securityGroups` to the SecureFunction', weakens: dropsOrReplaces },
-    allowPublicSubnet: { instead: 'SecureFunction never runs in public subnets' },
+    allowPublicSubnet: { instead: 'SecureFunction never runs in public subnets', weakens: (_ours, theirs) => theirs === true },
+    runtime: { instead: 'choose the runtime with `runtime` (the default is the newest of its family)' },
     reservedConcurrentExecutions: { instead: 'pass `reservedConcurrentExecutions` to the SecureFunction', weakens: dropsOrReplaces },
   };
   if (tracingOn) {

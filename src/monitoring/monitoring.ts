@@ -9,7 +9,7 @@ import { AlarmConfig } from './alarm-setting';
 import { DeadLetterWatch } from '../core/dead-letter-watch';
 import { allowServiceToUseKey, StackKey } from '../core/encryption';
 import { AegisValidationError } from '../core/errors';
-import { guardedProps } from '../core/private/construction';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
 } from '../core/private/encrypted-topic';
@@ -322,6 +322,17 @@ export class Monitoring extends Construct {
   }
 }
 
+const ALARM_BASE = { name: 'cloudwatch.Alarm', injectionId: cloudwatch.Alarm.PROPERTY_INJECTION_ID };
+/** What an injector must not change on cdk-aegis alarms: that they act, and when. */
+const SECURED_ALARM_PROPS: { [prop: string]: SecuredProp } = {
+  actionsEnabled: { instead: 'turn an alarm off with its `AlarmSetting.off({ reason })` prop', weakens: (_ours, theirs) => theirs === false },
+  treatMissingData: { instead: 'cdk-aegis alarms treat missing data as not breaching' },
+  threshold: { instead: 'set the threshold with the construct\'s `AlarmSetting.on({ threshold })`' },
+  stdDevs: { instead: 'set the band with the construct\'s `AlarmSetting.on({ threshold })`' },
+  evaluationPeriods: { instead: 'set it with the construct\'s `AlarmSetting.on({ evaluationPeriods })`' },
+  datapointsToAlarm: { instead: 'set it with the construct\'s `AlarmSetting.on({ datapointsToAlarm })`' },
+};
+
 /**
  * Lets CloudWatch alarms of this account and region publish to `topic` (a
  * topic policy replaces SNS's default one, so they must be named) and encrypt
@@ -429,18 +440,18 @@ export function createAlarm(scope: Construct, id: string, spec: AlarmSpec): clou
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
   const alarm = spec.anomalyDetection
-    ? new cloudwatch.AnomalyDetectionAlarm(scope, id, {
+    ? new cloudwatch.AnomalyDetectionAlarm(scope, id, guardedProps(scope, id, 'alarm', ALARM_BASE, {
       ...common,
       metric,
       stdDevs: config.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_UPPER_THRESHOLD,
-    })
-    : new cloudwatch.Alarm(scope, id, {
+    }, SECURED_ALARM_PROPS))
+    : new cloudwatch.Alarm(scope, id, guardedProps(scope, id, 'alarm', ALARM_BASE, {
       ...common,
       metric,
       threshold: config.threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
+    }, SECURED_ALARM_PROPS));
   Monitoring.of(scope)._addAlarm(alarm);
   return alarm;
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AlarmSetting, Compliance, SecretRotation, SecureFunction, SecureSecret } from '../../src';
+import { AlarmSetting, Compliance, SecretRotation, SecureFunction, SecureQueue, SecureSecret } from '../../src';
 import { runCli } from '../../src/compliance/reports/cli';
 import { AcknowledgedBy } from '../../src/compliance/reports/ledger';
 import { summaryLine, writeComplianceReports } from '../../src/compliance/reports/write';
@@ -146,21 +146,37 @@ describe('compliance reports', () => {
     expect(err.join('\n')).toMatch(message);
   });
 
-  test('under the CDK CLI (CDK_OUTDIR set), enforce() writes the reports and prints the summary when the app process ends', () => {
-    const { dir } = synthesized();
-    const before = process.listeners('exit');
-    const previous = process.env.CDK_OUTDIR;
-    process.env.CDK_OUTDIR = dir;
+  test('enforce() writes the reports into the assembly when the app synthesizes, with no process-wide hook', () => {
+    const exitListeners = process.listeners('exit').length;
+    const app = newApp();
+    Compliance.of(app).enforce();
+    Compliance.of(app).enforce();
+    new SecureQueue(new Stack(app, 'Reported'), 'Jobs');
+    expect(process.listeners('exit')).toHaveLength(exitListeners);
     const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      Compliance.of(newApp()).enforce();
-      Compliance.of(newApp()).enforce();
-      const added = process.listeners('exit').filter((l) => !before.includes(l));
-      expect(added).toHaveLength(1);
-      (added[0] as () => void)();
-      expect(fs.existsSync(path.join(dir, 'compliance.sarif'))).toBe(true);
-      expect(written.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\[cdk-aegis\] packs: AwsSolutions, Serverless, Aegis · resources checked: \d+/)]);
-      process.removeListener('exit', added[0] as () => void);
+      app.synth();
+      expect(fs.existsSync(path.join(app.outdir, 'compliance.sarif'))).toBe(true);
+      expect(JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8')).acknowledgements.length).toBeGreaterThan(0);
+      // Outside the CDK CLI nothing is printed.
+      expect(written).not.toHaveBeenCalled();
+    } finally {
+      written.mockRestore();
+    }
+  });
+
+  test('under the CDK CLI (CDK_OUTDIR set), the summary line is printed once per synth, also when a finding fails the synth', () => {
+    const previous = process.env.CDK_OUTDIR;
+    const app = newApp();
+    process.env.CDK_OUTDIR = app.outdir;
+    const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      Compliance.of(app).enforce();
+      new sqs.Queue(new Stack(app, 'Plain'), 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+      expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+      expect(fs.existsSync(path.join(app.outdir, 'compliance.sarif'))).toBe(true);
+      expect(written.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[cdk-aegis]')))
+        .toEqual([expect.stringMatching(/^\[cdk-aegis\] packs: AwsSolutions, Serverless, Aegis · resources checked: \d+ · errors: [1-9]/)]);
     } finally {
       written.mockRestore();
       if (previous === undefined) {

@@ -1,15 +1,19 @@
 import { IPropertyInjector, InjectionContext, PropertyInjectors, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { SecureFunction, SecurityProfile } from '../../src';
+import { Construct } from 'constructs';
+import { BucketReplication, SecureBucket, SecureFunction, SecureQueue, SecurityProfile } from '../../src';
 import { everyConstruct } from '../fixtures/every-construct';
 import { DEPLOYMENT_SETTINGS, settingStack } from '../helpers/matrix';
 import { CODE, plainStack } from '../helpers/stacks';
@@ -106,7 +110,8 @@ describe('property injectors', () => {
     ['sqs.Queue', sqs.Queue.PROPERTY_INJECTION_ID, { encryption: sqs.QueueEncryption.SQS_MANAGED }, 'dead-letter queue \\(of a Lambda function\\)', /`encryption`/],
     // The first topic is the stack's alarm topic (the first function's alarms need it): it is guarded like a SecureTopic.
     ['sns.Topic', sns.Topic.PROPERTY_INJECTION_ID, { enforceSSL: false }, 'alarm topic', /`enforceSSL`/],
-    ['s3.Bucket', s3.Bucket.PROPERTY_INJECTION_ID, { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS }, 'SecureBucket', /`blockPublicAccess`/],
+    // The stack's access log bucket comes first: the buckets the library makes are guarded too.
+    ['s3.Bucket', s3.Bucket.PROPERTY_INJECTION_ID, { blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS }, 'access log bucket', /`blockPublicAccess`/],
     ['dynamodb.Table', dynamodb.Table.PROPERTY_INJECTION_ID, { encryption: dynamodb.TableEncryption.AWS_MANAGED }, 'SecureTable', /`encryption`/],
     ['secretsmanager.Secret', secretsmanager.Secret.PROPERTY_INJECTION_ID, { encryptionKey: undefined }, 'SecureSecret', /`encryptionKey`/],
     ['apigateway.RestApi', apigateway.RestApi.PROPERTY_INJECTION_ID, { cloudWatchRole: true }, 'SecureApi', /`cloudWatchRole`/],
@@ -114,5 +119,59 @@ describe('property injectors', () => {
     const { app, stack } = settingStack(DEPLOYMENT_SETTINGS[0]);
     PropertyInjectors.of(app).add(new Injector(injectionId, (props) => ({ ...props, ...change })));
     expect(() => everyConstruct(stack, SecurityProfile.BASELINE)).toThrow(new RegExp(`${message.source}[\\s\\S]*would weaken this ${construct}`));
+  });
+
+  test.each([
+    ['logs.LogGroup', logs.LogGroup.PROPERTY_INJECTION_ID, { encryptionKey: undefined, retention: logs.RetentionDays.INFINITE }, 'log group', /`encryptionKey`[\s\S]*`retention`/],
+    ['kms.Key', kms.Key.PROPERTY_INJECTION_ID, { enableKeyRotation: false }, 'stack key', /`enableKeyRotation`/],
+    ['cloudwatch.Alarm', cloudwatch.Alarm.PROPERTY_INJECTION_ID, { actionsEnabled: false }, 'alarm', /`actionsEnabled`/],
+    ['iam.Role', iam.Role.PROPERTY_INJECTION_ID, { managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] }, 'role', /`managedPolicies`/],
+  ])('fails when an injector for %s weakens what cdk-aegis makes inside its constructs', (_name, injectionId, change, what, message) => {
+    const { app, stack } = plainStack();
+    PropertyInjectors.of(app).add(new Injector(injectionId, (props) => ({ ...props, ...change })));
+    // A function (role, log group, stack key) and a queue (its dead-letter alarm) between them make each of these.
+    expect(() => {
+      new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+      new SecureQueue(stack, 'Jobs');
+    }).toThrow(new RegExp(`${message.source}[\\s\\S]*would weaken this ${what}`));
+  });
+
+  test('fails when an injector registered on a team\'s scope weakens a SecureBucket there', () => {
+    const { stack } = plainStack();
+    const team = new Construct(stack, 'Team');
+    const aclsOnly = (props: any) => ({ ...props, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS });
+    PropertyInjectors.of(team).add(new Injector(s3.Bucket.PROPERTY_INJECTION_ID, aclsOnly));
+    expect(() => new SecureBucket(team, 'Uploads')).toThrow(/Team\/Uploads: a property injector for s3\.Bucket changed `blockPublicAccess`[\s\S]*would weaken this SecureBucket/);
+  });
+
+  test('fails when an injector for s3.Bucket weakens the stack\'s access log bucket', () => {
+    const { app, stack } = plainStack();
+    PropertyInjectors.of(app).add(new Injector(s3.Bucket.PROPERTY_INJECTION_ID, (props) => ({ ...props, enforceSSL: false })));
+    expect(() => SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.none({ reason: 'logs are archived by the org trail' }) }))
+      .toThrow(/AegisAccessLogsBucket: a property injector for s3\.Bucket changed `enforceSSL`[\s\S]*would weaken this access log bucket/);
+  });
+
+  test('an injector may add a permissions boundary to the roles cdk-aegis makes', () => {
+    const { app, stack } = plainStack();
+    const boundary = iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Boundary', 'arn:aws:iam::123456789012:policy/company-boundary');
+    PropertyInjectors.of(app).add(new Injector(iam.Role.PROPERTY_INJECTION_ID, (props) => ({ ...props, permissionsBoundary: boundary })));
+    new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/company-boundary' });
+  });
+
+  test('an injector may keep functions out of public subnets, and may not move them in', () => {
+    const keepOut = plainStack();
+    PropertyInjectors.of(keepOut.app).add(new Injector(lambda.Function.PROPERTY_INJECTION_ID, (props) => ({ ...props, allowPublicSubnet: false })));
+    expect(() => new SecureFunction(keepOut.stack, 'Fn', { code: CODE, handler: 'index.handler' })).not.toThrow();
+    const moveIn = plainStack();
+    PropertyInjectors.of(moveIn.app).add(new Injector(lambda.Function.PROPERTY_INJECTION_ID, (props) => ({ ...props, allowPublicSubnet: true })));
+    expect(() => new SecureFunction(moveIn.stack, 'Fn', { code: CODE, handler: 'index.handler' })).toThrow(/`allowPublicSubnet`/);
+  });
+
+  test('fails when an injector for lambda.Function pins an older runtime', () => {
+    const { app, stack } = plainStack();
+    const pinned = (props: any) => ({ ...props, runtime: lambda.Runtime.NODEJS_18_X });
+    PropertyInjectors.of(app).add(new Injector(lambda.Function.PROPERTY_INJECTION_ID, pinned));
+    expect(() => new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' })).toThrow(/`runtime` from "nodejs24\.x"|`runtime` from a Runtime/);
   });
 });

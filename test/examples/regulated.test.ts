@@ -7,9 +7,12 @@ import { findingLines, newApp, SynthResult, synthesize } from '../helpers/synth'
 describe('examples/regulated.ts', () => {
   let result: SynthResult;
   let template: Template;
+  let warnings: string[];
   beforeAll(() => {
     const app = buildRegulatedApp({ outdir: newApp().outdir });
     result = synthesize(app);
+    const artifact = app.synth().getStackByName('RegulatedOrders');
+    warnings = artifact.messages.filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
     template = Template.fromJSON(JSON.parse(fs.readFileSync(`${app.outdir}/RegulatedOrders.template.json`, 'utf8')));
   });
 
@@ -34,6 +37,21 @@ describe('examples/regulated.ts', () => {
       }),
       ObjectLockEnabled: true,
     });
+  });
+
+  test('lets replication read the retention and legal holds of locked objects, and says the replica needs Object Lock too', () => {
+    const receipts = Object.keys(template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true, ReplicationConfiguration: Match.anyValue() } }));
+    expect(receipts).toHaveLength(1);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: Match.arrayWith(['s3:GetObjectVersionForReplication', 's3:GetObjectRetention', 's3:GetObjectLegalHold']),
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [receipts[0], 'Arn'] }, '/*']] },
+        })]),
+      },
+    });
+    expect(result.findings).toEqual([]);
+    expect(warnings).toContainEqual(expect.stringMatching(/orders-replica-eu-central-1.*\[ack: @cdk-aegis\/replica-object-lock\]/));
   });
 
   test('names its own account and region as literals in service conditions', () => {

@@ -28,7 +28,8 @@ export class LateBound<T extends object> {
    */
   constructor(private readonly what: string, early: Partial<T>, callableLater: ReadonlyArray<keyof T> = []) {
     const self = this;
-    const stand: Partial<T> = { ...early };
+    // Copied with its accessors (a getter may name the stand-in itself).
+    const stand: Partial<T> = Object.defineProperties({}, Object.getOwnPropertyDescriptors(early));
     for (const member of callableLater) {
       (stand as Record<keyof T, unknown>)[member] = (...args: unknown[]) => {
         if (!self.target) {
