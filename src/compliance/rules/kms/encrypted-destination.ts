@@ -123,7 +123,7 @@ function servicesAllowedBy(index: StackIndex, document: unknown, actionsMatch: (
 }
 
 const coversGenerateDataKey = (action: string) => ['kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:*', '*'].includes(action);
-const coversDecrypt = (action: string) => ['kms:Decrypt', 'kms:*', '*'].includes(action);
+const coversDecrypt = (action: string) => ['kms:Decrypt', 'kms:Decrypt*', 'kms:*', '*'].includes(action);
 
 function asList(value: unknown): any[] {
   if (value === undefined || value === null) {
