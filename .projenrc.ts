@@ -103,6 +103,12 @@ project.addTask('bench', {
   exec: 'node -r ts-node/register/transpile-only bench/run.ts',
 });
 
+// Where the synth time of one stack of 100 functions goes (construction, synthesis, each pack, slowest rules).
+project.addTask('bench:profile', {
+  description: 'Profile one stack of N = 100, plain-nag vs cdk-aegis: phases, packs and the slowest rules',
+  exec: 'node -r ts-node/register/transpile-only bench/profile.ts',
+});
+
 project.eslint?.addLintPattern('examples');
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 
