@@ -21,7 +21,7 @@ export const ACCESS_LOG_PREFIX = 'API-Gateway-Access-Logs_';
  * kept when the stack is deleted, so stacks that share the account setting
  * never break each other.
  *
- * Not part of the public API.
+ * @internal
  */
 export class ApiGatewayAccountLogging extends Construct {
   /** The account settings resource a stage must wait for. */
@@ -81,7 +81,7 @@ export class ApiGatewayAccountLogging extends Construct {
 /**
  * The stack's API Gateway account settings, created on first use.
  *
- * Not part of the public API.
+ * @internal
  */
 export function apiGatewayAccountLogging(scope: IConstruct): ApiGatewayAccountLogging {
   return stackSingleton(

@@ -103,6 +103,15 @@ enum Kind {
  * });
  */
 export class ApiAuthorization {
+  /** How long API Gateway caches an authorizer's decision unless told otherwise (AWS's own default). */
+  public static readonly DEFAULT_AUTHORIZER_CACHE_TTL: Duration = DEFAULT_AUTHORIZER_CACHE_TTL;
+
+  /** The longest authorizer cache API Gateway accepts. */
+  public static readonly MAX_AUTHORIZER_CACHE_TTL: Duration = MAX_AUTHORIZER_CACHE_TTL;
+
+  /** Where token-based authorizers read the caller's token. */
+  public static readonly DEFAULT_TOKEN_SOURCE: string = DEFAULT_TOKEN_SOURCE;
+
   /**
    * AWS IAM (SigV4-signed requests): callers need `execute-api:Invoke` on the
    * method. Best for service-to-service calls.

@@ -51,7 +51,7 @@ export interface SecureApiCorsOptions {
   readonly maxAge?: Duration;
 }
 
-/** Checks CORS options, naming `cors.*` props. Not part of the public API. */
+/** Checks CORS options, naming `cors.*` props. @internal */
 export function checkCors(problems: ProblemCollector, cors: SecureApiCorsOptions | undefined): void {
   if (cors === undefined) {
     return;
@@ -85,7 +85,7 @@ export function checkCors(problems: ProblemCollector, cors: SecureApiCorsOptions
   }
 }
 
-/** The preflight options API Gateway gets. Not part of the public API. */
+/** The preflight options API Gateway gets. @internal */
 export function preflightOptions(cors: SecureApiCorsOptions): apigateway.CorsOptions {
   return {
     allowOrigins: cors.allowOrigins,

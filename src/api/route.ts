@@ -10,7 +10,7 @@ const PARAM_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 const GREEDY_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)\+\}$/;
 const REQUEST_PARAMETER = /^method\.request\.(querystring|multivaluequerystring|header|multivalueheader|path)\.([^\s.]+)$/;
 
-/** A route's path, checked and taken apart. Not part of the public API. */
+/** A route's path, checked and taken apart. @internal */
 export interface ParsedRoute {
   /** `GET`, ..., or `*` for `ANY` (as stage method settings and ARNs name it). */
   readonly arnMethod: string;
@@ -26,7 +26,7 @@ export interface ParsedRoute {
  * Checks `method` and `path` and returns the route's parts. Problems name the
  * route so several bad routes read clearly.
  *
- * Not part of the public API.
+ * @internal
  */
 export function parseRoute(problems: ProblemCollector, method: string, path: string): ParsedRoute {
   problems.require(
@@ -64,7 +64,7 @@ export function parseRoute(problems: ProblemCollector, method: string, path: str
  * Checks `requestParameters` of a route and returns them with every path
  * parameter marked required.
  *
- * Not part of the public API.
+ * @internal
  */
 export function routeRequestParameters(
   problems: ProblemCollector,
@@ -106,7 +106,7 @@ export function routeRequestParameters(
  * parameter-free prefix to the parameter segment seen there; the caller
  * records `path` in it once every check passed.
  *
- * Not part of the public API.
+ * @internal
  */
 export function checkParameterLevels(problems: ProblemCollector, path: string, levels: ReadonlyMap<string, string>): Map<string, string> {
   const found = new Map<string, string>();

@@ -9,7 +9,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from './account-logging';
 import { ApiAuthorization } from './authorization';
-import { checkCors, preflightOptions, SecureApiCorsOptions } from './cors';
+import { checkCors, DEFAULT_CORS_MAX_AGE, preflightOptions, SecureApiCorsOptions } from './cors';
 import { checkParameterLevels, parseRoute, routeRequestParameters } from './route';
 import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
 import { StackKey } from '../core/encryption';
@@ -199,7 +199,7 @@ export interface SecureApiProps {
   readonly latencyAlarm?: AlarmSetting;
 }
 
-/** The alarms of {@link SecureApi} and their defaults. Not part of the public API. */
+/** The alarms of {@link SecureApi} and their defaults. @internal */
 export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'latencyAlarm', AlarmDefaults> = {
   serverErrorsAlarm: {
     onByDefault: true,
@@ -328,6 +328,21 @@ const SECURED_REST_API_PROPS: { [prop: string]: SecuredProp } = {
  * });
  */
 export class SecureApi extends Construct {
+  /** How long browsers may cache a preflight answer unless told otherwise. */
+  public static readonly DEFAULT_CORS_MAX_AGE: Duration = DEFAULT_CORS_MAX_AGE;
+
+  /** Stage-wide throttling unless told otherwise: requests per second, and the burst above it. */
+  public static readonly DEFAULT_THROTTLING: ApiThrottling = DEFAULT_THROTTLING;
+
+  /** The stage name unless told otherwise. */
+  public static readonly DEFAULT_STAGE_NAME: string = DEFAULT_STAGE_NAME;
+
+  /** Headers every API Gateway error response carries. */
+  public static readonly SECURITY_RESPONSE_HEADERS: { [header: string]: string } = SECURITY_RESPONSE_HEADERS;
+
+  /** Size of the encrypted stage cache under REGULATED (the smallest API Gateway offers). */
+  public static readonly REGULATED_CACHE_SIZE: string = REGULATED_CACHE_SIZE;
+
   /** The REST API. */
   public readonly restApi: apigateway.RestApi;
   /** The stage that serves the API. */

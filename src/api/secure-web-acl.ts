@@ -172,6 +172,33 @@ export interface SecureWebAclProps {
  * new SecureApi(this, 'Billing', { webAcl: waf });
  */
 export class SecureWebAcl extends Construct {
+  /** Requests one IP address may send per evaluation window before it is blocked (with HTTP 429). */
+  public static readonly DEFAULT_RATE_LIMIT: number = DEFAULT_RATE_LIMIT;
+
+  /** The window the rate limit counts over. */
+  public static readonly DEFAULT_RATE_LIMIT_WINDOW: Duration = DEFAULT_RATE_LIMIT_WINDOW;
+
+  /** AWS WAF's bounds for a rate-based rule. */
+  public static readonly MIN_RATE_LIMIT: number = MIN_RATE_LIMIT;
+
+  /** MAX_RATE_LIMIT. */
+  public static readonly MAX_RATE_LIMIT: number = MAX_RATE_LIMIT;
+
+  /** Evaluation windows AWS WAF accepts, in seconds. */
+  public static readonly RATE_LIMIT_WINDOWS_SECONDS: number[] = RATE_LIMIT_WINDOWS_SECONDS;
+
+  /** Web ACL capacity included in the base price, and the most AWS allows. */
+  public static readonly INCLUDED_CAPACITY: number = INCLUDED_WEB_ACL_CAPACITY;
+
+  /** MAX_CAPACITY. */
+  public static readonly MAX_CAPACITY: number = MAX_WEB_ACL_CAPACITY;
+
+  /** Request headers WAF logs never contain: credentials of IAM, Cognito and Lambda authorizers, API keys, sessions. */
+  public static readonly DEFAULT_REDACTED_HEADERS: string[] = DEFAULT_REDACTED_HEADERS;
+
+  /** AWS requires this prefix on a log group that receives WAF logs. */
+  public static readonly LOG_GROUP_PREFIX: string = WAF_LOG_GROUP_PREFIX;
+
   /** The web ACL's ARN. */
   public readonly webAclArn: string;
   /** The web ACL's id. */
@@ -360,7 +387,7 @@ export class SecureWebAcl extends Construct {
 /**
  * Associates `webAcl` with `resourceArn` under `scope`.
  *
- * Not part of the public API.
+ * @internal
  */
 export function associateWebAcl(webAcl: SecureWebAcl, scope: Construct, id: string, resourceArn: string): wafv2.CfnWebACLAssociation {
   if (webAcl.webAclScope !== WebAclScope.REGIONAL) {
@@ -388,7 +415,7 @@ function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL
   return statements.length === 1 ? statements[0] : { orStatement: { statements } };
 }
 
-/** The alarms of {@link SecureWebAcl} and their defaults. Not part of the public API. */
+/** The alarms of {@link SecureWebAcl} and their defaults. @internal */
 export const WEB_ACL_ALARMS: Record<'blockedRequestsAlarm', AlarmDefaults> = {
   blockedRequestsAlarm: SPIKE_ALARM_DEFAULTS,
 };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AwsSolutionsChecks,
   HIPAASecurityChecks,
@@ -12,8 +13,10 @@ import { IConstruct } from 'constructs';
 import { AegisChecks } from './packs/aegis-checks';
 import { summaryLine, writeComplianceReports } from './reports/write';
 import { ProblemCollector } from '../core/errors';
+import { ACKNOWLEDGEMENT_PREFIX, MIN_REASON_LENGTH } from '../core/justification';
+import { DEFAULT_LOG_RETENTION, REGULATED_MIN_LOG_RETENTION_DAYS } from '../core/log-group';
 import { requireEnumValue, requireInterface, requireOptionalArray, requireOptionalBoolean, requireStruct } from '../core/private/input-checks';
-import { peekProfile, SecurityProfile, writeProfile } from '../core/profile';
+import { peekProfile, PROFILE_CONTEXT_KEY, SecurityProfile, writeProfile } from '../core/profile';
 
 /**
  * Options of `Compliance.of(app).enforce()`.
@@ -118,6 +121,24 @@ function reportAfterSynth(app: IConstruct, started: number, packs: string[]): vo
  * when they are built.
  */
 export class Compliance {
+  /**
+   * Context key that selects the profile without code, e.g. in `cdk.json`:
+   * `{ "context": { "@cdk-aegis/profile": "REGULATED" } }`.
+   */
+  public static readonly PROFILE_CONTEXT_KEY: string = PROFILE_CONTEXT_KEY;
+
+  /** Shortest reason accepted for turning a control off. */
+  public static readonly MIN_REASON_LENGTH: number = MIN_REASON_LENGTH;
+
+  /** Prefix of every acknowledgement reason cdk-aegis writes. */
+  public static readonly ACKNOWLEDGEMENT_PREFIX: string = ACKNOWLEDGEMENT_PREFIX;
+
+  /** Default retention of the log groups cdk-aegis creates, per profile. */
+  public static readonly DEFAULT_LOG_RETENTION: { [profile: string]: logs.RetentionDays } = DEFAULT_LOG_RETENTION;
+
+  /** Shortest retention the REGULATED profile accepts (HIPAA / PCI audit-trail retention). */
+  public static readonly REGULATED_MIN_LOG_RETENTION_DAYS: number = REGULATED_MIN_LOG_RETENTION_DAYS;
+
   /**
    * The compliance settings of `scope`'s app.
    *

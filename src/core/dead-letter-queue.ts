@@ -26,7 +26,7 @@ export const SECURED_QUEUE_PROPS: { [prop: string]: SecuredProp } = {
 
 const DEAD_LETTER_QUEUE_BASE = { name: 'sqs.Queue', injectionId: sqs.Queue.PROPERTY_INJECTION_ID };
 
-/** Options of {@link createDeadLetterQueue}. Not part of the public API. */
+/** Options of {@link createDeadLetterQueue}. @internal */
 export interface DeadLetterQueueOptions {
   readonly encryptionKey: kms.IKey;
   /** What the queue collects failures of, for the acknowledgement, e.g. `a Lambda function`. */
@@ -71,7 +71,7 @@ const MAX_SOURCE_QUEUES = 10;
  * Serverless-SQSRedrivePolicy, which wants a redrive policy on every queue,
  * is acknowledged on it as a rule defect.
  *
- * Not part of the public API.
+ * @internal
  */
 export function createDeadLetterQueue(scope: Construct, id: string, options: DeadLetterQueueOptions): sqs.Queue {
   const sources = options.sourceQueues;

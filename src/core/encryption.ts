@@ -22,6 +22,9 @@ export const KMS_USE_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataK
  * service and `kms:CallerAccount` to this account.
  */
 export class StackKey {
+  /** Construct id of the per-stack key, a child of the stack. Public contract: do not rename. */
+  public static readonly CONSTRUCT_ID: string = STACK_KEY_ID;
+
   /**
    * The stack's shared key, created on first call.
    *
@@ -99,7 +102,7 @@ class StackKeyResource extends kms.Key {
  * policy: it is let in by the key policy instead, for its resources of this
  * account and region (see {@link allowServiceToUseKey}).
  *
- * Not part of the public API.
+ * @internal
  */
 export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, service: string, actions: string[]): iam.Grant {
   const grant = iam.Grant.addToPrincipal({
@@ -130,7 +133,7 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
   return grant;
 }
 
-/** Options of {@link allowServiceToUseKey}. Not part of the public API. */
+/** Options of {@link allowServiceToUseKey}. @internal */
 export interface ServiceKeyUseOptions {
   /**
    * The conditions of the statement that admits the service to the resource
@@ -173,7 +176,7 @@ const DESTINATION_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
  * `aws:SourceAccount`). An imported key's policy cannot be changed: a warning
  * says what it must allow.
  *
- * Not part of the public API.
+ * @internal
  */
 export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string, options: ServiceKeyUseOptions = {}): void {
   const service = servicePrincipal.split('.')[0];
@@ -199,7 +202,7 @@ export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string, op
  * service's messages are dropped. Statements for accounts or roles, and
  * Deny statements, change nothing.
  *
- * Not part of the public API.
+ * @internal
  */
 export function allowAdmittedServicesToUseKey(key: kms.IKey | undefined, statement: iam.PolicyStatement): void {
   if (key === undefined || statement.effect !== iam.Effect.ALLOW) {

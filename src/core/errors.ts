@@ -29,7 +29,7 @@ export class AegisValidationError extends Error {
 /**
  * Collects every problem of one construct's input so they are reported together.
  *
- * Not part of the public API.
+ * @internal
  */
 export class ProblemCollector {
   private readonly problems: string[] = [];
@@ -57,7 +57,7 @@ export class ProblemCollector {
   }
 }
 
-/** Formats a received value for an error message. Not part of the public API. */
+/** Formats a received value for an error message. @internal */
 export function received(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
  * permission is created under `scope` (the resource that invokes), as
  * `InvokePermission`.
  *
- * Not part of the public API.
+ * @internal
  */
 export function allowServiceToInvoke(fn: lambda.IFunction, servicePrincipal: string, sourceArn: string, scope: Construct): void {
   fn.addPermission('InvokePermission', {

@@ -48,7 +48,7 @@ export class Toggle {
 /**
  * Checks an opt-out reason, naming `prop` in the error.
  *
- * Not part of the public API.
+ * @internal
  */
 export function checkJustification(problems: ProblemCollector, prop: string, justification: Justification | undefined): void {
   const reason = justification?.reason;
@@ -60,7 +60,7 @@ export function checkJustification(problems: ProblemCollector, prop: string, jus
   }
 }
 
-/** Who made an acknowledgement; the prefix of its reason says it. Not part of the public API. */
+/** Who made an acknowledgement; the prefix of its reason says it. @internal */
 export enum AcknowledgementCause {
   /** A user turned a control off with a Justification. */
   USER_OPT_OUT = 'opt-out',
@@ -73,14 +73,16 @@ export enum AcknowledgementCause {
 /**
  * Metadata type of every typed opt-out, on the construct that opted out:
  * `{ control, reason, rules }` (the rules it acknowledged, possibly none).
- * The compliance ledger reads it. Not part of the public API.
+ * The compliance ledger reads it.
+ *
+ * @internal
  */
 export const OPT_OUT_METADATA = 'cdk-aegis:opt-out';
 
 /** Prefix of every acknowledgement reason cdk-aegis writes. */
 export const ACKNOWLEDGEMENT_PREFIX = 'cdk-aegis';
 
-/** The reason text recorded for an acknowledgement. Not part of the public API. */
+/** The reason text recorded for an acknowledgement. @internal */
 export function acknowledgementReason(cause: AcknowledgementCause, reason: string): string {
   return `${ACKNOWLEDGEMENT_PREFIX} (${cause}): ${reason}`;
 }
@@ -88,7 +90,7 @@ export function acknowledgementReason(cause: AcknowledgementCause, reason: strin
 /**
  * Acknowledges exactly `ruleIds` (`<pack>::<rule>`) on `construct` only.
  *
- * Not part of the public API.
+ * @internal
  */
 export function acknowledge(construct: IConstruct, cause: AcknowledgementCause, ruleIds: readonly string[], reason: string): void {
   const text = acknowledgementReason(cause, reason);
@@ -100,7 +102,7 @@ export function acknowledge(construct: IConstruct, cause: AcknowledgementCause, 
  * rules the opt-out breaks and adds a warning with the stable id
  * `@cdk-aegis/opt-out:<control>`. The Justification must have been checked.
  *
- * Not part of the public API.
+ * @internal
  */
 export function recordOptOut(construct: IConstruct, control: string, justification: Justification, ruleIds: readonly string[]): void {
   construct.node.addMetadata(OPT_OUT_METADATA, { control, reason: justification.reason, rules: [...ruleIds] });

@@ -19,7 +19,7 @@ export const REGULATED_MIN_LOG_RETENTION_DAYS = 365;
 /**
  * Checks a user-supplied retention against the profile.
  *
- * Not part of the public API.
+ * @internal
  */
 export function checkLogRetention(
   problems: ProblemCollector,
@@ -49,7 +49,7 @@ const SECURED_LOG_GROUP_PROPS: { [prop: string]: SecuredProp } = {
   dataProtectionPolicy: { instead: 'cdk-aegis log groups take no data protection policy from an injector', weakens: () => false },
 };
 
-/** Options of {@link createSecureLogGroup}. Not part of the public API. */
+/** Options of {@link createSecureLogGroup}. @internal */
 export interface SecureLogGroupOptions {
   readonly encryptionKey: kms.IKey;
   readonly retention: logs.RetentionDays;
@@ -60,7 +60,7 @@ export interface SecureLogGroupOptions {
  * A log group encrypted with `encryptionKey`, with a bounded retention, kept
  * when the stack is deleted (logs are evidence).
  *
- * Not part of the public API.
+ * @internal
  */
 export function createSecureLogGroup(scope: Construct, id: string, options: SecureLogGroupOptions): logs.LogGroup {
   return new logs.LogGroup(scope, id, guardedProps(scope, id, 'log group', LOG_GROUP_BASE, {

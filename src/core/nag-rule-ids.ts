@@ -2,7 +2,7 @@
  * Ids of public cdk-nag rules as acknowledgements name them (`<pack>::<rule>`).
  * One place, so an opt-out acknowledges the same ids everywhere.
  *
- * Not part of the public API.
+ * @internal
  */
 
 /** Plugin names of the cdk-nag v3 packs. */

@@ -61,7 +61,9 @@ function profileFromContext(scope: IConstruct): SecurityProfile | undefined {
  * `Compliance.of(app).enforce()`, else the `@cdk-aegis/profile` context value,
  * else BASELINE. Records the read, so a later change of profile is caught.
  *
- * Not part of the public API (use `Compliance.of(scope).profile`).
+ * Use use `Compliance.of(scope).profile` instead.
+ *
+ * @internal
  */
 export function readProfile(scope: IConstruct): SecurityProfile {
   const state = stateOf(scope);
@@ -73,7 +75,9 @@ export function readProfile(scope: IConstruct): SecurityProfile {
  * Sets the profile of `scope`'s app. Fails when constructs already read a
  * different one: their defaults and checks would not match the packs.
  *
- * Not part of the public API (use `Compliance.of(app).enforce()`).
+ * Use use `Compliance.of(app).enforce()` instead.
+ *
+ * @internal
  */
 export function writeProfile(scope: IConstruct, profile: SecurityProfile): void {
   const state = stateOf(scope);
@@ -90,7 +94,7 @@ export function writeProfile(scope: IConstruct, profile: SecurityProfile): void 
 /**
  * The profile in force, without recording a read.
  *
- * Not part of the public API.
+ * @internal
  */
 export function peekProfile(scope: IConstruct): SecurityProfile {
   return stateOf(scope).profile ?? profileFromContext(scope) ?? SecurityProfile.BASELINE;

@@ -6,7 +6,7 @@ import { RULES } from './nag-rule-ids';
 import { guardedProps } from './private/construction';
 import { stackSingleton } from './stack-singleton';
 
-/** Options of {@link ScopedRole}. Not part of the public API. */
+/** Options of {@link ScopedRole}. @internal */
 export interface ScopedRoleProps {
   readonly assumedBy: iam.IPrincipal;
   readonly description?: string;
@@ -25,7 +25,7 @@ export interface ScopedRoleProps {
  * as AWS-forced; any other wildcard stays in the main policy, where the rule
  * packs flag it.
  *
- * Not part of the public API.
+ * @internal
  */
 export class ScopedRole extends iam.Role {
   private readonly document: iam.PolicyDocument;
@@ -91,7 +91,7 @@ function acknowledgeForcedWildcards(policy: iam.ManagedPolicy): void {
  * A customer-managed policy shared by the stack, holding `actions` on `*` that
  * AWS cannot scope, attached to `role`. Created once per stack and `id`.
  *
- * Not part of the public API.
+ * @internal
  */
 export function attachSharedForcedPolicy(scope: IConstruct, id: string, description: string, actions: string[], role: iam.IRole): iam.ManagedPolicy {
   const policy = stackSingleton(scope, id, `cdk-aegis's shared policy (${description})`, (c) => c instanceof iam.ManagedPolicy, (stack) => {

@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
  * variables). One implementation, used by `SecureFunction` at construction and
  * by the compliance rule that checks every function of an app.
  *
- * Not part of the public API.
+ * @internal
  */
 
 interface ValuePattern {

@@ -6,7 +6,7 @@ import { AegisValidationError } from './errors';
  * The construct cdk-aegis keeps once per stack under `id`, created by `create`
  * on first use. Fails clearly when something else already holds that id.
  *
- * Not part of the public API.
+ * @internal
  */
 export function stackSingleton<T extends IConstruct>(
   scope: IConstruct,

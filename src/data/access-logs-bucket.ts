@@ -14,7 +14,7 @@ import { stackSingleton } from '../core/stack-singleton';
  * What every bucket cdk-aegis creates has: TLS 1.2-only, no public access,
  * ACLs off, versioned.
  *
- * Not part of the public API.
+ * @internal
  */
 export const PRIVATE_BUCKET = {
   enforceSSL: true,
@@ -24,10 +24,10 @@ export const PRIVATE_BUCKET = {
   versioned: true,
 } as const satisfies s3.BucketProps;
 
-/** s3.Bucket, as `guardedProps` names it. Not part of the public API. */
+/** s3.Bucket, as `guardedProps` names it. @internal */
 export const BUCKET_BASE = { name: 's3.Bucket', injectionId: s3.Bucket.PROPERTY_INJECTION_ID };
 
-/** The props every cdk-aegis bucket secures on s3.Bucket (those of PRIVATE_BUCKET and more). Not part of the public API. */
+/** The props every cdk-aegis bucket secures on s3.Bucket (those of PRIVATE_BUCKET and more). @internal */
 export const SECURED_PRIVATE_BUCKET_PROPS: { [prop: string]: SecuredProp } = {
   encryption: { instead: 'cdk-aegis buckets choose their encryption' },
   enforceSSL: { instead: 'cdk-aegis buckets accept TLS requests only' },
@@ -46,7 +46,7 @@ export const SECURED_PRIVATE_BUCKET_PROPS: { [prop: string]: SecuredProp } = {
  * Bucket events go to EventBridge, set on the L1: the L2's `eventBridgeEnabled`
  * would add CDK's notification custom resource (a Lambda function).
  *
- * Not part of the public API.
+ * @internal
  */
 export const EVENTS_TO_EVENTBRIDGE: s3.CfnBucket.NotificationConfigurationProperty = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 
@@ -75,7 +75,7 @@ export interface AccessLogsOptions {
  * enforced, logs delivered by a bucket policy for this account's buckets
  * only, expired after 90 days (1 year under REGULATED), events to EventBridge.
  *
- * Not part of the public API.
+ * @internal
  */
 export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions): s3.Bucket {
   const profile = readProfile(scope);
@@ -129,7 +129,7 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
  * Creates the stack's access log bucket with `options`; fails when a
  * SecureBucket already created it with the defaults.
  *
- * Not part of the public API.
+ * @internal
  */
 export function configureAccessLogsBucket(scope: IConstruct, options: AccessLogsOptions): s3.Bucket {
   const stack = Stack.of(scope);

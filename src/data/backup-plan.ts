@@ -20,7 +20,7 @@ export const BACKUP_RETENTION = Duration.days(35);
  * with the stack key, daily backups kept 35 days, and one role with exactly
  * the backup permissions of the tables it selects (no AWS-managed policy).
  *
- * Not part of the public API.
+ * @internal
  */
 export class AegisBackupPlan extends Construct {
   private readonly plan: backup.BackupPlan;
@@ -96,7 +96,7 @@ export class AegisBackupPlan extends Construct {
   }
 }
 
-/** The stack's backup plan, created on first use. Not part of the public API. */
+/** The stack's backup plan, created on first use. @internal */
 export function backupPlanOf(scope: IConstruct): AegisBackupPlan {
   return stackSingleton(scope, BACKUP_PLAN_ID, "cdk-aegis's backup plan", (c) => c instanceof AegisBackupPlan, (stack) => new AegisBackupPlan(stack, BACKUP_PLAN_ID));
 }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { AccessLogsOptions, accessLogsBucket, BUCKET_BASE, configureAccessLogsBucket, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE, PRIVATE_BUCKET } from './access-logs-bucket';
+import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, AccessLogsOptions, BUCKET_BASE, configureAccessLogsBucket, PRIVATE_BUCKET, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { DeadLetterWatch } from '../core/dead-letter-watch';
@@ -135,6 +135,18 @@ const SECURED_BUCKET_PROPS: { [prop: string]: SecuredProp } = {
  * uploads.onObjectCreated(processor, { prefix: 'incoming/', suffix: '.jpg' }); // read access to incoming/ only
  */
 export class SecureBucket extends s3.Bucket {
+  /** How long noncurrent object versions are kept unless told otherwise. */
+  public static readonly DEFAULT_NONCURRENT_VERSION_EXPIRATION: Duration = DEFAULT_NONCURRENT_VERSION_EXPIRATION;
+
+  /** How often EventBridge retries delivering an object event to a function, and for how long. */
+  public static readonly OBJECT_EVENT_RETRY_ATTEMPTS: number = OBJECT_EVENT_RETRY_ATTEMPTS;
+
+  /** OBJECT_EVENT_MAX_AGE. */
+  public static readonly OBJECT_EVENT_MAX_AGE: Duration = OBJECT_EVENT_MAX_AGE;
+
+  /** Construct id of the per-stack server access log bucket. Public contract: do not rename. */
+  public static readonly ACCESS_LOGS_BUCKET_ID: string = ACCESS_LOGS_BUCKET_ID;
+
   /**
    * Sets up the stack's server access log bucket, e.g. to replicate it
    * (required under REGULATED). Call it before the stack's first SecureBucket.

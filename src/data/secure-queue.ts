@@ -128,6 +128,21 @@ export interface SecureQueueConsumerOptions {
  * jobs.grantSendMessages(producer);
  */
 export class SecureQueue extends sqs.Queue {
+  /** Visibility timeout unless told otherwise: 6 × the default `SecureFunction` timeout (10 s), as AWS advises for Lambda consumers. */
+  public static readonly DEFAULT_VISIBILITY_TIMEOUT: Duration = DEFAULT_VISIBILITY_TIMEOUT;
+
+  /** How long messages stay unless told otherwise (the SQS default); shorter than the dead-letter queue's 14 days. */
+  public static readonly DEFAULT_RETENTION: Duration = DEFAULT_QUEUE_RETENTION;
+
+  /** Receives before a message moves to the dead-letter queue, unless told otherwise. */
+  public static readonly DEFAULT_MAX_RECEIVE_COUNT: number = DEFAULT_MAX_RECEIVE_COUNT;
+
+  /** AWS's advice: the visibility timeout of a queue a Lambda function consumes is at least 6 × the function's timeout. */
+  public static readonly VISIBILITY_TIMEOUT_FACTOR: number = VISIBILITY_TIMEOUT_FACTOR;
+
+  /** How long failed messages and events stay in a dead-letter queue (the SQS maximum). */
+  public static readonly DEAD_LETTER_RETENTION: Duration = DEAD_LETTER_RETENTION;
+
   /** Where messages go after `maxReceiveCount` failed receives. */
   public readonly deadLetters: sqs.Queue;
   /** The alarm on messages in the dead-letter queue, unless turned off. */
@@ -294,7 +309,7 @@ export class SecureQueue extends sqs.Queue {
   }
 }
 
-/** The alarms of {@link SecureQueue} and their defaults. Not part of the public API. */
+/** The alarms of {@link SecureQueue} and their defaults. @internal */
 export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', AlarmDefaults> = {
   deadLetterAlarm: {
     onByDefault: true,

@@ -4,7 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { backupPlanOf } from './backup-plan';
+import { BACKUP_PLAN_ID, BACKUP_RETENTION, backupPlanOf } from './backup-plan';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
@@ -140,7 +140,7 @@ export interface SecureTableProps {
   readonly systemErrorsAlarm?: AlarmSetting;
 }
 
-/** The alarms of {@link SecureTable} and their defaults (both opt-in). Not part of the public API. */
+/** The alarms of {@link SecureTable} and their defaults (both opt-in). @internal */
 export const TABLE_ALARMS: Record<'throttlesAlarm' | 'systemErrorsAlarm', AlarmDefaults> = {
   throttlesAlarm: {
     onByDefault: false,
@@ -191,6 +191,15 @@ const SECURED_TABLE_PROPS: { [prop: string]: SecuredProp } = {
  * metadata.grantWriteData(processor);
  */
 export class SecureTable extends dynamodb.Table {
+  /** Target utilization of provisioned capacity auto-scaling. */
+  public static readonly TARGET_UTILIZATION_PERCENT: number = TARGET_UTILIZATION_PERCENT;
+
+  /** Construct id of the per-stack backup plan. Public contract: do not rename. */
+  public static readonly BACKUP_PLAN_ID: string = BACKUP_PLAN_ID;
+
+  /** How long daily backups are kept. */
+  public static readonly BACKUP_RETENTION: Duration = BACKUP_RETENTION;
+
   /** The alarm on throttled requests, when turned on. */
   public readonly throttlesAlarm?: cloudwatch.IAlarm;
   /** The alarm on system errors, when turned on. */

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
  * The newest runtime of `family` (e.g. `nodejs`) that this aws-cdk-lib knows,
  * by the same ordering the LambdaLatestVersion rules use.
  *
- * Not part of the public API.
+ * @internal
  */
 export function latestRuntimeOf(family: string): lambda.Runtime {
   // Every SecureFunction asks: sorting with a numeric collator each time costs ~0.3 ms per function.

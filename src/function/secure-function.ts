@@ -226,6 +226,15 @@ export interface SecureFunctionProps {
  * });
  */
 export class SecureFunction extends lambda.Function {
+  /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
+  public static readonly DEFAULT_TIMEOUT: Duration = DEFAULT_TIMEOUT;
+
+  /** Default memory: explicit (the Serverless pack flags Lambda's 128 MB default). */
+  public static readonly DEFAULT_MEMORY_SIZE: number = DEFAULT_MEMORY_SIZE;
+
+  /** Suffix of the environment variable that carries a secret's ARN. */
+  public static readonly SECRET_ARN_ENV_SUFFIX: string = SECRET_ARN_ENV_SUFFIX;
+
   /** The key encrypting the environment, the log group and the dead-letter queue. */
   public readonly encryptionKey: kms.IKey;
 
@@ -442,7 +451,7 @@ function environmentProblem(scope: Construct, key: string, value: string): strin
         '(the function gets `NAME_SECRET_ARN` and read access to that secret only).';
 }
 
-/** The alarms of {@link SecureFunction} and their defaults (throttles: on with reserved concurrency). Not part of the public API. */
+/** The alarms of {@link SecureFunction} and their defaults (throttles: on with reserved concurrency). @internal */
 export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm', AlarmDefaults> = {
   errorsAlarm: {
     onByDefault: true,

@@ -71,7 +71,7 @@ export class AlarmSetting {
   ) {}
 }
 
-/** The settings of one alarm after defaults. Not part of the public API. */
+/** The settings of one alarm after defaults. @internal */
 export interface AlarmConfig {
   readonly threshold: number;
   readonly period: Duration;
@@ -79,7 +79,7 @@ export interface AlarmConfig {
   readonly datapointsToAlarm: number;
 }
 
-/** How one construct's alarm defaults and checks its threshold. Not part of the public API. */
+/** How one construct's alarm defaults and checks its threshold. @internal */
 export interface AlarmDefaults extends AlarmConfig {
   /** On when the user passes nothing. */
   readonly onByDefault: boolean;
@@ -94,7 +94,9 @@ export interface AlarmDefaults extends AlarmConfig {
 /**
  * Anomaly-detection alarms on a spike (API requests, WAF blocks): above a
  * band of 3 standard deviations in 2 of 3 five-minute periods. The threshold
- * is the band width. Not part of the public API.
+ * is the band width.
+ *
+ * @internal
  */
 export const SPIKE_ALARM_DEFAULTS: AlarmDefaults = {
   onByDefault: true,
@@ -111,7 +113,7 @@ export const SPIKE_ALARM_DEFAULTS: AlarmDefaults = {
  * Checks `setting` of the alarm named by `prop` and returns its settings after
  * defaults, or `undefined` when it is off. Problems are collected.
  *
- * Not part of the public API.
+ * @internal
  */
 function checkAlarmSetting(
   problems: ProblemCollector,
@@ -197,7 +199,7 @@ function checkAlarmOptionTypes(problems: ProblemCollector, prop: string, options
  * was (no rule-pack rule covers alarms: a warning with the stable id
  * `@cdk-aegis/opt-out:<prop>` carries the reason).
  *
- * Not part of the public API.
+ * @internal
  */
 function recordAlarmOptOut(construct: IConstruct, prop: string, setting: AlarmSetting | undefined, defaults: AlarmDefaults): void {
   if (defaults.onByDefault && setting !== undefined && !setting.enabled && setting.justification !== undefined) {
@@ -209,7 +211,7 @@ function recordAlarmOptOut(construct: IConstruct, prop: string, setting: AlarmSe
  * Checks every alarm setting of a construct's props (`props[name]` for each
  * name of `defaults`) and returns the settings of the alarms that are on.
  *
- * Not part of the public API.
+ * @internal
  */
 export function checkAlarmSettings<K extends string>(
   problems: ProblemCollector,
@@ -223,7 +225,7 @@ export function checkAlarmSettings<K extends string>(
   return configs;
 }
 
-/** {@link recordAlarmOptOut} for every alarm of `defaults`. Not part of the public API. */
+/** {@link recordAlarmOptOut} for every alarm of `defaults`. @internal */
 export function recordAlarmOptOuts<K extends string>(
   construct: IConstruct,
   props: { readonly [P in K]?: AlarmSetting },

@@ -40,7 +40,7 @@ export interface MonitoringDashboardOptions {
   readonly start?: string;
 }
 
-/** The signals watched by alarms shared across a stack, one metric per member. Not part of the public API. */
+/** The signals watched by alarms shared across a stack, one metric per member. @internal */
 export enum SharedSignal {
   FUNCTION_ERRORS = 'FunctionErrors',
   FUNCTION_DURATION = 'FunctionDuration',
@@ -48,14 +48,14 @@ export enum SharedSignal {
   DEAD_LETTERS = 'DeadLetters',
 }
 
-/** One resource in a shared alarm: its metric's label and dimensions. Not part of the public API. */
+/** One resource in a shared alarm: its metric's label and dimensions. @internal */
 export interface SharedMember {
   /** The resource's construct path, shown as the metric's label. */
   readonly label: string;
   readonly dimensions: cloudwatch.CfnAlarm.DimensionProperty[];
 }
 
-/** What a construct asks of a stack-wide shared alarm. Not part of the public API. */
+/** What a construct asks of a stack-wide shared alarm. @internal */
 export interface SharedWatch extends SharedMember {
   readonly signal: SharedSignal;
   /** The alarm's settings, the threshold in the metric's own unit. */
@@ -82,6 +82,9 @@ export interface SharedWatch extends SharedMember {
  * monitoring.addDashboard();   // off by default: dashboards cost money
  */
 export class Monitoring extends Construct {
+  /** CloudWatch's limit on metrics in one metric-math alarm. */
+  public static readonly METRICS_PER_ALARM: number = METRICS_PER_ALARM;
+
   /** The monitoring of the stack that holds `scope`, created on first use. */
   public static of(scope: IConstruct): Monitoring {
     return stackSingleton(scope, MONITORING_ID, 'cdk-aegis monitoring', (c) => c instanceof Monitoring, (stack) => new Monitoring(stack, MONITORING_ID));
@@ -402,7 +405,7 @@ const SHARED_SIGNALS: Record<SharedSignal, {
   },
 };
 
-/** `3 of 5 periods of 1 minute(s)` / `a 5-minute period`. Not part of the public API. */
+/** `3 of 5 periods of 1 minute(s)` / `a 5-minute period`. @internal */
 export function describeWindow(config: AlarmConfig): string {
   const minutes = config.period.toMinutes();
   return config.evaluationPeriods === 1
@@ -414,7 +417,7 @@ function truncate(text: string): string {
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 
-/** What {@link createAlarm} needs. Not part of the public API. */
+/** What {@link createAlarm} needs. @internal */
 export interface AlarmSpec {
   readonly metric: cloudwatch.Metric | cloudwatch.MathExpression;
   readonly config: AlarmConfig;
@@ -428,7 +431,7 @@ export interface AlarmSpec {
  * A standard or anomaly-detection alarm under `scope` that notifies the
  * stack's alarm topic. Missing data (no traffic) never fires it.
  *
- * Not part of the public API.
+ * @internal
  */
 export function createAlarm(scope: Construct, id: string, spec: AlarmSpec): cloudwatch.Alarm {
   const { config } = spec;

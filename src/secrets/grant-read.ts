@@ -15,7 +15,7 @@ export function secretArnForPolicies(secret: secretsmanager.ISecret): string {
  * the key policy instead, which grows with every reader and can make a
  * dependency cycle.
  *
- * Not part of the public API.
+ * @internal
  */
 export function grantSecretRead(secret: secretsmanager.ISecret, grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
   const grant = iam.Grant.addToPrincipalOrResource({

@@ -117,6 +117,9 @@ const SECURED_SECRET_PROPS: { [prop: string]: SecuredProp } = {
  * fn.addSecret('VENDOR_API_KEY', apiKey);
  */
 export class SecureSecret extends secretsmanager.Secret {
+  /** Default rotation interval. */
+  public static readonly DEFAULT_ROTATION_INTERVAL: Duration = DEFAULT_ROTATION_INTERVAL;
+
   /** The rotation schedule, unless rotation is off. */
   public readonly rotationSchedule?: IConstruct;
 

@@ -4,7 +4,7 @@ import { App, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidatio
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, NIST80053R4Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { Compliance, PROFILE_CONTEXT_KEY, SecurityProfile } from '../../src';
+import { Compliance, SecurityProfile } from '../../src';
 import { AegisValidationError } from '../../src/core/errors';
 import { findingLines, newApp, synthesize } from '../helpers/synth';
 
@@ -136,7 +136,7 @@ describe('Compliance.enforce packs', () => {
 
 describe('Compliance profile from context', () => {
   test.each(['regulated', 'REGULATED', 'Regulated'])('GIVEN context %p THEN the profile is REGULATED and enforce() registers five packs', (value) => {
-    const app = newApp({ context: { [PROFILE_CONTEXT_KEY]: value } });
+    const app = newApp({ context: { [Compliance.PROFILE_CONTEXT_KEY]: value } });
     expect(Compliance.of(app).profile).toBe(SecurityProfile.REGULATED);
     Compliance.of(app).enforce();
     expect(Compliance.of(app).packNames).toEqual(REGULATED_PACKS);

@@ -7,7 +7,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   AlarmSetting,
-  METRICS_PER_ALARM,
   Monitoring,
   SecureApi,
   SecureBucket,
@@ -215,7 +214,7 @@ describe('SecureApi and SecureWebAcl alarms', () => {
 describe('SecureFunction alarms', () => {
   const fn = (stack: Stack, id: string, props: object = {}) => new SecureFunction(stack, id, { code: CODE, handler: 'index.handler', ...props });
 
-  test(`functions share metric-math alarms, at most ${METRICS_PER_ALARM} functions each, and add no alarm resource of their own`, () => {
+  test(`functions share metric-math alarms, at most ${Monitoring.METRICS_PER_ALARM} functions each, and add no alarm resource of their own`, () => {
     const { stack } = plainStack();
     for (let i = 0; i < 11; i++) {
       fn(stack, `Fn${i}`);
@@ -386,7 +385,7 @@ describe('SecureQueue and SecureTable alarms', () => {
     expect(alarms.map(([id]) => id).sort()).toEqual(['WatchedSystemErrorsAlarm94BD5099', 'WatchedThrottlesAlarm445459E7']);
     const system = alarms.find(([id]) => id.startsWith('WatchedSystemErrors'))![1].Properties;
     const systemMetrics = system.Metrics.filter((m: any) => m.MetricStat);
-    expect(systemMetrics).toHaveLength(METRICS_PER_ALARM);
+    expect(systemMetrics).toHaveLength(Monitoring.METRICS_PER_ALARM);
     expect(systemMetrics.map((m: any) => m.MetricStat.Metric.Dimensions.find((d: any) => d.Name === 'Operation').Value)).toEqual([
       'GetItem', 'BatchGetItem', 'Query', 'Scan', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems',
     ]);

@@ -17,6 +17,9 @@ export const AEGIS_PACK_NAME = 'Aegis';
  * validation run.
  */
 export class AegisChecks extends NagPack {
+  /** The plugin name of the Aegis pack; acknowledgements name its rules `Aegis::Aegis-<ID>`. */
+  public static readonly PACK_NAME: string = AEGIS_PACK_NAME;
+
   /** The plugin name. */
   public readonly name = AEGIS_PACK_NAME;
 

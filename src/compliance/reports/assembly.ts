@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OPT_OUT_METADATA } from '../../core/justification';
 
-/** Where a construct's resource lives in the cloud assembly. Not part of the public API. */
+/** Where a construct's resource lives in the cloud assembly. @internal */
 export interface ResourceLocation {
   /** The template file, relative to the assembly directory. */
   readonly templateFile: string;
@@ -10,7 +10,7 @@ export interface ResourceLocation {
   readonly logicalId: string;
 }
 
-/** One finding or acknowledgement of the CDK validation report. Not part of the public API. */
+/** One finding or acknowledgement of the CDK validation report. @internal */
 export interface ReportEntry {
   readonly plugin: string;
   readonly ruleName: string;
@@ -21,7 +21,7 @@ export interface ReportEntry {
   readonly reason?: string;
 }
 
-/** A control turned off with a reason that no rule-pack rule covers (so it has no acknowledgement). Not part of the public API. */
+/** A control turned off with a reason that no rule-pack rule covers (so it has no acknowledgement). @internal */
 export interface RulelessOptOut {
   readonly constructPath: string;
   /** The prop that was turned off, e.g. `durationAlarm`. */
@@ -30,7 +30,7 @@ export interface RulelessOptOut {
 }
 
 
-/** What `cdk synth` left in a cloud assembly directory. Not part of the public API. */
+/** What `cdk synth` left in a cloud assembly directory. @internal */
 export interface AssemblyFacts {
   /** Plugins that reported, in order. */
   readonly plugins: string[];
@@ -49,7 +49,7 @@ export interface AssemblyFacts {
  * templates of the cloud assembly in `dir`. A missing validation report means nothing was
  * reported.
  *
- * Not part of the public API.
+ * @internal
  */
 export function readAssembly(dir: string): AssemblyFacts {
   const reportFile = path.join(dir, 'validation-report.json');

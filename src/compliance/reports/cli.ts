@@ -8,7 +8,7 @@ const USAGE = 'usage: cdk-aegis report [<cloud assembly directory, default cdk.o
  * ledger of a cloud assembly synthesized elsewhere, prints the summary, and
  * exits 1 when the validation report holds error findings.
  *
- * Not part of the public API.
+ * @internal
  */
 export function runCli(args: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
   const [command, dir = 'cdk.out', ...rest] = args;

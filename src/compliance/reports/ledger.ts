@@ -1,7 +1,7 @@
 import { AssemblyFacts, RulelessOptOut } from './assembly';
 import { ACKNOWLEDGEMENT_PREFIX, AcknowledgementCause } from '../../core/justification';
 
-/** Who made an acknowledgement, read from its reason. Not part of the public API. */
+/** Who made an acknowledgement, read from its reason. @internal */
 export enum AcknowledgedBy {
   /** cdk-aegis, because AWS allows nothing narrower or the rule has a defect. */
   LIBRARY = 'library',
@@ -11,7 +11,7 @@ export enum AcknowledgedBy {
   USER = 'user',
 }
 
-/** One acknowledgement of the app. Not part of the public API. */
+/** One acknowledgement of the app. @internal */
 export interface LedgerEntry {
   readonly constructPath: string;
   readonly ruleId: string;
@@ -25,7 +25,7 @@ export interface LedgerEntry {
 
 const KNOWN_CAUSES: string[] = Object.values(AcknowledgementCause);
 
-/** Every acknowledgement in `facts`, sorted by construct path and rule. Not part of the public API. */
+/** Every acknowledgement in `facts`, sorted by construct path and rule. @internal */
 export function toLedger(facts: AssemblyFacts): LedgerEntry[] {
   const prefix = new RegExp(`^${ACKNOWLEDGEMENT_PREFIX} \\(([^)]+)\\):`);
   return facts.acknowledgements
@@ -51,7 +51,7 @@ export function toLedger(facts: AssemblyFacts): LedgerEntry[] {
     .sort((a, b) => a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** The ledger as a Markdown table, then the opt-outs no rule covers. Not part of the public API. */
+/** The ledger as a Markdown table, then the opt-outs no rule covers. @internal */
 export function ledgerMarkdown(entries: LedgerEntry[], optOuts: RulelessOptOut[] = []): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [

@@ -12,7 +12,7 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
  * (physical) and construct path (logical). Acknowledged findings are left
  * out: they are in the ledger.
  *
- * Not part of the public API.
+ * @internal
  */
 export function toSarif(facts: AssemblyFacts, toolVersion: string, templateDir: string = ''): object {
   const plugins = [...new Set([...facts.plugins, ...facts.findings.map((f) => f.plugin)])];

@@ -9,7 +9,7 @@ export const SARIF_FILE = 'compliance.sarif';
 export const LEDGER_JSON_FILE = 'compliance-ledger.json';
 export const LEDGER_MD_FILE = 'compliance-ledger.md';
 
-/** What a synth checked and found. Not part of the public API. */
+/** What a synth checked and found. @internal */
 export interface ComplianceSummary {
   readonly packs: string[];
   readonly resourcesChecked: number;
@@ -23,7 +23,7 @@ export interface ComplianceSummary {
  * `compliance-ledger.md` into the cloud assembly `dir`, from its validation
  * report, and returns the summary.
  *
- * Not part of the public API.
+ * @internal
  */
 export function writeComplianceReports(dir: string, packs: string[] = []): ComplianceSummary {
   const facts = readAssembly(dir);
@@ -44,7 +44,7 @@ export function writeComplianceReports(dir: string, packs: string[] = []): Compl
   };
 }
 
-/** The one-line summary printed after a synth. Not part of the public API. */
+/** The one-line summary printed after a synth. @internal */
 export function summaryLine(summary: ComplianceSummary): string {
   return `[cdk-aegis] packs: ${summary.packs.join(', ')} · resources checked: ${summary.resourcesChecked} · errors: ${summary.errors} · ` +
     `warnings: ${summary.warnings} · acknowledgements: ${summary.acknowledgements}`;

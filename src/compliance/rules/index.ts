@@ -13,7 +13,7 @@ import { AegisRule } from './rule';
 import { SQS_EVENT_SOURCE_VISIBILITY } from './sqs/event-source-visibility';
 import { WAF_WEB_ACL_LOGGING } from './waf/web-acl-logging';
 
-/** Every rule of the Aegis pack, in RULES.md order. Not part of the public API. */
+/** Every rule of the Aegis pack, in RULES.md order. @internal */
 export const AEGIS_RULES: readonly AegisRule[] = [
   LAMBDA_ENVIRONMENT_ENCRYPTION,
   LAMBDA_ENVIRONMENT_SECRET,

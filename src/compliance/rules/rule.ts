@@ -6,7 +6,7 @@ import { StackIndex } from './stack-index';
  * One rule of the Aegis pack: its id, level and text live beside its check.
  * RULES.md is generated from these fields.
  *
- * Not part of the public API.
+ * @internal
  */
 export interface AegisRule {
   /** The id after `Aegis-`, e.g. `LAMBDA1`. An explicit constant: users' acknowledgements name it. */

@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
  * costs a map lookup instead of a walk of the construct tree (cdk-nag's
  * `findAll` per resource is O(n²)).
  *
- * Not part of the public API.
+ * @internal
  */
 export class StackIndex {
   /** Builds the index of `stack` (nested stacks have their own). */
@@ -66,7 +66,7 @@ export class StackIndex {
   }
 }
 
-/** The logical id a resolved `{ Ref }` or `{ Fn::GetAtt }` names. Not part of the public API. */
+/** The logical id a resolved `{ Ref }` or `{ Fn::GetAtt }` names. @internal */
 export function referencedLogicalId(resolved: unknown): string | undefined {
   if (resolved && typeof resolved === 'object') {
     const o = resolved as Record<string, unknown>;
