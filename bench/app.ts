@@ -12,7 +12,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AegisChecks, Compliance, SecureApi, SecureFunction } from '../src';
+import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction } from '../src';
 
 /** Functions (with their routes) per stack: 50 × 8 resources + the API's stays under CloudFormation's 500 (BENCH_PER_STACK overrides it: 100 measures one stack of 100). */
 export const FUNCTIONS_PER_STACK = Number(process.env.BENCH_PER_STACK ?? '50');
@@ -39,7 +39,7 @@ for (let first = 0; first < n; first += FUNCTIONS_PER_STACK) {
   if (variant === 'secure') {
     const api = new SecureApi(stack, 'Api');
     for (let i = 0; i < count; i++) {
-      api.addRoute('GET', `/f${first + i}`, new SecureFunction(stack, `Fn${first + i}`, { code: CODE, handler: 'index.handler' }));
+      api.addRoute(HttpMethod.GET, `/f${first + i}`, new SecureFunction(stack, `Fn${first + i}`, { code: CODE, handler: 'index.handler' }));
     }
   } else {
     const api = new apigateway.RestApi(stack, 'Api');

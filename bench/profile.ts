@@ -13,7 +13,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, NagPack, ServerlessChecks } from 'cdk-nag';
-import { AegisChecks, Compliance, SecureApi, SecureFunction } from '../src';
+import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction } from '../src';
 
 const N = Number(process.env.BENCH_N ?? '100');
 const CODE = lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "ok" });');
@@ -25,7 +25,7 @@ function build(variant: 'plain-nag' | 'secure'): { app: App; stack: Stack } {
   if (variant === 'secure') {
     Compliance.of(app).enforce();
     const api = new SecureApi(stack, 'Api');
-    for (let i = 0; i < N; i++) api.addRoute('GET', `/f${i}`, new SecureFunction(stack, `Fn${i}`, { code: CODE, handler: 'index.handler' }));
+    for (let i = 0; i < N; i++) api.addRoute(HttpMethod.GET, `/f${i}`, new SecureFunction(stack, `Fn${i}`, { code: CODE, handler: 'index.handler' }));
   } else {
     Validations.of(app).addPlugins(new AwsSolutionsChecks());
     const api = new apigateway.RestApi(stack, 'Api');

@@ -16,6 +16,7 @@ import {
   AlarmSetting,
   ApiAuthorization,
   Compliance,
+  HttpMethod,
   Monitoring,
   SecretRotation,
   SecureApi,
@@ -93,9 +94,9 @@ function ordersService(scope: Construct, stackProps: StackProps = {}): void {
   orders.grantReadData(getOrder);
 
   const api = new SecureApi(stack, 'Api', { description: 'Orders API (IAM-authorized)' });
-  api.addRoute('POST', '/orders', createOrder, { requestSchema: ORDER_SCHEMA });
-  api.addRoute('GET', '/orders/{id}', getOrder);
-  api.addRoute('GET', '/health', health, {
+  api.addRoute(HttpMethod.POST, '/orders', createOrder, { requestSchema: ORDER_SCHEMA });
+  api.addRoute(HttpMethod.GET, '/orders/{id}', getOrder);
+  api.addRoute(HttpMethod.GET, '/health', health, {
     authorization: ApiAuthorization.none({ reason: 'load balancer health probe, returns no data' }),
   });
 }

@@ -16,6 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   BucketReplication,
   Compliance,
+  HttpMethod,
   Monitoring,
   SecretRotation,
   SecureApi,
@@ -85,8 +86,8 @@ export function buildRegulatedApp(props: AppProps = {}): App {
   orders.grantReadData(getOrder);
 
   const api = new SecureApi(stack, 'Api', { description: 'Orders API (IAM-authorized, regulated)' });
-  api.addRoute('POST', '/orders', createOrder);
-  api.addRoute('GET', '/orders/{id}', getOrder);
+  api.addRoute(HttpMethod.POST, '/orders', createOrder);
+  api.addRoute(HttpMethod.GET, '/orders/{id}', getOrder);
   return app;
 }
 

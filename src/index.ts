@@ -14,6 +14,7 @@ export {
   type LambdaRequestAuthorizationOptions,
 } from './api/authorization';
 export { type SecureApiCorsOptions } from './api/cors';
+export { HttpMethod } from './api/route';
 export { ManagedRuleGroup, type ManagedRuleGroupProps, BotControlInspectionLevel } from './api/managed-rule-group';
 export { SecureWebAcl, type SecureWebAclProps, WebAclScope } from './api/secure-web-acl';
 export {

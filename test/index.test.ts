@@ -11,6 +11,7 @@ describe('the public API', () => {
       'BotControlInspectionLevel',
       'BucketReplication',
       'Compliance',
+      'HttpMethod',
       'ManagedRuleGroup',
       'Monitoring',
       'SecretRotation',

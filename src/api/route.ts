@@ -2,8 +2,28 @@ import { Token } from 'aws-cdk-lib';
 import { ProblemCollector, received } from '../core/errors';
 import { shown } from '../core/private/input-checks';
 
-/** HTTP methods a route may use (`ANY` matches every method). */
-export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'];
+/** The HTTP method of a route. */
+export enum HttpMethod {
+  /** GET */
+  GET = 'GET',
+  /** POST */
+  POST = 'POST',
+  /** PUT */
+  PUT = 'PUT',
+  /** PATCH */
+  PATCH = 'PATCH',
+  /** DELETE */
+  DELETE = 'DELETE',
+  /** HEAD */
+  HEAD = 'HEAD',
+  /** OPTIONS (refused while CORS is on: the preflight answers it) */
+  OPTIONS = 'OPTIONS',
+  /** Every method */
+  ANY = 'ANY',
+}
+
+/** HTTP methods a route may use (`ANY` matches every method). @internal */
+export const ROUTE_METHODS: string[] = Object.values(HttpMethod);
 
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~-]+$/;
 const PARAM_SEGMENT = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;

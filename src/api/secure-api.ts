@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from './account-logging';
 import { ApiAuthorization } from './authorization';
 import { checkCors, DEFAULT_CORS_MAX_AGE, preflightOptions, SecureApiCorsOptions } from './cors';
-import { checkParameterLevels, parseRoute, routeRequestParameters } from './route';
+import { checkParameterLevels, HttpMethod, parseRoute, routeRequestParameters } from './route';
 import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
 import { StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
@@ -300,6 +300,9 @@ export interface SecureApiKeyOptions {
 }
 
 const REST_API_BASE = { name: 'apigateway.RestApi', injectionId: apigateway.RestApi.PROPERTY_INJECTION_ID };
+/** Construct id of the CfnOutput aws-cdk-lib's RestApi adds with its execute-api URL. */
+const REST_API_ENDPOINT_OUTPUT_ID = 'Endpoint';
+
 /** The props SecureApi secures on its apigateway.RestApi, and what to do instead of injecting them. */
 const SECURED_REST_API_PROPS: { [prop: string]: SecuredProp } = {
   deploy: { instead: 'SecureApi deploys its own stage' },
@@ -322,8 +325,8 @@ const SECURED_REST_API_PROPS: { [prop: string]: SecuredProp } = {
  *
  * @example
  * const api = new SecureApi(this, 'Api');
- * api.addRoute('POST', '/orders', ordersFn, { requestSchema });
- * api.addRoute('GET', '/health', healthFn, {
+ * api.addRoute(HttpMethod.POST, '/orders', ordersFn, { requestSchema });
+ * api.addRoute(HttpMethod.GET, '/health', healthFn, {
  *   authorization: ApiAuthorization.none({ reason: 'load balancer health probe, returns no data' }),
  * });
  */
@@ -409,11 +412,11 @@ export class SecureApi extends Construct {
       deployOptions: {
         stageName,
         tracingEnabled: true,
-        // The access log group's name carries the API id: create it when the stage binds it,
-        // once the RestApi (this construct's `Resource` child, still under construction) has its id.
+        // The access log group's name carries the API id: create it when the stage binds it. The RestApi, still under
+        // construction, is the stage's parent (the stage has no `restApi` yet while it binds).
         accessLogDestination: {
-          bind: () => {
-            const restApiId = (this.node.findChild('Resource') as apigateway.IRestApi).restApiId;
+          bind: (stage: apigateway.IStage) => {
+            const restApiId = (stage.node.scope as apigateway.IRestApi).restApiId;
             accessLogGroup = createSecureLogGroup(this, 'AccessLogs', {
               encryptionKey: key,
               retention,
@@ -470,8 +473,8 @@ export class SecureApi extends Construct {
         mapping: this.restApi,
         basePath: props.customDomain.basePath,
       });
-      // The execute-api URL this output would print is switched off.
-      this.restApi.node.tryRemoveChild('Endpoint');
+      // The execute-api URL the RestApi always prints as an output (no prop turns it off) is switched off.
+      this.restApi.node.tryRemoveChild(REST_API_ENDPOINT_OUTPUT_ID);
       this.url = `https://${props.customDomain.domainName}/${props.customDomain.basePath ? `${props.customDomain.basePath}/` : ''}`;
     } else {
       this.url = this.restApi.url;
@@ -506,12 +509,13 @@ export class SecureApi extends Construct {
    * otherwise), validated, and may invoke `handler` through a permission
    * scoped to exactly this stage, method and path, from this account.
    *
-   * @param method `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS` or `ANY`
+   * @param method the HTTP method, e.g. `HttpMethod.GET` (`ANY` matches every method)
    * @param path the resource path, starting with `/`, e.g. `/orders/{id}`
    * @param handler the function that handles the requests
    */
-  public addRoute(method: string, path: string, handler: lambda.IFunction, options: SecureRouteOptions = {}): apigateway.Method {
-    const httpMethod = typeof method === 'string' ? method.toUpperCase() : method;
+  public addRoute(method: HttpMethod, path: string, handler: lambda.IFunction, options: SecureRouteOptions = {}): apigateway.Method {
+    // Untyped callers may pass a string; lower case is forgiven.
+    const httpMethod = typeof method === 'string' ? (method as string).toUpperCase() : method;
     const routeKey = `${httpMethod} ${path}`;
     const problems = new ProblemCollector(this);
     requireInterface(problems, 'handler', handler, 'functionArn', 'a lambda.IFunction, e.g. a SecureFunction', true);

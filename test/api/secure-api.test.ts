@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   ApiAuthorization,
+  HttpMethod,
   SecureApi,
   SecureApiProps,
   SecureFunction,
@@ -36,7 +37,7 @@ function baseline(props: SecureApiProps = {}, route: SecureRouteOptions = {}) {
   const { app, stack } = plainStack();
   const fn = new SecureFunction(stack, 'Orders', { code: CODE, handler: 'index.handler' });
   const api = new SecureApi(stack, 'Api', props);
-  const method = api.addRoute('POST', '/orders', fn, route);
+  const method = api.addRoute(HttpMethod.POST, '/orders', fn, route);
   return { app, stack, fn, api, method };
 }
 
@@ -47,7 +48,7 @@ describe('SecureApi zero findings', () => {
   test('a default API with one route and a SecureFunction has zero findings in AwsSolutions and Serverless (BASELINE)', () => {
     const { app, stack } = enforcedStack();
     const fn = new SecureFunction(stack, 'Orders', { code: CODE, handler: 'index.handler' });
-    new SecureApi(stack, 'Api').addRoute('POST', '/orders', fn, { requestSchema: ORDER_SCHEMA });
+    new SecureApi(stack, 'Api').addRoute(HttpMethod.POST, '/orders', fn, { requestSchema: ORDER_SCHEMA });
 
     const result = synthesize(app);
 
@@ -70,8 +71,8 @@ describe('SecureApi zero findings', () => {
     const vpc = compliantVpc(stack);
     const fn = new SecureFunction(stack, 'Orders', { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: 5 });
     const api = new SecureApi(stack, 'Api');
-    api.addRoute('POST', '/orders', fn, { requestSchema: ORDER_SCHEMA });
-    api.addRoute('GET', '/orders/{id}', fn);
+    api.addRoute(HttpMethod.POST, '/orders', fn, { requestSchema: ORDER_SCHEMA });
+    api.addRoute(HttpMethod.GET, '/orders/{id}', fn);
 
     const result = synthesize(app);
 
@@ -82,7 +83,7 @@ describe('SecureApi zero findings', () => {
   test('ApiAuthorization.none() on one route does not leak: an unauthenticated method elsewhere still fails', () => {
     const { app, stack } = enforcedStack();
     const fn = new SecureFunction(stack, 'Health', { code: CODE, handler: 'index.handler' });
-    new SecureApi(stack, 'Api').addRoute('GET', '/health', fn, {
+    new SecureApi(stack, 'Api').addRoute(HttpMethod.GET, '/health', fn, {
       authorization: ApiAuthorization.none({ reason: 'load balancer health probe, returns no data' }),
     });
     // Someone else's API in the same app, open by mistake.
@@ -161,8 +162,8 @@ describe('SecureApi stage', () => {
 
   test('applies stage throttling and per-route overrides keyed by the encoded path', () => {
     const { stack, api, fn } = baseline({ throttling: { rateLimit: 20, burstLimit: 40 } });
-    api.addRoute('GET', '/orders/{id}', fn, { throttling: { rateLimit: 5, burstLimit: 10 } });
-    api.addRoute('ANY', '/', fn, { throttling: { rateLimit: 1, burstLimit: 1 } });
+    api.addRoute(HttpMethod.GET, '/orders/{id}', fn, { throttling: { rateLimit: 5, burstLimit: 10 } });
+    api.addRoute(HttpMethod.ANY, '/', fn, { throttling: { rateLimit: 1, burstLimit: 1 } });
     const settings = Template.fromStack(stack).findResources('AWS::ApiGateway::Stage')[logicalId(stack, api.stage)].Properties.MethodSettings;
     const summary = settings.map((s: any) =>
       [s.HttpMethod, s.ResourcePath, s.ThrottlingRateLimit, s.ThrottlingBurstLimit, s.LoggingLevel, s.DataTraceEnabled]);
@@ -204,7 +205,7 @@ describe('SecureApi stage', () => {
     const vpc = compliantVpc(stack);
     const fn = new SecureFunction(stack, 'Orders', { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: 5 });
     const api = new SecureApi(stack, 'Api');
-    api.addRoute('GET', '/orders', fn, { throttling: { rateLimit: 5, burstLimit: 5 } });
+    api.addRoute(HttpMethod.GET, '/orders', fn, { throttling: { rateLimit: 5, burstLimit: 5 } });
     app.synth();
     const template = Template.fromStack(stack);
     const stage = template.findResources('AWS::ApiGateway::Stage')[logicalId(stack, api.stage)].Properties;
@@ -251,7 +252,7 @@ describe('SecureApi routes', () => {
 
   test('requires path parameters and the request parameters given', () => {
     const { stack, api, fn } = baseline();
-    api.addRoute('GET', '/orders/{id}/lines/{proxy+}', fn, {
+    api.addRoute(HttpMethod.GET, '/orders/{id}/lines/{proxy+}', fn, {
       requestParameters: { 'method.request.querystring.page': false, 'method.request.header.X-Tenant': true },
     });
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', {
@@ -267,7 +268,7 @@ describe('SecureApi routes', () => {
 
   test('the invoke permission carries the exact stage, method and path ARN and the source account', () => {
     const { stack, api, fn } = baseline();
-    api.addRoute('GET', '/orders/{id}', fn);
+    api.addRoute(HttpMethod.GET, '/orders/{id}', fn);
     const template = Template.fromStack(stack);
     const apiId = logicalId(stack, api.restApi);
     const stageId = logicalId(stack, api.stage);
@@ -310,7 +311,7 @@ describe('SecureApi escape hatch and opt-outs', () => {
 
   test('ANY and greedy routes get permissions for every method and sub-path of exactly that route', () => {
     const { stack, api, fn } = baseline();
-    api.addRoute('ANY', '/files/{proxy+}', fn);
+    api.addRoute(HttpMethod.ANY, '/files/{proxy+}', fn);
     const arns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Permission')).map((p: any) => p.Properties.SourceArn['Fn::Join'][1].at(-1));
     expect(arns).toEqual(['/POST/orders', '/*/files/*']);
   });
@@ -319,8 +320,8 @@ describe('SecureApi escape hatch and opt-outs', () => {
     const { app, stack } = enforcedStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
     const api = new SecureApi(stack, 'Api', { authorization: ApiAuthorization.none({ reason: 'public catalogue, read-only' }) });
-    api.addRoute('GET', '/products', fn);
-    api.addRoute('GET', '/products/{id}', fn);
+    api.addRoute(HttpMethod.GET, '/products', fn);
+    api.addRoute(HttpMethod.GET, '/products/{id}', fn);
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.acknowledged.filter((a) => a.reason.includes('public catalogue')).map((a) => `${a.rule} @ ${a.acknowledgedAt}`).sort()).toEqual([
@@ -334,7 +335,7 @@ describe('SecureApi escape hatch and opt-outs', () => {
 
   test('the headers a Lambda authorizer reads are redacted from the WAF logs', () => {
     const { stack, api, fn } = baseline();
-    api.addRoute('GET', '/reports', fn, { authorization: ApiAuthorization.lambdaToken(fn, { identitySource: 'method.request.header.X-Session' }) });
+    api.addRoute(HttpMethod.GET, '/reports', fn, { authorization: ApiAuthorization.lambdaToken(fn, { identitySource: 'method.request.header.X-Session' }) });
     Template.fromStack(stack).hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       RedactedFields: [
         { SingleHeader: { Name: 'authorization' } },
@@ -353,7 +354,7 @@ describe('SecureApi web ACL', () => {
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
     const arn = 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/org-baseline/abc';
     const api = new SecureApi(stack, 'Api', { existingWebAclArn: arn });
-    api.addRoute('GET', '/orders', fn);
+    api.addRoute(HttpMethod.GET, '/orders', fn);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::WAFv2::WebACL', 0);
     template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: arn });
@@ -377,8 +378,8 @@ describe('SecureApi web ACL', () => {
     const { app, stack } = enforcedStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
     const waf = new SecureWebAcl(stack, 'Waf');
-    new SecureApi(stack, 'Orders', { webAcl: waf }).addRoute('GET', '/orders', fn);
-    new SecureApi(stack, 'Billing', { webAcl: waf }).addRoute('GET', '/invoices', fn);
+    new SecureApi(stack, 'Orders', { webAcl: waf }).addRoute(HttpMethod.GET, '/orders', fn);
+    new SecureApi(stack, 'Billing', { webAcl: waf }).addRoute(HttpMethod.GET, '/invoices', fn);
     expect(findingLines(synthesize(app).findings)).toEqual([]);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
@@ -425,7 +426,7 @@ describe('SecureApi authorization', () => {
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
     const pool = cognito.UserPool.fromUserPoolArn(stack, 'Pool', 'arn:aws:cognito-idp:eu-west-1:111122223333:userpool/eu-west-1_abc');
     const api = new SecureApi(stack, 'Api', { authorization: ApiAuthorization.cognito(pool, { scopes: ['orders/read'] }) });
-    api.addRoute('GET', '/orders', fn);
+    api.addRoute(HttpMethod.GET, '/orders', fn);
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.acknowledged.filter((a) => a.rule.includes('COG4'))).toEqual([]);
@@ -450,8 +451,8 @@ describe('SecureApi authorization', () => {
     const authFn = new SecureFunction(stack, 'Authorizer', { code: CODE, handler: 'index.handler' });
     const auth = ApiAuthorization.lambdaToken(authFn, { resultsCacheTtl: Duration.minutes(1), validationRegex: '^Bearer [-0-9a-zA-Z._]+$' });
     const api = new SecureApi(stack, 'Api', { authorization: auth });
-    api.addRoute('GET', '/orders', fn);
-    api.addRoute('POST', '/orders', fn);
+    api.addRoute(HttpMethod.GET, '/orders', fn);
+    api.addRoute(HttpMethod.POST, '/orders', fn);
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.acknowledged.filter((a) => a.rule.includes('COG4')).map((a) => a.reason)).toEqual([
@@ -480,7 +481,7 @@ describe('SecureApi authorization', () => {
 
   test('a Lambda request authorizer keys its cache on the identity sources given', () => {
     const { stack, api, fn } = baseline();
-    api.addRoute('GET', '/reports', fn, {
+    api.addRoute(HttpMethod.GET, '/reports', fn, {
       authorization: ApiAuthorization.lambdaRequest(fn, { identitySources: ['method.request.header.Authorization', 'context.sourceIp'] }),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Authorizer', {
@@ -493,7 +494,7 @@ describe('SecureApi authorization', () => {
   test('an IAM route carries the COG4 rule-defect acknowledgement on that method only', () => {
     const { app, stack } = enforcedStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
-    new SecureApi(stack, 'Api').addRoute('DELETE', '/orders/{id}', fn);
+    new SecureApi(stack, 'Api').addRoute(HttpMethod.DELETE, '/orders/{id}', fn);
     const cog4 = synthesize(app).acknowledged.filter((a) => a.rule.includes('COG4'));
     expect(cog4.map((a) => a.paths)).toEqual([['TestStack/Api/Resource/Default/orders/{id}/DELETE/Resource']]);
     expect(cog4[0].reason).toMatch(/^cdk-aegis \(rule defect\): the method is authorized with AWS IAM/);
@@ -507,7 +508,7 @@ describe('SecureApi custom domain and CORS', () => {
     const { stack } = plainStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
     const api = new SecureApi(stack, 'Api', { customDomain: { domainName: 'api.example.com', certificate: certificate(stack), basePath: 'v1' } });
-    api.addRoute('GET', '/orders', fn);
+    api.addRoute(HttpMethod.GET, '/orders', fn);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
     template.hasResourceProperties('AWS::ApiGateway::DomainName', {
@@ -525,7 +526,7 @@ describe('SecureApi custom domain and CORS', () => {
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
     new SecureApi(stack, 'Api', {
       customDomain: { domainName: 'api.example.com', certificate: certificate(stack), securityPolicy: apigateway.SecurityPolicy.TLS13_1_3_2025_09 },
-    }).addRoute('GET', '/orders', fn);
+    }).addRoute(HttpMethod.GET, '/orders', fn);
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::DomainName', {
       SecurityPolicy: 'SecurityPolicy_TLS13_1_3_2025_09',
       EndpointAccessMode: 'STRICT',
@@ -535,7 +536,7 @@ describe('SecureApi custom domain and CORS', () => {
   test('CORS answers preflights for the listed origins without authorization, and keeps zero findings', () => {
     const { app, stack } = enforcedStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
-    new SecureApi(stack, 'Api', { cors: { allowOrigins: ['https://app.example.com'], allowCredentials: true } }).addRoute('GET', '/orders', fn);
+    new SecureApi(stack, 'Api', { cors: { allowOrigins: ['https://app.example.com'], allowCredentials: true } }).addRoute(HttpMethod.GET, '/orders', fn);
     expect(findingLines(synthesize(app).findings)).toEqual([]);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGateway::Method', {
@@ -571,7 +572,7 @@ describe('SecureApi custom domain and CORS', () => {
 describe('SecureApi logical ids', () => {
   test('are locked: renaming them would replace production resources', () => {
     const { stack, api, fn } = baseline({}, { requestSchema: ORDER_SCHEMA });
-    api.addRoute('GET', '/orders/{id}', fn, { authorization: ApiAuthorization.lambdaToken(fn) });
+    api.addRoute(HttpMethod.GET, '/orders/{id}', fn, { authorization: ApiAuthorization.lambdaToken(fn) });
     const ids = Object.entries(Template.fromStack(stack).toJSON().Resources)
       .filter(([, r]: [string, any]) => !r.Type.startsWith('AWS::Lambda::Function') && !r.Type.startsWith('AWS::SQS') && r.Type !== 'AWS::KMS::Key')
       .map(([id, r]: [string, any]) => `${r.Type} ${id}`)
@@ -684,18 +685,18 @@ describe('SecureApi validation', () => {
   ])('fails when %s', (_name, method, path, options, message) => {
     const { stack } = plainStack();
     const api = new SecureApi(stack, 'Api');
-    expect(() => api.addRoute(method, path, fnIn(stack), options as SecureRouteOptions)).toThrow(message);
+    expect(() => api.addRoute(method as HttpMethod, path, fnIn(stack), options as SecureRouteOptions)).toThrow(message);
   });
 
   test('fails when a route is defined twice', () => {
     const { api, fn } = baseline();
-    expect(() => api.addRoute('post', '/orders', fn)).toThrow(/route "POST \/orders" is already defined on this API/);
+    expect(() => api.addRoute('post' as HttpMethod, '/orders', fn)).toThrow(/route "POST \/orders" is already defined on this API/);
   });
 
   test('fails when a route claims OPTIONS while CORS answers preflights', () => {
     const { stack } = plainStack();
     const api = new SecureApi(stack, 'Api', { cors: { allowOrigins: ['https://app.example.com'] } });
-    expect(() => api.addRoute('OPTIONS', '/orders', fnIn(stack))).toThrow(/clashes with the CORS preflight/);
+    expect(() => api.addRoute(HttpMethod.OPTIONS, '/orders', fnIn(stack))).toThrow(/clashes with the CORS preflight/);
   });
 
   test('fails when a usage plan burst is below its rate', () => {
@@ -708,7 +709,7 @@ describe('SecureApi validation', () => {
     const { stack } = plainStack();
     const fn = fnIn(stack);
     const api = new SecureApi(stack, 'Api', { cors: { allowOrigins: ['http://localhost:3000', 'https://app.example.com:8443'] } });
-    api.addRoute('GET', '/x', fn, { authorization: ApiAuthorization.lambdaRequest(fn, { identitySources: ['context.sourceIp'], resultsCacheTtl: Duration.seconds(0) }) });
+    api.addRoute(HttpMethod.GET, '/x', fn, { authorization: ApiAuthorization.lambdaRequest(fn, { identitySources: ['context.sourceIp'], resultsCacheTtl: Duration.seconds(0) }) });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', IdentitySource: 'context.sourceIp', AuthorizerResultTtlInSeconds: 0 });
     // With two origins the preflight answers with the caller's origin when it is listed.
@@ -718,11 +719,11 @@ describe('SecureApi validation', () => {
 
   test('fails when two routes name the parameter of one path level differently', () => {
     const { api, fn } = baseline();
-    api.addRoute('GET', '/orders/{id}', fn);
-    expect(() => api.addRoute('DELETE', '/orders/{orderId}', fn))
+    api.addRoute(HttpMethod.GET, '/orders/{id}', fn);
+    expect(() => api.addRoute(HttpMethod.DELETE, '/orders/{orderId}', fn))
       .toThrow(/route path "\/orders\/\{orderId\}" has `\{orderId\}` where another route has `\{id\}`; API Gateway allows one parameter per path level/);
-    expect(() => api.addRoute('GET', '/orders/{proxy+}', fn)).toThrow(/has `\{proxy\+\}` where another route has `\{id\}`/);
-    expect(() => api.addRoute('GET', '/orders/{id}/lines', fn)).not.toThrow();
+    expect(() => api.addRoute(HttpMethod.GET, '/orders/{proxy+}', fn)).toThrow(/has `\{proxy\+\}` where another route has `\{id\}`/);
+    expect(() => api.addRoute(HttpMethod.GET, '/orders/{id}/lines', fn)).not.toThrow();
   });
 
   test.each([

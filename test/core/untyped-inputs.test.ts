@@ -7,6 +7,7 @@ import {
   AlarmSetting,
   ApiAuthorization,
   Compliance,
+  HttpMethod,
   ManagedRuleGroup,
   SecretRotation,
   SecureApi,
@@ -249,7 +250,7 @@ describe('SecureApi with untyped props and routes', () => {
 
   test('accepts a route with every option typed', () => {
     const { stack } = plainStack();
-    const method = new SecureApi(stack, 'Api').addRoute('GET', '/orders/{id}', helper(stack), {
+    const method = new SecureApi(stack, 'Api').addRoute(HttpMethod.GET, '/orders/{id}', helper(stack), {
       authorization: ApiAuthorization.iam(),
       throttling: { rateLimit: 10, burstLimit: 20 },
       requestParameters: { 'method.request.querystring.page': false },

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import {
   AlarmSetting,
+  HttpMethod,
   Monitoring,
   SecureApi,
   SecureBucket,
@@ -26,7 +27,7 @@ function fullyMonitored(stack: Stack, profile: SecurityProfile) {
   const vpc = profile === SecurityProfile.REGULATED ? compliantVpc(stack) : undefined;
   const fn = (id: string) => new SecureFunction(stack, id, { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: vpc ? 5 : undefined });
   const api = new SecureApi(stack, 'Api', { latencyAlarm: AlarmSetting.on() });
-  api.addRoute('GET', '/orders', fn('ListOrders'));
+  api.addRoute(HttpMethod.GET, '/orders', fn('ListOrders'));
   const worker = fn('Worker');
   new SecureQueue(stack, 'Jobs', { visibilityTimeout: Duration.seconds(60) }).addConsumer(worker);
   new SecureTable(stack, 'Orders', {
@@ -140,7 +141,7 @@ describe('Monitoring compliance', () => {
 describe('SecureApi and SecureWebAcl alarms', () => {
   test('the request-count alarm is an anomaly-detection alarm on the stage', () => {
     const { stack } = plainStack();
-    new SecureApi(stack, 'Api').addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    new SecureApi(stack, 'Api').addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     const template = Template.fromStack(stack);
     const alarm = template.toJSON().Resources.ApiRequestSpikeAlarmA2F1F62D.Properties;
     expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
@@ -163,7 +164,7 @@ describe('SecureApi and SecureWebAcl alarms', () => {
   test('the 5XX alarm watches the error rate; its threshold is given in percent', () => {
     const { stack } = plainStack();
     new SecureApi(stack, 'Api', { serverErrorsAlarm: AlarmSetting.on({ threshold: 2 }) })
-      .addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+      .addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: '5XXError',
       Namespace: 'AWS/ApiGateway',
@@ -179,13 +180,13 @@ describe('SecureApi and SecureWebAcl alarms', () => {
 
   test('latency is opt-in', () => {
     const { stack } = plainStack();
-    new SecureApi(stack, 'Api').addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    new SecureApi(stack, 'Api').addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     expect(Object.keys(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Latency' } }))).toEqual([]);
   });
 
   test('the web ACL alarm is an anomaly-detection alarm on the web ACL total of blocked requests', () => {
     const { stack } = plainStack();
-    new SecureApi(stack, 'Api').addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    new SecureApi(stack, 'Api').addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     const alarm = Template.fromStack(stack).toJSON().Resources.ApiWebAclBlockedRequestsAlarmC90CEB10.Properties;
     expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
     expect(alarm.Metrics.find((m: any) => m.Id === alarm.ThresholdMetricId).Expression).toMatch(/^ANOMALY_DETECTION_BAND\(\w+, 3\)$/);
@@ -203,7 +204,7 @@ describe('SecureApi and SecureWebAcl alarms', () => {
   test('an API on a platform-owned web ACL keeps its own alarms and leaves the web ACL\'s to its owner', () => {
     const { stack } = plainStack();
     new SecureApi(stack, 'Api', { existingWebAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/platform/abc' })
-      .addRoute('GET', '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+      .addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     const alarms = alarmsOf(Template.fromStack(stack));
     expect(alarms.map(([id]) => id).sort()).toEqual([
       'AegisMonitoringFunctionDuration613B5187', 'AegisMonitoringFunctionErrorsCCE85550', 'ApiRequestSpikeAlarmA2F1F62D', 'ApiServerErrorsAlarm652FC3ED',
@@ -500,7 +501,7 @@ describe('Monitoring dashboard', () => {
     const early = new SecureFunction(stack, 'Early', { code: CODE, handler: 'index.handler' });
     Monitoring.of(stack).addDashboard({ dashboardName: 'orders' });
     const api = new SecureApi(stack, 'Api');
-    api.addRoute('GET', '/x', early);
+    api.addRoute(HttpMethod.GET, '/x', early);
     new SecureQueue(stack, 'Jobs');
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
