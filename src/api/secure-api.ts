@@ -25,8 +25,8 @@ import {
   requireOptionalNonEmptyString, requireOptionalString, requireOptionalStringArray, requireProps, requireStruct, shown,
 } from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
-import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
+import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
+import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Stage-wide throttling unless told otherwise: requests per second, and the burst above it. */
 export const DEFAULT_THROTTLING: ApiThrottling = { rateLimit: 100, burstLimit: 200 };
@@ -200,8 +200,13 @@ export interface SecureApiProps {
 }
 
 /** The alarms of {@link SecureApi} and their defaults. @internal */
-export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'latencyAlarm', AlarmDefaults> = {
+export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'latencyAlarm', ConstructAlarm<apigateway.Stage>> = {
   serverErrorsAlarm: {
+    id: 'ServerErrorsAlarm',
+    metric: (stage) => stage.metricServerError({ statistic: 'Average' }),
+    // The user gives a percentage; CloudWatch compares the average of 0/1 per request.
+    toMetricThreshold: (percent) => percent / 100,
+    describe: (c) => `more than ${c.threshold}% of requests answered 5XX in ${describeWindow(c)}`,
     onByDefault: true,
     threshold: 5,
     minThreshold: 0,
@@ -211,8 +216,17 @@ export const API_ALARMS: Record<'serverErrorsAlarm' | 'requestSpikeAlarm' | 'lat
     evaluationPeriods: 5,
     datapointsToAlarm: 3,
   },
-  requestSpikeAlarm: SPIKE_ALARM_DEFAULTS,
+  requestSpikeAlarm: {
+    ...SPIKE_ALARM_DEFAULTS,
+    id: 'RequestSpikeAlarm',
+    anomalyDetection: true,
+    metric: (stage) => stage.metricCount({ statistic: 'Sum' }),
+    describe: (c) => `request count above its ${c.threshold}-standard-deviation anomaly band in ${describeWindow(c)}`,
+  },
   latencyAlarm: {
+    id: 'LatencyAlarm',
+    metric: (stage) => stage.metricLatency({ statistic: 'p90' }),
+    describe: (c) => `p90 latency above ${c.threshold} ms in ${describeWindow(c)}`,
     onByDefault: false,
     threshold: 2500,
     minThreshold: 1,
@@ -639,31 +653,7 @@ export class SecureApi extends Construct {
   }
 
   private createAlarms(props: SecureApiProps, alarms: ApiAlarmConfigs): { [P in keyof ApiAlarmConfigs]?: cloudwatch.IAlarm } {
-    const created: { [P in keyof ApiAlarmConfigs]?: cloudwatch.IAlarm } = {};
-    if (alarms.serverErrorsAlarm) {
-      const c = alarms.serverErrorsAlarm;
-      created.serverErrorsAlarm = createAlarm(this, 'ServerErrorsAlarm', {
-        metric: this.stage.metricServerError({ statistic: 'Average' }),
-        config: { ...c, threshold: c.threshold / 100 },
-        description: `more than ${c.threshold}% of requests answered 5XX in ${describeWindow(c)}`,
-      });
-    }
-    if (alarms.requestSpikeAlarm) {
-      created.requestSpikeAlarm = createAlarm(this, 'RequestSpikeAlarm', {
-        metric: this.stage.metricCount({ statistic: 'Sum' }),
-        config: alarms.requestSpikeAlarm,
-        anomalyDetection: true,
-        description: `request count above its ${alarms.requestSpikeAlarm.threshold}-standard-deviation anomaly band in ${describeWindow(alarms.requestSpikeAlarm)}`,
-      });
-    }
-    if (alarms.latencyAlarm) {
-      created.latencyAlarm = createAlarm(this, 'LatencyAlarm', {
-        metric: this.stage.metricLatency({ statistic: 'p90' }),
-        config: alarms.latencyAlarm,
-        description: `p90 latency above ${alarms.latencyAlarm.threshold} ms in ${describeWindow(alarms.latencyAlarm)}`,
-      });
-    }
-    recordAlarmOptOuts(this, props, API_ALARMS);
+    const created = applyAlarms(this, this.stage, props, API_ALARMS, alarms);
     Monitoring.of(this)._addWidgets(() => [
       new cloudwatch.GraphWidget({
         title: `${this.node.path}: requests`,

@@ -16,8 +16,8 @@ import {
 } from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { shortHash } from '../core/short-hash';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
-import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
+import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
+import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Requests one IP address may send per evaluation window before it is blocked (with HTTP 429). */
 export const DEFAULT_RATE_LIMIT = 1000;
@@ -327,16 +327,7 @@ export class SecureWebAcl extends Construct {
       statistic: 'Sum',
       period: Duration.minutes(5),
     });
-    const spike = alarms.blockedRequestsAlarm;
-    if (spike) {
-      this.blockedRequestsAlarm = createAlarm(this, 'BlockedRequestsAlarm', {
-        metric: requests('BlockedRequests'),
-        config: spike,
-        anomalyDetection: true,
-        description: `blocked requests above their ${spike.threshold}-standard-deviation anomaly band in ${describeWindow(spike)}`,
-      });
-    }
-    recordAlarmOptOuts(this, props, WEB_ACL_ALARMS);
+    this.blockedRequestsAlarm = applyAlarms(this, requests, props, WEB_ACL_ALARMS, alarms).blockedRequestsAlarm;
     Monitoring.of(this)._addWidgets(() => [new cloudwatch.GraphWidget({
       title: `${this.node.path}: requests`,
       width: 24,
@@ -416,8 +407,14 @@ function anyOf(statements: wafv2.CfnWebACL.StatementProperty[]): wafv2.CfnWebACL
 }
 
 /** The alarms of {@link SecureWebAcl} and their defaults. @internal */
-export const WEB_ACL_ALARMS: Record<'blockedRequestsAlarm', AlarmDefaults> = {
-  blockedRequestsAlarm: SPIKE_ALARM_DEFAULTS,
+export const WEB_ACL_ALARMS: Record<'blockedRequestsAlarm', ConstructAlarm<(metricName: string) => cloudwatch.Metric>> = {
+  blockedRequestsAlarm: {
+    ...SPIKE_ALARM_DEFAULTS,
+    id: 'BlockedRequestsAlarm',
+    anomalyDetection: true,
+    metric: (requests) => requests('BlockedRequests'),
+    describe: (c) => `blocked requests above their ${c.threshold}-standard-deviation anomaly band in ${describeWindow(c)}`,
+  },
 };
 
 function checkProps(

@@ -12,8 +12,8 @@ import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import { checkPropertyInjection } from '../core/private/construction';
 import { requireDuration, requireInterface, requireOptionalBoolean, requireOptionalNumber, requireProps } from '../core/private/input-checks';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
-import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
+import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
+import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Visibility timeout unless told otherwise: 6 × the default `SecureFunction` timeout (10 s), as AWS advises for Lambda consumers. */
 export const DEFAULT_VISIBILITY_TIMEOUT = Duration.minutes(1);
@@ -182,23 +182,9 @@ export class SecureQueue extends sqs.Queue {
     this.visibility = visibility;
 
     const minute = Duration.minutes(1);
-    if (alarms.deadLetterAlarm) {
-      const c = alarms.deadLetterAlarm;
-      this.deadLetterAlarm = createAlarm(this, 'DeadLetterAlarm', {
-        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
-        config: c,
-        description: `more than ${c.threshold} messages in the dead-letter queue in ${describeWindow(c)}`,
-      });
-    }
-    if (alarms.messageAgeAlarm) {
-      const c = alarms.messageAgeAlarm;
-      this.messageAgeAlarm = createAlarm(this, 'MessageAgeAlarm', {
-        metric: this.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }),
-        config: c,
-        description: `oldest message older than ${c.threshold} seconds in ${describeWindow(c)}`,
-      });
-    }
-    recordAlarmOptOuts(this, props, QUEUE_ALARMS);
+    const created = applyAlarms(this, this, props, QUEUE_ALARMS, alarms);
+    this.deadLetterAlarm = created.deadLetterAlarm;
+    this.messageAgeAlarm = created.messageAgeAlarm;
     Monitoring.of(this)._addWidgets(() => [
       new cloudwatch.GraphWidget({
         title: `${this.node.path}: messages`,
@@ -310,8 +296,11 @@ export class SecureQueue extends sqs.Queue {
 }
 
 /** The alarms of {@link SecureQueue} and their defaults. @internal */
-export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', AlarmDefaults> = {
+export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', ConstructAlarm<SecureQueue>> = {
   deadLetterAlarm: {
+    id: 'DeadLetterAlarm',
+    metric: (queue) => queue.deadLetters.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum' }),
+    describe: (c) => `more than ${c.threshold} messages in the dead-letter queue in ${describeWindow(c)}`,
     onByDefault: true,
     threshold: 0,
     minThreshold: 0,
@@ -321,6 +310,9 @@ export const QUEUE_ALARMS: Record<'deadLetterAlarm' | 'messageAgeAlarm', AlarmDe
     datapointsToAlarm: 1,
   },
   messageAgeAlarm: {
+    id: 'MessageAgeAlarm',
+    metric: (queue) => queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum' }),
+    describe: (c) => `oldest message older than ${c.threshold} seconds in ${describeWindow(c)}`,
     onByDefault: true,
     threshold: 3600,
     minThreshold: 60,

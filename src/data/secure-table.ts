@@ -14,8 +14,8 @@ import {
   requireProps, requireStruct,
 } from '../core/private/input-checks';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings } from '../monitoring/alarm-setting';
-import { createAlarm, describeWindow, Monitoring } from '../monitoring/monitoring';
+import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
+import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Target utilization of provisioned capacity auto-scaling. */
 export const TARGET_UTILIZATION_PERCENT = 70;
@@ -140,9 +140,18 @@ export interface SecureTableProps {
   readonly systemErrorsAlarm?: AlarmSetting;
 }
 
+/** The metrics a table's alarms watch (each summed over every operation or read and write). */
+interface TableMetrics {
+  throttles(period: Duration): cloudwatch.MathExpression;
+  systemErrors(period: Duration): cloudwatch.MathExpression;
+}
+
 /** The alarms of {@link SecureTable} and their defaults (both opt-in). @internal */
-export const TABLE_ALARMS: Record<'throttlesAlarm' | 'systemErrorsAlarm', AlarmDefaults> = {
+export const TABLE_ALARMS: Record<'throttlesAlarm' | 'systemErrorsAlarm', ConstructAlarm<TableMetrics>> = {
   throttlesAlarm: {
+    id: 'ThrottlesAlarm',
+    metric: (table, c) => table.throttles(c.period),
+    describe: (c) => `more than ${c.threshold} throttle events in ${describeWindow(c)}`,
     onByDefault: false,
     threshold: 0,
     minThreshold: 0,
@@ -152,6 +161,9 @@ export const TABLE_ALARMS: Record<'throttlesAlarm' | 'systemErrorsAlarm', AlarmD
     datapointsToAlarm: 1,
   },
   systemErrorsAlarm: {
+    id: 'SystemErrorsAlarm',
+    metric: (table, c) => table.systemErrors(c.period),
+    describe: (c) => `more than ${c.threshold} system errors in ${describeWindow(c)}`,
     onByDefault: false,
     threshold: 0,
     minThreshold: 0,
@@ -259,22 +271,9 @@ export class SecureTable extends dynamodb.Table {
         this.metric('SystemErrors', { statistic: 'Sum', dimensionsMap: { TableName: this.tableName, Operation: operation } }),
       ])),
     });
-    if (alarms.throttlesAlarm) {
-      const c = alarms.throttlesAlarm;
-      this.throttlesAlarm = createAlarm(this, 'ThrottlesAlarm', {
-        metric: throttles(c.period),
-        config: c,
-        description: `more than ${c.threshold} throttle events in ${describeWindow(c)}`,
-      });
-    }
-    if (alarms.systemErrorsAlarm) {
-      const c = alarms.systemErrorsAlarm;
-      this.systemErrorsAlarm = createAlarm(this, 'SystemErrorsAlarm', {
-        metric: systemErrors(c.period),
-        config: c,
-        description: `more than ${c.threshold} system errors in ${describeWindow(c)}`,
-      });
-    }
+    const created = applyAlarms(this, { throttles, systemErrors }, props, TABLE_ALARMS, alarms);
+    this.throttlesAlarm = created.throttlesAlarm;
+    this.systemErrorsAlarm = created.systemErrorsAlarm;
     Monitoring.of(this)._addWidgets(() => [new cloudwatch.GraphWidget({
       title: `${this.node.path}: throttles and errors`,
       width: 24,

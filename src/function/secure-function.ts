@@ -24,8 +24,8 @@ import {
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
 import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
-import { AlarmConfig, AlarmDefaults, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts } from '../monitoring/alarm-setting';
-import { describeWindow, Monitoring, SharedSignal } from '../monitoring/monitoring';
+import { AlarmConfig, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SharedConstructAlarm } from '../monitoring/alarm-setting';
+import { applySharedAlarms, describeWindow, Monitoring, SharedSignal } from '../monitoring/monitoring';
 import { grantSecretRead } from '../secrets/grant-read';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
@@ -355,7 +355,8 @@ export class SecureFunction extends lambda.Function {
       this.addSecret(name, secret);
     }
 
-    watchFunction(this, alarms);
+    applySharedAlarms(Monitoring.of(this), { label: this.node.path, dimensions: [{ name: 'FunctionName', value: this.functionName }] },
+      this, FUNCTION_ALARMS, alarms);
     recordAlarmOptOuts(this, props, functionAlarmDefaults(props));
     Monitoring.of(this)._addWidgets(() => functionWidgets(this));
   }
@@ -452,8 +453,10 @@ function environmentProblem(scope: Construct, key: string, value: string): strin
 }
 
 /** The alarms of {@link SecureFunction} and their defaults (throttles: on with reserved concurrency). @internal */
-export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm', AlarmDefaults> = {
+export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttlesAlarm', SharedConstructAlarm<SecureFunction, SharedSignal>> = {
   errorsAlarm: {
+    signal: SharedSignal.FUNCTION_ERRORS,
+    describe: (c) => `more than ${c.threshold} errors in ${describeWindow(c)}`,
     onByDefault: true,
     threshold: 0,
     minThreshold: 0,
@@ -463,6 +466,16 @@ export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttle
     datapointsToAlarm: 1,
   },
   durationAlarm: {
+    signal: SharedSignal.FUNCTION_DURATION,
+    // Thresholds become milliseconds of the function's own timeout, so functions share a duration alarm only when they share a timeout.
+    toMetricConfig: (c, fn) => ({ ...c, threshold: durationMillis(fn, c.threshold) }),
+    metricDefaults: { period: Duration.minutes(1), evaluationPeriods: 5, datapointsToAlarm: 3, threshold: 80 * 10 * DEFAULT_TIMEOUT.toSeconds() },
+    describe: (c, fn) => {
+      const seconds = (fn.timeout ?? DEFAULT_TIMEOUT).toSeconds();
+      return Token.isUnresolved(seconds)
+        ? `p90 duration above ${c.threshold}% of its timeout in ${describeWindow(c)}`
+        : `p90 duration above ${durationMillis(fn, c.threshold)} ms (${c.threshold}% of a ${seconds}-second timeout) in ${describeWindow(c)}`;
+    },
     onByDefault: true,
     threshold: 80,
     minThreshold: 1,
@@ -473,6 +486,8 @@ export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttle
     datapointsToAlarm: 3,
   },
   throttlesAlarm: {
+    signal: SharedSignal.FUNCTION_THROTTLES,
+    describe: (c) => `more than ${c.threshold} throttled invocations in ${describeWindow(c)}`,
     onByDefault: false,
     threshold: 0,
     minThreshold: 0,
@@ -487,53 +502,16 @@ type FunctionAlarmProp = keyof typeof FUNCTION_ALARMS;
 type FunctionAlarmConfigs = { [P in FunctionAlarmProp]?: AlarmConfig };
 
 /** The defaults of this function's alarms: throttles are on by default when reserved concurrency caps it. */
-function functionAlarmDefaults(props: SecureFunctionProps): Record<FunctionAlarmProp, AlarmDefaults> {
+function functionAlarmDefaults(props: SecureFunctionProps): typeof FUNCTION_ALARMS {
   return { ...FUNCTION_ALARMS, throttlesAlarm: { ...FUNCTION_ALARMS.throttlesAlarm, onByDefault: props.reservedConcurrentExecutions !== undefined } };
 }
 
-/**
- * Puts `fn` into the stack's shared alarms. Duration thresholds become
- * milliseconds of `fn`'s own timeout, so functions share a duration alarm only
- * when they share a timeout.
- */
-function watchFunction(fn: SecureFunction, alarms: FunctionAlarmConfigs): void {
-  const monitoring = Monitoring.of(fn);
-  const member = { label: fn.node.path, dimensions: [{ name: 'FunctionName', value: fn.functionName }] };
-  const { errorsAlarm, durationAlarm, throttlesAlarm } = alarms;
-  if (errorsAlarm) {
-    monitoring._watch({
-      ...member,
-      signal: SharedSignal.FUNCTION_ERRORS,
-      config: errorsAlarm,
-      defaultConfig: FUNCTION_ALARMS.errorsAlarm,
-      description: `more than ${errorsAlarm.threshold} errors in ${describeWindow(errorsAlarm)}`,
-    });
-  }
-  if (durationAlarm) {
-    const percent = durationAlarm.threshold;
-    const seconds = (fn.timeout ?? DEFAULT_TIMEOUT).toSeconds();
-    const resolved = !Token.isUnresolved(seconds);
-    const millis = resolved
-      ? Math.round(percent * 10 * seconds)
-      : Lazy.uncachedNumber({ produce: (context: IResolveContext) => Math.round(percent * 10 * context.resolve(seconds)) });
-    const timeout = resolved ? `a ${seconds}-second timeout` : 'its timeout';
-    monitoring._watch({
-      ...member,
-      signal: SharedSignal.FUNCTION_DURATION,
-      config: { ...durationAlarm, threshold: millis },
-      defaultConfig: { ...FUNCTION_ALARMS.durationAlarm, threshold: FUNCTION_ALARMS.durationAlarm.threshold * 10 * DEFAULT_TIMEOUT.toSeconds() },
-      description: `p90 duration above ${resolved ? `${millis} ms (${percent}% of ${timeout})` : `${percent}% of ${timeout}`} in ${describeWindow(durationAlarm)}`,
-    });
-  }
-  if (throttlesAlarm) {
-    monitoring._watch({
-      ...member,
-      signal: SharedSignal.FUNCTION_THROTTLES,
-      config: throttlesAlarm,
-      defaultConfig: FUNCTION_ALARMS.throttlesAlarm,
-      description: `more than ${throttlesAlarm.threshold} throttled invocations in ${describeWindow(throttlesAlarm)}`,
-    });
-  }
+/** `percent` % of `fn`'s timeout in milliseconds (a token when the timeout is one). */
+function durationMillis(fn: SecureFunction, percent: number): number {
+  const seconds = (fn.timeout ?? DEFAULT_TIMEOUT).toSeconds();
+  return Token.isUnresolved(seconds)
+    ? Lazy.uncachedNumber({ produce: (context: IResolveContext) => Math.round(percent * 10 * context.resolve(seconds)) })
+    : Math.round(percent * 10 * seconds);
 }
 
 /** Invocations, errors and throttles; p90 duration against the timeout. */

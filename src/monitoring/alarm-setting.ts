@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IConstruct } from 'constructs';
 import { ProblemCollector, received } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
@@ -234,4 +235,55 @@ export function recordAlarmOptOuts<K extends string>(
   for (const prop of Object.keys(defaults) as K[]) {
     recordAlarmOptOut(construct, prop, props[prop], defaults[prop]);
   }
+}
+
+/**
+ * One alarm of a construct, declared as data: its defaults and checks (as
+ * {@link AlarmDefaults}), its construct id, its metric and its description.
+ * `C` is what the metric is read from (the construct, or what it exposes to
+ * its alarms).
+ *
+ * @internal
+ */
+export interface ConstructAlarm<C> extends AlarmDefaults {
+  /** Construct id of the alarm under its construct: public contract (it decides the logical id). */
+  readonly id: string;
+  /** An anomaly-detection alarm: the threshold is the band width in standard deviations. */
+  readonly anomalyDetection?: boolean;
+  /** The metric the alarm watches (its period is set from the settings). */
+  metric(source: C, config: AlarmConfig): cloudwatch.Metric | cloudwatch.MathExpression;
+  /** What fires it, e.g. `more than 5% of requests answered 5XX in 3 of 5 1-minute periods`. */
+  describe(config: AlarmConfig): string;
+  /**
+   * The threshold CloudWatch compares with, from the one the user gives.
+   *
+   * @default - the same
+   */
+  toMetricThreshold?(threshold: number): number;
+}
+
+/**
+ * One alarm of a construct watched by a metric-math alarm the stack shares
+ * (up to 10 members each), declared as data.
+ *
+ * @internal
+ */
+export interface SharedConstructAlarm<C, S> extends AlarmDefaults {
+  /** The shared signal the construct joins. */
+  readonly signal: S;
+  /** What fires it, for the shared alarm's description. */
+  describe(config: AlarmConfig, source: C): string;
+  /**
+   * The settings in the metric's own unit (e.g. milliseconds of the function's timeout from a percentage).
+   *
+   * @default - the same
+   */
+  toMetricConfig?(config: AlarmConfig, source: C): AlarmConfig;
+  /**
+   * The construct's defaults in the metric's unit, the same for every member
+   * (they decide which shared alarm keeps the short id).
+   *
+   * @default - the declaration's own settings
+   */
+  readonly metricDefaults?: AlarmConfig;
 }

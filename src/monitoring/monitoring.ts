@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
-import { AlarmConfig } from './alarm-setting';
+import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
 import { DeadLetterWatch } from '../core/dead-letter-watch';
 import { allowServiceToUseKey, StackKey } from '../core/encryption';
 import { AegisValidationError } from '../core/errors';
@@ -457,4 +457,65 @@ export function createAlarm(scope: Construct, id: string, spec: AlarmSpec): clou
     }, SECURED_ALARM_PROPS));
   Monitoring.of(scope)._addAlarm(alarm);
   return alarm;
+}
+
+/**
+ * Applies a construct's alarm declarations: for each alarm that is on
+ * (`configs`, from {@link checkAlarmSettings}), an alarm under `scope` that
+ * notifies the stack's alarm topic; for each turned off with a reason, the
+ * opt-out on the record. Returns the alarms created, by prop.
+ *
+ * @internal
+ */
+export function applyAlarms<C, K extends string>(
+  scope: Construct,
+  source: C,
+  props: { readonly [P in K]?: AlarmSetting },
+  table: Record<K, ConstructAlarm<C>>,
+  configs: { [P in K]?: AlarmConfig },
+): { [P in K]?: cloudwatch.IAlarm } {
+  const created: { [P in K]?: cloudwatch.IAlarm } = {};
+  for (const prop of Object.keys(table) as K[]) {
+    const declaration = table[prop];
+    const config = configs[prop];
+    if (config) {
+      created[prop] = createAlarm(scope, declaration.id, {
+        metric: declaration.metric(source, config),
+        config: declaration.toMetricThreshold ? { ...config, threshold: declaration.toMetricThreshold(config.threshold) } : config,
+        anomalyDetection: declaration.anomalyDetection,
+        description: declaration.describe(config),
+      });
+    }
+  }
+  recordAlarmOptOuts(scope, props, table);
+  return created;
+}
+
+/**
+ * Puts `member` into the stack's shared alarms of every declaration of
+ * `table` that is on (`configs`), with its settings in the metric's unit; the
+ * construct's defaults decide which group keeps the short id.
+ *
+ * @internal
+ */
+export function applySharedAlarms<C, K extends string>(
+  monitoring: Monitoring,
+  member: SharedMember,
+  source: C,
+  table: Record<K, SharedConstructAlarm<C, SharedSignal>>,
+  configs: { [P in K]?: AlarmConfig },
+): void {
+  for (const prop of Object.keys(table) as K[]) {
+    const declaration = table[prop];
+    const config = configs[prop];
+    if (config) {
+      monitoring._watch({
+        ...member,
+        signal: declaration.signal,
+        config: declaration.toMetricConfig?.(config, source) ?? config,
+        defaultConfig: declaration.metricDefaults ?? declaration,
+        description: declaration.describe(config, source),
+      });
+    }
+  }
 }
