@@ -271,6 +271,13 @@ export interface ConstructAlarm<C> extends AlarmDefaults {
 export interface SharedConstructAlarm<C, S> extends AlarmDefaults {
   /** The shared signal the construct joins. */
   readonly signal: S;
+  /**
+   * The construct's defaults in the metric's unit, the same for every member
+   * (they decide which shared alarm keeps the short id).
+   *
+   * @default - the declaration's own settings
+   */
+  readonly metricDefaults?: AlarmConfig;
   /** What fires it, for the shared alarm's description. */
   describe(config: AlarmConfig, source: C): string;
   /**
@@ -279,11 +286,4 @@ export interface SharedConstructAlarm<C, S> extends AlarmDefaults {
    * @default - the same
    */
   toMetricConfig?(config: AlarmConfig, source: C): AlarmConfig;
-  /**
-   * The construct's defaults in the metric's unit, the same for every member
-   * (they decide which shared alarm keeps the short id).
-   *
-   * @default - the declaration's own settings
-   */
-  readonly metricDefaults?: AlarmConfig;
 }
