@@ -41,6 +41,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // CI must fail on a changed snapshot, never rewrite it.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
+      // Babel instruments our files only; V8 coverage slows every function it runs, aws-cdk-lib's included
+      // (measured: jest 156 s with v8, 70 s with babel, 61 s without coverage, on 2 cores).
+      coverageProvider: 'babel',
       coverageThreshold: {
         branches: 90, functions: 90, lines: 90, statements: 90,
       },
