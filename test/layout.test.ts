@@ -78,6 +78,10 @@ describe('source layout', () => {
     expect(circles).toEqual([]);
   });
 
+  test('the public entry point exports nothing from a private/ folder', () => {
+    expect(importsOf(path.join(SRC, 'index.ts')).filter((f) => f.split(path.sep).includes('private')).map((f) => path.relative(SRC, f))).toEqual([]);
+  });
+
   test('build tooling does not ship in lib/ (RULES.md is generated from projenrc/)', () => {
     expect(files.filter((f) => /rules-doc/.test(f))).toEqual([]);
   });

@@ -4,9 +4,9 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
 import { ProblemCollector, received } from '../core/errors';
-import { allowServiceToInvoke } from '../core/invoke-permission';
 import { checkJustification, Justification } from '../core/justification';
-import { shortHash } from '../core/short-hash';
+import { allowServiceToInvoke } from '../core/private/invoke-permission';
+import { shortHash } from '../core/private/short-hash';
 
 /** How long API Gateway caches an authorizer's decision unless told otherwise (AWS's own default). */
 export const DEFAULT_AUTHORIZER_CACHE_TTL = Duration.minutes(5);

@@ -7,14 +7,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from './account-logging';
 import { ApiAuthorization } from './authorization';
 import { checkCors, DEFAULT_CORS_MAX_AGE, preflightOptions, SecureApiCorsOptions } from './cors';
+import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from './private/account-logging';
 import { checkParameterLevels, HttpMethod, parseRoute, routeRequestParameters } from './route';
 import { associateWebAcl, SecureWebAcl, WebAclScope } from './secure-web-acl';
 import { StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
-import { allowServiceToInvoke } from '../core/invoke-permission';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { RULES } from '../core/nag-rule-ids';
@@ -24,6 +23,7 @@ import {
   requireOptionalBoolean, requireOptionalMap,
   requireOptionalNonEmptyString, requireOptionalString, requireOptionalStringArray, requireProps, requireStruct, shown,
 } from '../core/private/input-checks';
+import { allowServiceToInvoke } from '../core/private/invoke-permission';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';

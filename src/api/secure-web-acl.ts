@@ -14,8 +14,8 @@ import {
   requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalNumber,
   requireOptionalStringArray, requireProps,
 } from '../core/private/input-checks';
+import { shortHash } from '../core/private/short-hash';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { shortHash } from '../core/short-hash';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 

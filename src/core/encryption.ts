@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { guardedProps } from './private/construction';
-import { stackSingleton } from './stack-singleton';
+import { stackSingleton } from './private/stack-singleton';
 
 /** Construct id of the per-stack key, a child of the stack. Public contract: do not rename. */
 export const STACK_KEY_ID = 'AegisEncryptionKey';

@@ -1,10 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { isForcedWildcard } from './forced-wildcards';
 import { acknowledge, AcknowledgementCause } from './justification';
 import { RULES } from './nag-rule-ids';
 import { guardedProps } from './private/construction';
-import { stackSingleton } from './stack-singleton';
+import { isForcedWildcard } from './private/forced-wildcards';
+import { stackSingleton } from './private/stack-singleton';
 
 /** Options of {@link ScopedRole}. @internal */
 export interface ScopedRoleProps {

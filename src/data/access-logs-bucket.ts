@@ -7,8 +7,8 @@ import { AegisValidationError, ProblemCollector } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
+import { stackSingleton } from '../core/private/stack-singleton';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { stackSingleton } from '../core/stack-singleton';
 
 /**
  * What every bucket cdk-aegis creates has: TLS 1.2-only, no public access,

@@ -8,17 +8,17 @@ import { Construct } from 'constructs';
 import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, AccessLogsOptions, BUCKET_BASE, configureAccessLogsBucket, PRIVATE_BUCKET, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { DeadLetterWatch } from '../core/dead-letter-watch';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
-import { allowServiceToInvoke } from '../core/invoke-permission';
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
+import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
+import { allowServiceToInvoke } from '../core/private/invoke-permission';
+import { shortHash } from '../core/private/short-hash';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { shortHash } from '../core/short-hash';
 import { Monitoring } from '../monitoring/monitoring';
 
 /** How long noncurrent object versions are kept unless told otherwise. */

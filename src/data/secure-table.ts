@@ -4,7 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { BACKUP_PLAN_ID, BACKUP_RETENTION, backupPlanOf } from './backup-plan';
+import { BACKUP_PLAN_ID, BACKUP_RETENTION, backupPlanOf } from './private/backup-plan';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';

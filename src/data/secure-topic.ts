@@ -6,12 +6,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
-import { allowServiceToInvoke } from '../core/invoke-permission';
 import { guardedProps } from '../core/private/construction';
 import {
   emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
 } from '../core/private/encrypted-topic';
 import { requireInterface, requireOptionalBoolean, requireOptionalString, requireProps } from '../core/private/input-checks';
+import { allowServiceToInvoke } from '../core/private/invoke-permission';
 import { Monitoring } from '../monitoring/monitoring';
 
 /** Props of {@link SecureTopic}. */

@@ -8,25 +8,25 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { latestRuntimeOf } from './runtime';
+import { latestRuntimeOf } from './private/runtime';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
-import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/forced-wildcards';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { RULES } from '../core/nag-rule-ids';
 import { checkPropertyInjection, LateBound, SecuredProp } from '../core/private/construction';
+import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/private/forced-wildcards';
 import {
   requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,
   requireOptionalBoolean, requireOptionalMap, requireOptionalNumber, requireOptionalString, requireOptionalStringMap, requireProps, requireStruct,
 } from '../core/private/input-checks';
+import { detectSecret, findDynamicSecretReference } from '../core/private/secret-detector';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';
-import { detectSecret, findDynamicSecretReference } from '../core/secret-detector';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, recordAlarmOptOuts, SharedConstructAlarm } from '../monitoring/alarm-setting';
 import { applySharedAlarms, describeWindow, Monitoring, SharedSignal } from '../monitoring/monitoring';
-import { grantSecretRead } from '../secrets/grant-read';
+import { grantSecretRead } from '../secrets/private/grant-read';
 
 /** Default timeout: explicit, well under API Gateway's 29 s integration limit. */
 export const DEFAULT_TIMEOUT = Duration.seconds(10);

@@ -6,15 +6,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
-import { DeadLetterWatch } from '../core/dead-letter-watch';
 import { allowServiceToUseKey, StackKey } from '../core/encryption';
 import { AegisValidationError } from '../core/errors';
 import { guardedProps, SecuredProp } from '../core/private/construction';
+import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import {
   emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
 } from '../core/private/encrypted-topic';
-import { shortHash } from '../core/short-hash';
-import { stackSingleton } from '../core/stack-singleton';
+import { shortHash } from '../core/private/short-hash';
+import { stackSingleton } from '../core/private/stack-singleton';
 
 /** Id of the per-stack monitoring construct. */
 const MONITORING_ID = 'AegisMonitoring';

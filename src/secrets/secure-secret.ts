@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { grantSecretRead } from './grant-read';
+import { grantSecretRead } from './private/grant-read';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';

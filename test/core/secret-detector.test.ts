@@ -1,6 +1,6 @@
 import { Aws, Fn, Lazy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { detectSecret, findDynamicSecretReference } from '../../src/core/secret-detector';
+import { detectSecret, findDynamicSecretReference } from '../../src/core/private/secret-detector';
 
 // All secret values below are fake: they only have the shape of real credentials.
 const PEM_BODY = 'MIIEowIBAAKCAQEAfakefakefakefakefakefakefakefake\n-----END';

@@ -5,10 +5,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SecuredProp } from './construction';
 import { createDeadLetterQueue } from '../dead-letter-queue';
-import { DeadLetterWatch } from '../dead-letter-watch';
+import { DeadLetterWatch } from './dead-letter-watch';
 import { allowServiceToUseKey } from '../encryption';
 import { ProblemCollector, received } from '../errors';
-import { shortHash } from '../short-hash';
+import { shortHash } from './short-hash';
 
 /**
  * The parts every encrypted topic cdk-aegis makes shares: SecureTopic and the

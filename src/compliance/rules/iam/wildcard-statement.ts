@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { ACTIONS_WITHOUT_RESOURCE_SCOPING } from '../../../core/forced-wildcards';
+import { ACTIONS_WITHOUT_RESOURCE_SCOPING } from '../../../core/private/forced-wildcards';
 import { AegisRule } from '../rule';
 import { StackIndex } from '../stack-index';
 

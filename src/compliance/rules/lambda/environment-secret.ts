@@ -1,7 +1,7 @@
 import { CfnResource, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
-import { detectSecret } from '../../../core/secret-detector';
+import { detectSecret } from '../../../core/private/secret-detector';
 import { AegisRule } from '../rule';
 import { StackIndex } from '../stack-index';
 

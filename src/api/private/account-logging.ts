@@ -2,9 +2,9 @@ import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { AcknowledgementCause } from '../core/justification';
-import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
-import { stackSingleton } from '../core/stack-singleton';
+import { AcknowledgementCause } from '../../core/justification';
+import { stackSingleton } from '../../core/private/stack-singleton';
+import { acknowledgeWildcardResources } from '../../core/private/wildcard-findings';
 
 /** Construct id of the per-stack API Gateway account settings. Public contract: do not rename. */
 export const API_GATEWAY_ACCOUNT_ID = 'AegisApiGatewayAccount';

@@ -4,11 +4,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
-import { grantKeyUseViaService, StackKey } from '../core/encryption';
-import { AcknowledgementCause } from '../core/justification';
-import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
-import { ScopedRole } from '../core/role';
-import { stackSingleton } from '../core/stack-singleton';
+import { grantKeyUseViaService, StackKey } from '../../core/encryption';
+import { AcknowledgementCause } from '../../core/justification';
+import { stackSingleton } from '../../core/private/stack-singleton';
+import { acknowledgeWildcardResources } from '../../core/private/wildcard-findings';
+import { ScopedRole } from '../../core/role';
 
 /** Construct id of the per-stack backup plan. Public contract: do not rename. */
 export const BACKUP_PLAN_ID = 'AegisBackupPlan';

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { AegisValidationError } from './errors';
+import { AegisValidationError } from '../errors';
 
 /**
  * The construct cdk-aegis keeps once per stack under `id`, created by `create`

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { grantKeyUseViaService } from '../core/encryption';
+import { grantKeyUseViaService } from '../../core/encryption';
 
 /** The ARN that matches `secret` in a policy, also for secrets imported by name (`-??????` suffix). */
 export function secretArnForPolicies(secret: secretsmanager.ISecret): string {
