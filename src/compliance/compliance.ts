@@ -77,12 +77,20 @@ function writeReportsOnSynth(app: IConstruct, packNames: () => string[]): void {
   if (typeof synth !== 'function') {
     return;
   }
+  // The CDK hands back the same assembly when the app was synthesized already (e.g. the CDK CLI's auto-synth
+  // after the app's own `app.synth()`): report each assembly once.
+  let reported: unknown;
   target.synth = function synthAndReport(this: unknown, options?: unknown) {
     const started = Date.now();
+    let assembly: unknown;
     try {
-      return synth.call(target, options);
+      assembly = synth.call(target, options);
+      return assembly;
     } finally {
-      reportAfterSynth(app, started, packNames());
+      if (assembly === undefined || assembly !== reported) {
+        reported = assembly;
+        reportAfterSynth(app, started, packNames());
+      }
     }
   };
 }

@@ -165,6 +165,27 @@ describe('compliance reports', () => {
     }
   });
 
+  test('under the CDK CLI (CDK_OUTDIR set), an app synthesized twice (its own synth, then the CLI\'s auto-synth) prints one summary', () => {
+    const previous = process.env.CDK_OUTDIR;
+    const app = newApp();
+    process.env.CDK_OUTDIR = app.outdir;
+    const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      Compliance.of(app).enforce();
+      new SecureQueue(new Stack(app, 'Twice'), 'Jobs');
+      app.synth();
+      app.synth();
+      expect(written.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[cdk-aegis]'))).toHaveLength(1);
+    } finally {
+      written.mockRestore();
+      if (previous === undefined) {
+        delete process.env.CDK_OUTDIR;
+      } else {
+        process.env.CDK_OUTDIR = previous;
+      }
+    }
+  });
+
   test('under the CDK CLI (CDK_OUTDIR set), the summary line is printed once per synth, also when a finding fails the synth', () => {
     const previous = process.env.CDK_OUTDIR;
     const app = newApp();
