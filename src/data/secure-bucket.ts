@@ -19,7 +19,7 @@ import { allowServiceToInvoke } from '../core/private/invoke-permission';
 import { shortHash } from '../core/private/short-hash';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { Monitoring } from '../monitoring/monitoring';
+import { watchRule } from '../monitoring/monitoring';
 
 /** How long noncurrent object versions are kept unless told otherwise. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
@@ -236,7 +236,8 @@ export class SecureBucket extends s3.Bucket {
     }));
     allowServiceToUseKey(this.encryptionKey!, 'events.amazonaws.com');
     DeadLetterWatch.of(this).add(deadLetters, rule);
-    Monitoring.of(this);
+    // Events the rule could not deliver, or could not even put in the dead-letter queue, are alarmed too.
+    watchRule(rule);
     rule.addTarget({
       bind: () => ({
         arn: fn.functionArn,

@@ -16,6 +16,7 @@ import { checkJustification, recordOptOut, Toggle } from '../core/justification'
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { RULES } from '../core/nag-rule-ids';
 import { checkPropertyInjection, LateBound, SecuredProp } from '../core/private/construction';
+import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/private/forced-wildcards';
 import {
   requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,
@@ -202,6 +203,18 @@ export interface SecureFunctionProps {
   readonly durationAlarm?: AlarmSetting;
 
   /**
+   * For a function invoked asynchronously (an EventBridge rule, S3, SNS, a
+   * schedule: any AWS service given permission to invoke it, API Gateway
+   * aside): an alarm on `DeadLetterErrors` (events that could not be written
+   * to the dead-letter queue), and its dead-letter queue joins the stack's
+   * dead-letter alarm. Shared like `errorsAlarm`; threshold: dead-letter
+   * errors (Sum) per period. Turning it off needs a reason.
+   *
+   * @default - on for asynchronously invoked functions with a dead-letter queue: more than 0 in a 5-minute period
+   */
+  readonly deadLetterErrorsAlarm?: AlarmSetting;
+
+  /**
    * Alarm on throttled invocations; threshold: throttles (Sum) per period.
    * Shared like `errorsAlarm`. On by default only when
    * `reservedConcurrentExecutions` is set (it caps the function); turning it
@@ -240,6 +253,8 @@ export class SecureFunction extends lambda.Function {
 
   private readonly secretNames = new Set<string>();
   private readonly ownLogGroup: logs.ILogGroup;
+  private readonly asyncAlarms: AsyncAlarmConfigs;
+  private watchedAsAsync = false;
 
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     const profile = readProfile(scope);
@@ -358,12 +373,39 @@ export class SecureFunction extends lambda.Function {
     applySharedAlarms(Monitoring.of(this), { label: this.node.path, dimensions: [{ name: 'FunctionName', value: this.functionName }] },
       this, FUNCTION_ALARMS, alarms);
     recordAlarmOptOuts(this, props, functionAlarmDefaults(props));
+    recordAlarmOptOuts(this, props, ASYNC_SOURCE_ALARMS);
+    this.asyncAlarms = { deadLetterErrorsAlarm: alarms.deadLetterErrorsAlarm };
     Monitoring.of(this)._addWidgets(() => functionWidgets(this));
   }
 
   /** The function's own log group: KMS-encrypted, with bounded retention. */
   public get logGroup(): logs.ILogGroup {
     return this.ownLogGroup;
+  }
+
+  /**
+   * Adds a permission to invoke the function. When it lets an AWS service
+   * invoke it asynchronously (EventBridge, S3, SNS, schedules, ...), the
+   * function's dead-letter queue joins the stack's dead-letter alarm and its
+   * `DeadLetterErrors` join the shared alarm (`deadLetterErrorsAlarm`): an
+   * asynchronous event that fails is never lost unseen.
+   */
+  public addPermission(id: string, permission: lambda.Permission): void {
+    super.addPermission(id, permission);
+    const principal = permission.principal;
+    if (principal instanceof iam.ServicePrincipal && !SYNCHRONOUS_INVOKERS.has(principal.service)) {
+      this.watchAsAsync();
+    }
+  }
+
+  private watchAsAsync(): void {
+    if (this.watchedAsAsync || this.deadLetterQueue === undefined) {
+      return;
+    }
+    this.watchedAsAsync = true;
+    DeadLetterWatch.of(this).add(this.deadLetterQueue, this);
+    applySharedAlarms(Monitoring.of(this), { label: this.node.path, dimensions: [{ name: 'FunctionName', value: this.functionName }] },
+      this, ASYNC_SOURCE_ALARMS, this.asyncAlarms);
   }
 
   /**
@@ -498,8 +540,27 @@ export const FUNCTION_ALARMS: Record<'errorsAlarm' | 'durationAlarm' | 'throttle
   },
 };
 
+/** The alarm of {@link SecureFunction} that applies once an AWS service may invoke it asynchronously. @internal */
+export const ASYNC_SOURCE_ALARMS: Record<'deadLetterErrorsAlarm', SharedConstructAlarm<SecureFunction, SharedSignal>> = {
+  deadLetterErrorsAlarm: {
+    signal: SharedSignal.FUNCTION_DEAD_LETTER_ERRORS,
+    describe: (c) => `more than ${c.threshold} events not written to the dead-letter queue in ${describeWindow(c)}`,
+    onByDefault: true,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'dead-letter errors per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  },
+};
+
+/** Service principals that invoke a function synchronously (their failures reach the caller, not a dead-letter queue). */
+const SYNCHRONOUS_INVOKERS = new Set(['apigateway.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'lex.amazonaws.com', 'cognito-idp.amazonaws.com']);
+
 type FunctionAlarmProp = keyof typeof FUNCTION_ALARMS;
 type FunctionAlarmConfigs = { [P in FunctionAlarmProp]?: AlarmConfig };
+type AsyncAlarmConfigs = { [P in keyof typeof ASYNC_SOURCE_ALARMS]?: AlarmConfig };
 
 /** The defaults of this function's alarms: throttles are on by default when reserved concurrency caps it. */
 function functionAlarmDefaults(props: SecureFunctionProps): typeof FUNCTION_ALARMS {
@@ -532,12 +593,15 @@ function functionWidgets(fn: SecureFunction): cloudwatch.IWidget[] {
   ];
 }
 
-function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): FunctionAlarmConfigs {
+function checkProps(scope: Construct, id: string, props: SecureFunctionProps, profile: SecurityProfile): FunctionAlarmConfigs & AsyncAlarmConfigs {
   const problems = new ProblemCollector(scope, id);
   checkInputTypes(problems, props);
   // Wrong types stop here: the checks below read these props.
   problems.throwIfAny();
-  const alarms = checkAlarmSettings(problems, props, functionAlarmDefaults(props));
+  const alarms = {
+    ...checkAlarmSettings(problems, props, functionAlarmDefaults(props)),
+    ...checkAlarmSettings(problems, props, ASYNC_SOURCE_ALARMS),
+  };
 
   if (props.timeout !== undefined && !Token.isUnresolved(props.timeout.toSeconds())) {
     const seconds = props.timeout.toSeconds();

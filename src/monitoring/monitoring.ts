@@ -1,6 +1,7 @@
 import { Annotations, ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -45,7 +46,10 @@ export enum SharedSignal {
   FUNCTION_ERRORS = 'FunctionErrors',
   FUNCTION_DURATION = 'FunctionDuration',
   FUNCTION_THROTTLES = 'FunctionThrottles',
+  FUNCTION_DEAD_LETTER_ERRORS = 'FunctionDeadLetterErrors',
   DEAD_LETTERS = 'DeadLetters',
+  RULE_FAILED_INVOCATIONS = 'RuleFailedInvocations',
+  RULE_DEAD_LETTER_FAILURES = 'RuleDeadLetterFailures',
 }
 
 /** One resource in a shared alarm: its metric's label and dimensions. @internal */
@@ -397,13 +401,76 @@ const SHARED_SIGNALS: Record<SharedSignal, {
     metricName: 'Throttles',
     statistic: 'Sum',
   },
+  [SharedSignal.FUNCTION_DEAD_LETTER_ERRORS]: {
+    idPrefix: 'FunctionDeadLetterErrors',
+    namespace: 'AWS/Lambda',
+    metricName: 'DeadLetterErrors',
+    statistic: 'Sum',
+  },
   [SharedSignal.DEAD_LETTERS]: {
     idPrefix: 'DeadLetterQueues',
     namespace: 'AWS/SQS',
     metricName: 'ApproximateNumberOfMessagesVisible',
     statistic: 'Maximum',
   },
+  [SharedSignal.RULE_FAILED_INVOCATIONS]: {
+    idPrefix: 'RuleFailedInvocations',
+    namespace: 'AWS/Events',
+    metricName: 'FailedInvocations',
+    statistic: 'Sum',
+  },
+  [SharedSignal.RULE_DEAD_LETTER_FAILURES]: {
+    idPrefix: 'RuleDeadLetterFailures',
+    namespace: 'AWS/Events',
+    metricName: 'InvocationsFailedToBeSentToDlq',
+    statistic: 'Sum',
+  },
 };
+
+/**
+ * The alarms of an EventBridge rule cdk-aegis creates, shared across the
+ * stack: events a target never received, and events that could not even be
+ * written to the target's dead-letter queue (e.g. its key refused EventBridge).
+ *
+ * @internal
+ */
+export const RULE_ALARMS: Record<'failedInvocationsAlarm' | 'deadLetterFailuresAlarm', SharedConstructAlarm<unknown, SharedSignal>> = {
+  failedInvocationsAlarm: {
+    signal: SharedSignal.RULE_FAILED_INVOCATIONS,
+    describe: (c) => `more than ${c.threshold} events not delivered to a target in ${describeWindow(c)}`,
+    onByDefault: true,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'failed invocations per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  },
+  deadLetterFailuresAlarm: {
+    signal: SharedSignal.RULE_DEAD_LETTER_FAILURES,
+    describe: (c) => `more than ${c.threshold} events lost: not delivered and not written to the dead-letter queue, in ${describeWindow(c)}`,
+    onByDefault: true,
+    threshold: 0,
+    minThreshold: 0,
+    thresholdUnit: 'events per period',
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  },
+};
+
+/**
+ * Puts an EventBridge rule cdk-aegis created into the stack's shared rule
+ * alarms (failed invocations, dead-letter failures).
+ *
+ * @internal
+ */
+export function watchRule(rule: events.IRule): void {
+  applySharedAlarms(Monitoring.of(rule), { label: rule.node.path, dimensions: [{ name: 'RuleName', value: rule.ruleName }] }, undefined, RULE_ALARMS, {
+    failedInvocationsAlarm: RULE_ALARMS.failedInvocationsAlarm,
+    deadLetterFailuresAlarm: RULE_ALARMS.deadLetterFailuresAlarm,
+  });
+}
 
 /** `3 of 5 periods of 1 minute(s)` / `a 5-minute period`. @internal */
 export function describeWindow(config: AlarmConfig): string {

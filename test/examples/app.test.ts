@@ -98,6 +98,26 @@ describe('examples/app.ts', () => {
     expect(functions.filter((id) => !watched.includes(`{"Ref":"${id}"}`))).toEqual([]);
   });
 
+  test.each(['OrdersService', 'ImagePipeline'])('%s: every queue an event can be dropped into, and every EventBridge rule, is watched by an alarm', (stackName) => {
+    const resources = template(stackName).toJSON().Resources;
+    const alarms = Object.values<any>(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const watchedRefs = JSON.stringify(alarms.map((a) => [a.Properties.Metrics, a.Properties.Dimensions]));
+    const isWatched = (logicalId: string) => watchedRefs.includes(`"${logicalId}"`);
+    // Functions invoked only synchronously (API Gateway) never use their dead-letter queue: the caller gets the error.
+    const asyncTargets = new Set(Object.values<any>(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal !== 'apigateway.amazonaws.com')
+      .map((r) => JSON.stringify(r.Properties.FunctionName)));
+    const reachableQueues = Object.entries<any>(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue').map(([id]) => id).filter((id) => {
+      const owner = Object.entries<any>(resources).find(([, r]) => r.Type === 'AWS::Lambda::Function'
+        && JSON.stringify(r.Properties.DeadLetterConfig?.TargetArn ?? '').includes(`"${id}"`));
+      return owner === undefined || asyncTargets.has(JSON.stringify({ 'Fn::GetAtt': [owner[0], 'Arn'] })) || asyncTargets.has(JSON.stringify({ Ref: owner[0] }));
+    });
+    expect(reachableQueues.length).toBeGreaterThan(0);
+    expect(reachableQueues.filter((id) => !isWatched(id))).toEqual([]);
+    const rules = Object.entries<any>(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule').map(([id]) => id);
+    expect(rules.filter((id) => !isWatched(id))).toEqual([]);
+  });
+
   test('two synths produce byte-identical templates', () => {
     const first = buildApp({ outdir: tmp() }).synth();
     const second = buildApp({ outdir: tmp() }).synth();

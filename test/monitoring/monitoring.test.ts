@@ -334,15 +334,67 @@ describe('dead letters of subscriptions and event targets', () => {
     const watched = alarm.Metrics.filter((m: any) => m.MetricStat);
     expect(watched.map((m: any) => m.Label)).toEqual([
       expect.stringMatching(/^TestStack\/Events\/SubscriptionTestStackFn/),
+      // The function is invoked asynchronously (SNS, then EventBridge): its own dead-letter queue is watched too.
+      'TestStack/Fn',
       expect.stringMatching(/^TestStack\/Uploads\/OnObjectCreated/),
     ]);
     expect(watched.map((m: any) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period])).toEqual([
       ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
       ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
+      ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
     ]);
     expect(watched[0].MetricStat.Metric.Dimensions[0]).toEqual({ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'QueueName'] } });
     expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(alarm.Metrics[2].Expression).toBe('MAX([m0, m1])');
+    expect(alarm.Metrics[3].Expression).toBe('MAX([m0, m1, m2])');
+  });
+});
+
+describe('nothing lost unseen on asynchronous paths', () => {
+  test('a function invoked asynchronously joins the dead-letter alarm and the shared DeadLetterErrors alarm; one behind API Gateway does not', () => {
+    const { stack } = plainStack();
+    const worker = new SecureFunction(stack, 'Worker', { code: CODE, handler: 'index.handler' });
+    new SecureBucket(stack, 'Uploads').onObjectCreated(worker);
+    const api = new SecureApi(stack, 'Api');
+    const handler = new SecureFunction(stack, 'Handler', { code: CODE, handler: 'index.handler' });
+    api.addRoute(HttpMethod.GET, '/orders', handler);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const labels = (id: string) => resources[id].Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label);
+    expect(labels('AegisMonitoringDeadLetterQueues3E5F127C')).toEqual([expect.stringMatching(/^TestStack\/Uploads\/OnObjectCreated/), 'TestStack/Worker']);
+    const deadLetterErrors = Object.entries<any>(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm'
+      && r.Properties.Metrics?.some((m: any) => m.MetricStat?.Metric.MetricName === 'DeadLetterErrors'));
+    expect(deadLetterErrors.map(([, r]) => r.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label))).toEqual([['TestStack/Worker']]);
+  });
+
+  test('every EventBridge rule cdk-aegis creates alarms on failed invocations and on events it could not put in the dead-letter queue', () => {
+    const { stack } = plainStack();
+    const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+    new SecureBucket(stack, 'Uploads').onObjectCreated(fn);
+    const template = Template.fromStack(stack);
+    const ruleName = { Ref: Object.keys(template.findResources('AWS::Events::Rule'))[0] };
+    for (const metricName of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Threshold: 0,
+        AlarmActions: [Match.anyValue()],
+        Metrics: Match.arrayWith([Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: { Namespace: 'AWS/Events', MetricName: metricName, Dimensions: [{ Name: 'RuleName', Value: ruleName }] }, Stat: 'Sum' }),
+        })]),
+      });
+    }
+  });
+
+  test('fails when deadLetterErrorsAlarm is turned off without a reason; with one, the opt-out is on the record', () => {
+    const { stack } = plainStack();
+    expect(() => new SecureFunction(stack, 'Bad', { code: CODE, handler: 'index.handler', deadLetterErrorsAlarm: AlarmSetting.off({ reason: 'no' }) }))
+      .toThrow(/`deadLetterErrorsAlarm` opt-out needs a reason of at least 10 characters, got: "no"/);
+    const fn = new SecureFunction(stack, 'Quiet', {
+      code: CODE,
+      handler: 'index.handler',
+      deadLetterErrorsAlarm: AlarmSetting.off({ reason: 'events are replayed from the archive' }),
+    });
+    new SecureBucket(stack, 'Uploads').onObjectCreated(fn);
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    expect(Object.values<any>(resources).some((r) => r.Properties?.Metrics?.some((m: any) => m.MetricStat?.Metric.MetricName === 'DeadLetterErrors'))).toBe(false);
+    Annotations.fromStack(stack).hasWarning('/TestStack/Quiet', Match.stringLikeRegexp('deadLetterErrorsAlarm is off \\(events are replayed from the archive\\)'));
   });
 });
 
