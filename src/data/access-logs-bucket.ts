@@ -94,7 +94,8 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
       encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{
         expiration: ACCESS_LOG_EXPIRATION[profile],
-        noncurrentVersionExpiration: Duration.days(1),
+        // Overwritten or deleted logs stay as long as current ones: a delete cannot erase the evidence within a day.
+        noncurrentVersionExpiration: ACCESS_LOG_EXPIRATION[profile],
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -99,6 +99,16 @@ describe('SecureBucket defaults', () => {
     });
   });
 
+  test('under REGULATED the stack log bucket keeps current and noncurrent logs a year', () => {
+    // The profile from context, without the packs: this checks the template only.
+    const stack = new Stack(newApp({ context: { [Compliance.PROFILE_CONTEXT_KEY]: 'REGULATED' } }), 'TestStack');
+    SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.none({ reason: 'logs are shipped to the org archive account nightly' }) });
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365, NoncurrentVersionExpiration: { NoncurrentDays: 365 } })] },
+    });
+  });
+
   test('the stack log bucket is SSE-S3 (all S3 log delivery supports), private, and accepts logs of this account\'s buckets only', () => {
     const { stack } = plainStack();
     new SecureBucket(stack, 'A');
@@ -108,7 +118,8 @@ describe('SecureBucket defaults', () => {
     const logs = stack.node.findChild('AegisAccessLogsBucket');
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      // Noncurrent (overwritten or deleted) logs are kept as long as current ones.
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 90 } })] },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
