@@ -69,6 +69,8 @@ function ordersService(scope: Construct, stackProps: StackProps = {}): void {
   // Every cdk-aegis alarm of the stack goes to one encrypted topic; on-call gets it by email, and a dashboard shows it all.
   const monitoring = Monitoring.of(stack);
   monitoring.notifyEmail('orders-oncall@example.com');
+  // If that mailbox cannot be reached, the alarm says so on a second channel, never on the one that failed.
+  monitoring.fallbackEmail('platform-oncall@example.com');
   monitoring.addDashboard();
 
   const orders = new SecureTable(stack, 'Orders', {
@@ -108,6 +110,7 @@ function imagePipeline(scope: Construct, stackProps: StackProps = {}): void {
   });
   // A chat or paging webhook receives this stack's alarms (HTTPS only).
   Monitoring.of(stack).notifyHttps('https://hooks.example.com/services/image-pipeline');
+  Monitoring.of(stack).fallbackEmail('platform-oncall@example.com');
   const uploads = new SecureBucket(stack, 'Uploads');
   const metadata = new SecureTable(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
   const processor = new SecureFunction(stack, 'Processor', {

@@ -56,6 +56,8 @@ export function buildRegulatedApp(props: AppProps = {}): App {
   SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to('arn:aws:s3:::orders-access-logs-replica') });
 
   Monitoring.of(stack).notifyEmail('orders-oncall@example.com');
+  // Required under REGULATED: the alarm channel's own failures reach a second channel.
+  Monitoring.of(stack).fallbackEmail('platform-oncall@example.com');
 
   const vendorKey = new SecureSecret(stack, 'PaymentApiKey', {
     description: 'API key issued by the payment provider; set its value out of band',

@@ -16,6 +16,7 @@ import {
 } from '../core/private/encrypted-topic';
 import { shortHash } from '../core/private/short-hash';
 import { stackSingleton } from '../core/private/stack-singleton';
+import { peekProfile, SecurityProfile } from '../core/profile';
 
 /** Id of the per-stack monitoring construct. */
 const MONITORING_ID = 'AegisMonitoring';
@@ -48,6 +49,7 @@ export enum SharedSignal {
   FUNCTION_THROTTLES = 'FunctionThrottles',
   FUNCTION_DEAD_LETTER_ERRORS = 'FunctionDeadLetterErrors',
   DEAD_LETTERS = 'DeadLetters',
+  ALARM_CHANNEL_DEAD_LETTERS = 'AlarmChannelDeadLetters',
   RULE_FAILED_INVOCATIONS = 'RuleFailedInvocations',
   RULE_DEAD_LETTER_FAILURES = 'RuleDeadLetterFailures',
 }
@@ -96,6 +98,8 @@ export class Monitoring extends Construct {
 
   private topic?: sns.ITopic;
   private ownTopic?: sns.Topic;
+  private fallback?: sns.ITopic;
+  private ownFallback?: sns.Topic;
   private dashboard?: cloudwatch.Dashboard;
   private readonly alarmList: cloudwatch.IAlarm[] = [];
   private readonly widgetFactories: Array<() => cloudwatch.IWidget[]> = [];
@@ -105,6 +109,7 @@ export class Monitoring extends Construct {
     super(scope, id);
     // Every dead-letter queue cdk-aegis makes in the stack, before and after this point, joins the dead-letter alarm.
     DeadLetterWatch.of(this).listen(({ queue, owner }) => this.watchDeadLetterQueue(queue, owner));
+    this.node.addValidation({ validate: () => this.checkFallback() });
   }
 
   /** Every alarm cdk-aegis created in this stack so far. */
@@ -165,6 +170,38 @@ export class Monitoring extends Construct {
   public notifyHttps(url: string): sns.Subscription {
     const topic = this.requireOwnTopic('notifyHttps');
     return subscribeWithDeadLetters(topic, httpsSubscriptionId(topic, url), sns.SubscriptionProtocol.HTTPS, url, undefined);
+  }
+
+  /**
+   * Sends the alarm channel's own failures (messages the alarm topic could
+   * not deliver to its subscribers) to this email address, through a second,
+   * encrypted topic: an alarm never notifies the channel whose failure it
+   * reports. The fallback's own failures are reported on the alarm topic.
+   * **Required under REGULATED** once the alarm topic has subscribers.
+   */
+  public fallbackEmail(address: string): sns.Subscription {
+    const topic = this.requireOwnFallback('fallbackEmail');
+    return subscribeWithDeadLetters(topic, emailSubscriptionId(topic, address), sns.SubscriptionProtocol.EMAIL, address, undefined);
+  }
+
+  /**
+   * Sends the alarm channel's own failures to your topic (e.g. a second
+   * paging system's). It gets the same grants as the alarm topic. Use it or
+   * `fallbackEmail`, once.
+   */
+  public fallbackTopic(topic: sns.ITopic): void {
+    if (this.fallback === topic) {
+      return;
+    }
+    if (this.fallback !== undefined || topic === this.topic) {
+      throw new AegisValidationError(this.node.path, [
+        topic === this.topic
+          ? '`fallbackTopic` must not be the alarm topic: its failures would be reported on the channel that failed.'
+          : `the fallback channel is already ${this.fallback!.node.path}; call \`fallbackTopic\` or \`fallbackEmail\` once.`,
+      ]);
+    }
+    allowCloudWatchAlarms(topic);
+    this.fallback = topic;
   }
 
   /**
@@ -241,8 +278,10 @@ export class Monitoring extends Construct {
    * letters: any message in it fires the alarm.
    */
   private watchDeadLetterQueue(queue: sqs.IQueue, owner: IConstruct): void {
+    // A subscription of the alarm topic: its failures go to the fallback channel, not to the topic that failed.
+    const ofAlarmTopic = this.ownTopic !== undefined && owner.node.scope === this.ownTopic;
     this._watch({
-      signal: SharedSignal.DEAD_LETTERS,
+      signal: ofAlarmTopic ? SharedSignal.ALARM_CHANNEL_DEAD_LETTERS : SharedSignal.DEAD_LETTERS,
       config: DEAD_LETTER_ALARM,
       defaultConfig: DEAD_LETTER_ALARM,
       description: `more than 0 undelivered messages in the dead-letter queue in ${describeWindow(DEAD_LETTER_ALARM)}`,
@@ -285,11 +324,47 @@ export class Monitoring extends Construct {
         ],
       }),
       // Fixed once the first alarm exists: `useTopic()` refuses to change it afterwards.
-      alarmActions: [this.alarmTopic.topicArn],
-      okActions: [this.alarmTopic.topicArn],
+      alarmActions: spec.fallbackChannel ? this.fallbackActions() : [this.alarmTopic.topicArn],
+      okActions: spec.fallbackChannel ? this.fallbackActions() : [this.alarmTopic.topicArn],
     });
     this.alarmList.push(cloudwatch.Alarm.fromAlarmArn(this, `${id}Ref`, alarm.attrArn));
     return members;
+  }
+
+  /** The fallback channel's ARN, once `fallbackEmail` or `fallbackTopic` names one (they may come after the alarm). */
+  private fallbackActions(): string[] {
+    return Lazy.list({ produce: () => (this.fallback ? [this.fallback.topicArn] : undefined) }, { omitEmpty: true });
+  }
+
+  private requireOwnFallback(method: string): sns.Topic {
+    if (this.fallback !== undefined && this.ownFallback === undefined) {
+      throw new AegisValidationError(this.node.path, [
+        `\`${method}()\` subscribes to the default fallback topic, but this stack uses its own fallback topic ${this.fallback.node.path}; subscribe to that topic directly.`,
+      ]);
+    }
+    if (this.ownFallback === undefined) {
+      const topic = new sns.Topic(this, 'AlarmFallbackTopic', guardedProps(this, 'AlarmFallbackTopic', 'alarm fallback topic', TOPIC_BASE,
+        encryptedTopicProps(StackKey.of(this), { displayName: 'cdk-aegis alarm channel failures' }), SECURED_TOPIC_PROPS));
+      allowCloudWatchAlarms(topic);
+      this.ownFallback = topic;
+      this.fallback = topic;
+    }
+    return this.ownFallback;
+  }
+
+  /** The alarm channel's failures must reach someone: a warning under BASELINE, an error under REGULATED. */
+  private checkFallback(): string[] {
+    const watched = [...this.sharedGroups.keys()].some((key) => JSON.parse(key)[0] === SharedSignal.ALARM_CHANNEL_DEAD_LETTERS);
+    if (!watched || this.fallback !== undefined) {
+      return [];
+    }
+    const message = 'the alarm topic\'s own delivery failures (its subscribers\' dead-letter queues) notify no one: ' +
+      'call `Monitoring.of(stack).fallbackEmail(address)` or `fallbackTopic(topic)`, a channel independent of the alarm topic';
+    if (peekProfile(this) === SecurityProfile.REGULATED) {
+      return [`[cdk-aegis] ${this.node.path}: ${message} (required under REGULATED).`];
+    }
+    Annotations.of(this).addWarningV2('@cdk-aegis/alarm-fallback-missing', `${message}. The alarm stands in the console without an action until then.`);
+    return [];
   }
 
   private requireOwnTopic(method: string): sns.Topic {
@@ -382,6 +457,8 @@ const SHARED_SIGNALS: Record<SharedSignal, {
   readonly namespace: string;
   readonly metricName: string;
   readonly statistic: string;
+  /** Notifies the fallback channel (or no one) instead of the alarm topic. */
+  readonly fallbackChannel?: boolean;
 }> = {
   [SharedSignal.FUNCTION_ERRORS]: {
     idPrefix: 'FunctionErrors',
@@ -412,6 +489,14 @@ const SHARED_SIGNALS: Record<SharedSignal, {
     namespace: 'AWS/SQS',
     metricName: 'ApproximateNumberOfMessagesVisible',
     statistic: 'Maximum',
+  },
+  // The alarm topic's own subscriptions failing: reported on the fallback channel, never on the alarm topic itself.
+  [SharedSignal.ALARM_CHANNEL_DEAD_LETTERS]: {
+    idPrefix: 'AlarmChannelDeadLetters',
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    statistic: 'Maximum',
+    fallbackChannel: true,
   },
   [SharedSignal.RULE_FAILED_INVOCATIONS]: {
     idPrefix: 'RuleFailedInvocations',

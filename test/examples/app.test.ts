@@ -28,12 +28,16 @@ describe('examples/app.ts', () => {
     expect(byCause('rule defect')).toEqual([
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/POST',
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/{id}/GET',
+      'AwsSolutions-SQS3 @ ImagePipeline/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'AwsSolutions-SQS3 @ ImagePipeline/AegisMonitoring/AlarmTopic/Https<hash>/DeadLetterQueue',
       'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
+      'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ ImagePipeline/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/AegisMonitoring/AlarmTopic/Https<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Processor/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/CreateOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/GetOrder/DeadLetterQueue',
@@ -47,7 +51,8 @@ describe('examples/app.ts', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Access-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
     ]);
-    expect(result.acknowledged).toHaveLength(21);
+    // 21 before the fallback channel; each fallback subscription's dead-letter queue adds the two of every subscription's.
+    expect(result.acknowledged).toHaveLength(25);
   });
 
   test('gives the order function the secret ARN, not its value', () => {
@@ -84,17 +89,21 @@ describe('examples/app.ts', () => {
     t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
-  test.each(['OrdersService', 'ImagePipeline'])('%s: every alarm notifies the stack\'s encrypted alarm topic, and failing functions are watched', (stackName) => {
+  test.each(['OrdersService', 'ImagePipeline'])('%s: every alarm notifies an encrypted topic other than the one it watches, and failing functions are watched', (stackName) => {
     const t = template(stackName);
-    const [topicId, topic] = Object.entries(t.findResources('AWS::SNS::Topic'))[0];
-    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
+    const topics = t.findResources('AWS::SNS::Topic');
+    const topicId = Object.keys(topics).find((id) => id.startsWith('AegisMonitoringAlarmTopic'))!;
+    const fallbackId = Object.keys(topics).find((id) => id.startsWith('AegisMonitoringAlarmFallbackTopic'))!;
+    expect([topicId, fallbackId].map((id) => topics[id].Properties.KmsMasterKeyId)).toEqual([expect.anything(), expect.anything()]);
+    const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThanOrEqual(2);
-    for (const alarm of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    for (const [id, alarm] of alarms) {
+      // The alarm on the alarm topic's own undelivered messages goes to the fallback channel; all others to the alarm topic.
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: id.startsWith('AegisMonitoringAlarmChannel') ? fallbackId : topicId }]);
     }
+    expect(alarms.filter(([id]) => id.startsWith('AegisMonitoringAlarmChannel'))).toHaveLength(1);
     const functions = Object.keys(t.findResources('AWS::Lambda::Function'));
-    const watched = JSON.stringify(alarms.filter((a) => /errors/.test(a.Properties.AlarmDescription)).map((a) => a.Properties.Metrics));
+    const watched = JSON.stringify(alarms.filter(([, a]) => /errors/.test(a.Properties.AlarmDescription)).map(([, a]) => a.Properties.Metrics));
     expect(functions.filter((id) => !watched.includes(`{"Ref":"${id}"}`))).toEqual([]);
   });
 

@@ -38,6 +38,8 @@ function fullyMonitored(stack: Stack, profile: SecurityProfile) {
   const monitoring = Monitoring.of(stack);
   monitoring.notifyEmail('oncall@example.com');
   monitoring.notifyHttps('https://events.pagerduty.com/integration/abc123/enqueue');
+  // The alarm channel's own failures go elsewhere (required under REGULATED).
+  monitoring.fallbackEmail('oncall-backup@example.com');
   monitoring.addDashboard();
 }
 
@@ -69,13 +71,18 @@ describe('Monitoring compliance', () => {
     fullyMonitored(stack, SecurityProfile.BASELINE);
     const template = Template.fromStack(stack);
     const topics = template.findResources('AWS::SNS::Topic');
-    expect(Object.keys(topics)).toEqual([stack.getLogicalId(Monitoring.of(stack).alarmTopic.node.defaultChild as sns.CfnTopic)]);
-    const [topicId, topic] = Object.entries(topics)[0];
-    expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': ['AegisEncryptionKey96B6F9C4', 'Arn'] });
+    const topicId = stack.getLogicalId(Monitoring.of(stack).alarmTopic.node.defaultChild as sns.CfnTopic);
+    const fallbackId = 'AegisMonitoringAlarmFallbackTopic8CC17666';
+    expect(Object.keys(topics).sort()).toEqual([fallbackId, topicId]);
+    for (const topic of Object.values(topics)) {
+      expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': ['AegisEncryptionKey96B6F9C4', 'Arn'] });
+    }
     const alarms = alarmsOf(template);
-    // Shared: dead letters of the email and HTTPS subscriptions, function errors and duration (no reserved concurrency,
-    // so no throttles); API 3, WAF 1, queue 2, table 2.
+    // Shared: dead letters of the email and HTTPS subscriptions of the alarm topic (to the fallback channel), dead letters
+    // of the fallback's subscription, function errors and duration (no reserved concurrency, so no throttles);
+    // API 3, WAF 1, queue 2, table 2.
     expect(alarms.map(([id]) => id).sort()).toEqual([
+      'AegisMonitoringAlarmChannelDeadLetters94E8562B',
       'AegisMonitoringDeadLetterQueues3E5F127C',
       'AegisMonitoringFunctionDuration613B5187',
       'AegisMonitoringFunctionErrorsCCE85550',
@@ -88,9 +95,11 @@ describe('Monitoring compliance', () => {
       'OrdersSystemErrorsAlarmF263C7F4',
       'OrdersThrottlesAlarm7519FA31',
     ]);
-    for (const [, alarm] of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-      expect(alarm.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    for (const [id, alarm] of alarms) {
+      // An alarm never notifies the channel whose failure it reports.
+      const channel = id === 'AegisMonitoringAlarmChannelDeadLetters94E8562B' ? fallbackId : topicId;
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: channel }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: channel }]);
       expect(alarm.Properties.ActionsEnabled).not.toBe(false);
       expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
     }
@@ -398,6 +407,57 @@ describe('nothing lost unseen on asynchronous paths', () => {
   });
 });
 
+describe('the alarm channel\'s own failures', () => {
+  const channelAlarm = (stack: Stack) => Object.entries<any>(Template.fromStack(stack).toJSON().Resources)
+    .filter(([id]) => id.startsWith('AegisMonitoringAlarmChannelDeadLetters'));
+
+  test('without a fallback (BASELINE), the alarm on the alarm topic\'s undelivered messages has no action, and a warning says so', () => {
+    const { stack } = plainStack();
+    new SecureQueue(stack, 'Jobs');
+    Monitoring.of(stack).notifyEmail('oncall@example.com');
+    const alarms = channelAlarm(stack);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0][1].Properties.AlarmActions).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning('/TestStack/AegisMonitoring', Match.stringLikeRegexp('notify no one.*fallbackEmail'));
+  });
+
+  test('fails under REGULATED without a fallback, naming what to call', () => {
+    const { app, stack } = enforcedStack(SecurityProfile.REGULATED);
+    new SecureTopic(stack, 'Events');
+    Monitoring.of(stack).notifyEmail('oncall@example.com');
+    expect(() => app.synth()).toThrow(/AegisMonitoring: the alarm topic's own delivery failures .* notify no one: call `Monitoring.of\(stack\).fallbackEmail\(address\)` or `fallbackTopic\(topic\)`.*required under REGULATED/);
+  });
+
+  test('a team\'s fallback topic receives it, and may be named after the alarm exists', () => {
+    const { stack } = plainStack();
+    Monitoring.of(stack).notifyEmail('oncall@example.com');
+    const pager = new sns.Topic(stack, 'Pager', { masterKey: new kms.Key(stack, 'PagerKey', { enableKeyRotation: true }) });
+    Monitoring.of(stack).fallbackTopic(pager);
+    new SecureQueue(stack, 'Jobs');
+    const [[, alarm]] = channelAlarm(stack);
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: stack.getLogicalId(pager.node.defaultChild as sns.CfnTopic) }]);
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: stack.getLogicalId(pager.node.defaultChild as sns.CfnTopic) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })]) },
+    });
+  });
+
+  test.each([
+    ['the fallback is the alarm topic itself', (m: Monitoring) => m.fallbackTopic(m.alarmTopic), /must not be the alarm topic/],
+    ['a second fallback topic is named', (m: Monitoring, stack: Stack) => {
+      m.fallbackTopic(new sns.Topic(stack, 'A'));
+      m.fallbackTopic(new sns.Topic(stack, 'B'));
+    }, /the fallback channel is already TestStack\/A/],
+    ['fallbackEmail follows a team\'s fallback topic', (m: Monitoring, stack: Stack) => {
+      m.fallbackTopic(new sns.Topic(stack, 'A'));
+      m.fallbackEmail('oncall@example.com');
+    }, /`fallbackEmail\(\)` subscribes to the default fallback topic, but this stack uses its own fallback topic TestStack\/A/],
+  ])('fails when %s', (_name, act, message) => {
+    const { stack } = plainStack();
+    expect(() => act(Monitoring.of(stack), stack)).toThrow(message);
+  });
+});
+
 describe('SecureQueue and SecureTable alarms', () => {
   test('a queue alarms on any dead letter and on a message older than an hour', () => {
     const { stack } = plainStack();
@@ -592,16 +652,23 @@ describe('Monitoring logical ids', () => {
       .map(([id, r]: [string, any]) => `${r.Type} ${id}`)
       .sort();
     expect(ids).toEqual([
+      // Added with the fallback channel (issue 19); every id that existed before is unchanged.
+      'AWS::CloudWatch::Alarm AegisMonitoringAlarmChannelDeadLetters94E8562B',
       'AWS::CloudWatch::Alarm AegisMonitoringDeadLetterQueues3E5F127C',
       'AWS::CloudWatch::Alarm AegisMonitoringFunctionDuration613B5187',
       'AWS::CloudWatch::Alarm AegisMonitoringFunctionErrorsCCE85550',
       'AWS::CloudWatch::Dashboard AegisMonitoringDashboardE34A9D3A',
+      'AWS::SNS::Subscription AegisMonitoringAlarmFallbackTopicEmail222FB3996B5C90E9',
       'AWS::SNS::Subscription AegisMonitoringAlarmTopicEmail704530DC4E84B8A2',
       'AWS::SNS::Subscription AegisMonitoringAlarmTopicHttps19A1BDDAB5D5F3B0',
+      'AWS::SNS::Topic AegisMonitoringAlarmFallbackTopic8CC17666',
       'AWS::SNS::Topic AegisMonitoringAlarmTopicC0CA175A',
+      'AWS::SNS::TopicPolicy AegisMonitoringAlarmFallbackTopicPolicy634AB4BC',
       'AWS::SNS::TopicPolicy AegisMonitoringAlarmTopicPolicyE86CD31F',
+      'AWS::SQS::Queue AegisMonitoringAlarmFallbackTopicEmail222FB399DeadLetterQueue93759481',
       'AWS::SQS::Queue AegisMonitoringAlarmTopicEmail704530DCDeadLetterQueue5700B3ED',
       'AWS::SQS::Queue AegisMonitoringAlarmTopicHttps19A1BDDADeadLetterQueue82D2EA27',
+      'AWS::SQS::QueuePolicy AegisMonitoringAlarmFallbackTopicEmail222FB399DeadLetterQueuePolicyF2D4DC3A',
       'AWS::SQS::QueuePolicy AegisMonitoringAlarmTopicEmail704530DCDeadLetterQueuePolicyDF7926D5',
       'AWS::SQS::QueuePolicy AegisMonitoringAlarmTopicHttps19A1BDDADeadLetterQueuePolicyF839B3D0',
     ]);
