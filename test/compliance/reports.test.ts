@@ -165,46 +165,43 @@ describe('compliance reports', () => {
     }
   });
 
-  test('under the CDK CLI (CDK_OUTDIR set), an app synthesized twice (its own synth, then the CLI\'s auto-synth) prints one summary', () => {
+  /** Runs `body` as the CDK CLI runs an app (CDK_OUTDIR set to its outdir), and returns the summary lines it printed. */
+  function underCli(body: (app: ReturnType<typeof newApp>) => void): string[] {
     const previous = process.env.CDK_OUTDIR;
     const app = newApp();
     process.env.CDK_OUTDIR = app.outdir;
     const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       Compliance.of(app).enforce();
+      body(app);
+      return written.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[cdk-aegis]'));
+    } finally {
+      written.mockRestore();
+      if (previous === undefined) {
+        delete process.env.CDK_OUTDIR;
+      } else {
+        process.env.CDK_OUTDIR = previous;
+      }
+    }
+  }
+
+  test('under the CDK CLI (CDK_OUTDIR set), an app synthesized twice (its own synth, then the CLI\'s auto-synth) prints one summary', () => {
+    const printed = underCli((app) => {
       new SecureQueue(new Stack(app, 'Twice'), 'Jobs');
       app.synth();
       app.synth();
-      expect(written.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[cdk-aegis]'))).toHaveLength(1);
-    } finally {
-      written.mockRestore();
-      if (previous === undefined) {
-        delete process.env.CDK_OUTDIR;
-      } else {
-        process.env.CDK_OUTDIR = previous;
-      }
-    }
+    });
+    expect(printed).toHaveLength(1);
   });
 
   test('under the CDK CLI (CDK_OUTDIR set), the summary line is printed once per synth, also when a finding fails the synth', () => {
-    const previous = process.env.CDK_OUTDIR;
-    const app = newApp();
-    process.env.CDK_OUTDIR = app.outdir;
-    const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      Compliance.of(app).enforce();
+    let outdir = '';
+    const printed = underCli((app) => {
+      outdir = app.outdir;
       new sqs.Queue(new Stack(app, 'Plain'), 'Unencrypted', { encryption: sqs.QueueEncryption.UNENCRYPTED });
       expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
-      expect(fs.existsSync(path.join(app.outdir, 'compliance.sarif'))).toBe(true);
-      expect(written.mock.calls.map((c) => String(c[0])).filter((l) => l.startsWith('[cdk-aegis]')))
-        .toEqual([expect.stringMatching(/^\[cdk-aegis\] packs: AwsSolutions, Serverless, Aegis · resources checked: \d+ · errors: [1-9]/)]);
-    } finally {
-      written.mockRestore();
-      if (previous === undefined) {
-        delete process.env.CDK_OUTDIR;
-      } else {
-        process.env.CDK_OUTDIR = previous;
-      }
-    }
+    });
+    expect(fs.existsSync(path.join(outdir, 'compliance.sarif'))).toBe(true);
+    expect(printed).toEqual([expect.stringMatching(/^\[cdk-aegis\] packs: AwsSolutions, Serverless, Aegis · resources checked: \d+ · errors: [1-9]/)]);
   });
 });

@@ -1,3 +1,16 @@
+/** X-Ray write access every traced function needs. */
+export const XRAY_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+/** What a Lambda function attached to a VPC needs for its network interfaces. */
+export const LAMBDA_VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
 /**
  * AWS API actions that accept no resource narrower than `*` (the IAM service
  * authorization reference lists no resource type for them). A statement on `*`
@@ -8,17 +21,11 @@
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPING: ReadonlySet<string> = new Set([
   // X-Ray: trace and sampling APIs
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
+  ...XRAY_WRITE_ACTIONS,
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
   // EC2: network interfaces a Lambda function in a VPC manages through its role
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
+  ...LAMBDA_VPC_ACTIONS,
   // Secrets Manager: password generation used by rotation functions
   'secretsmanager:GetRandomPassword',
   // CloudWatch: custom metrics (scoped by namespace condition, not by resource)
@@ -34,16 +41,3 @@ export function isForcedWildcard(actions: readonly string[], resources: readonly
     actions.every((action) => ACTIONS_WITHOUT_RESOURCE_SCOPING.has(action))
   );
 }
-
-/** X-Ray write access every traced function needs. */
-export const XRAY_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
-
-/** What a Lambda function attached to a VPC needs for its network interfaces. */
-export const LAMBDA_VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-];
