@@ -52,3 +52,15 @@ describe('defaults are static members of their classes, readable from every jsii
     expect(value).toEqual(expected);
   });
 });
+
+describe('static defaults cannot be changed app-wide', () => {
+  test.each([
+    ['SecureWebAcl.DEFAULT_REDACTED_HEADERS', () => { (aegis.SecureWebAcl.DEFAULT_REDACTED_HEADERS as string[]).length = 0; }],
+    ['SecureWebAcl.RATE_LIMIT_WINDOWS_SECONDS', () => { aegis.SecureWebAcl.RATE_LIMIT_WINDOWS_SECONDS.push(1); }],
+    ['SecureApi.DEFAULT_THROTTLING', () => { (aegis.SecureApi.DEFAULT_THROTTLING as { rateLimit: number }).rateLimit = 1e9; }],
+    ['SecureApi.SECURITY_RESPONSE_HEADERS', () => { delete aegis.SecureApi.SECURITY_RESPONSE_HEADERS['Strict-Transport-Security']; }],
+    ['Compliance.DEFAULT_LOG_RETENTION', () => { aegis.Compliance.DEFAULT_LOG_RETENTION.BASELINE = 1; }],
+  ])('%s is frozen', (_name, mutate) => {
+    expect(mutate).toThrow(TypeError);
+  });
+});

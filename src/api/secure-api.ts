@@ -29,18 +29,18 @@ import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm, SPIKE_AL
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 
 /** Stage-wide throttling unless told otherwise: requests per second, and the burst above it. */
-export const DEFAULT_THROTTLING: ApiThrottling = { rateLimit: 100, burstLimit: 200 };
+export const DEFAULT_THROTTLING: ApiThrottling = Object.freeze({ rateLimit: 100, burstLimit: 200 });
 /** The stage name unless told otherwise. */
 export const DEFAULT_STAGE_NAME = 'prod';
 /** Headers every API Gateway error response carries. */
-export const SECURITY_RESPONSE_HEADERS: { [header: string]: string } = {
+export const SECURITY_RESPONSE_HEADERS: { [header: string]: string } = Object.freeze({
   'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
-};
+});
 /** Size of the encrypted stage cache under REGULATED (the smallest API Gateway offers). */
 export const REGULATED_CACHE_SIZE = '0.5';
 

@@ -27,12 +27,12 @@ export const DEFAULT_RATE_LIMIT_WINDOW = Duration.minutes(5);
 export const MIN_RATE_LIMIT = 10;
 export const MAX_RATE_LIMIT = 2_000_000_000;
 /** Evaluation windows AWS WAF accepts, in seconds. */
-export const RATE_LIMIT_WINDOWS_SECONDS = [60, 120, 300, 600];
+export const RATE_LIMIT_WINDOWS_SECONDS = Object.freeze([60, 120, 300, 600]) as number[];
 /** Web ACL capacity included in the base price, and the most AWS allows. */
 export const INCLUDED_WEB_ACL_CAPACITY = 1500;
 export const MAX_WEB_ACL_CAPACITY = 5000;
 /** Request headers WAF logs never contain: credentials of IAM, Cognito and Lambda authorizers, API keys, sessions. */
-export const DEFAULT_REDACTED_HEADERS = ['authorization', 'cookie', 'x-api-key', 'x-amz-security-token'];
+export const DEFAULT_REDACTED_HEADERS = Object.freeze(['authorization', 'cookie', 'x-api-key', 'x-amz-security-token']) as string[];
 /** AWS requires this prefix on a log group that receives WAF logs. */
 export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
 

@@ -8,10 +8,10 @@ import { requireEnumValue } from './private/input-checks';
 import { SecurityProfile } from './profile';
 
 /** Default retention of the log groups cdk-aegis creates, per profile. */
-export const DEFAULT_LOG_RETENTION: Record<SecurityProfile, logs.RetentionDays> = {
+export const DEFAULT_LOG_RETENTION: Record<SecurityProfile, logs.RetentionDays> = Object.freeze({
   [SecurityProfile.BASELINE]: logs.RetentionDays.THREE_MONTHS,
   [SecurityProfile.REGULATED]: logs.RetentionDays.ONE_YEAR,
-};
+});
 
 /** Shortest retention the REGULATED profile accepts (HIPAA / PCI audit-trail retention). */
 export const REGULATED_MIN_LOG_RETENTION_DAYS = 365;

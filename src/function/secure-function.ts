@@ -392,8 +392,7 @@ export class SecureFunction extends lambda.Function {
    */
   public addPermission(id: string, permission: lambda.Permission): void {
     super.addPermission(id, permission);
-    const principal = permission.principal;
-    if (principal instanceof iam.ServicePrincipal && !SYNCHRONOUS_INVOKERS.has(principal.service)) {
+    if (isAsyncServiceInvoke(permission)) {
       this.watchAsAsync();
     }
   }
@@ -556,7 +555,22 @@ export const ASYNC_SOURCE_ALARMS: Record<'deadLetterErrorsAlarm', SharedConstruc
 };
 
 /** Service principals that invoke a function synchronously (their failures reach the caller, not a dead-letter queue). */
-const SYNCHRONOUS_INVOKERS = new Set(['apigateway.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'lex.amazonaws.com', 'cognito-idp.amazonaws.com']);
+const SYNCHRONOUS_INVOKERS = new Set([
+  'apigateway.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'lex.amazonaws.com', 'lexv2.amazonaws.com',
+  'cognito-idp.amazonaws.com', 'vpc-lattice.amazonaws.com', 'bedrock.amazonaws.com', 'connect.amazonaws.com',
+]);
+
+/** Whether `permission` lets an AWS service invoke the function asynchronously (so its failures land in the dead-letter queue). */
+function isAsyncServiceInvoke(permission: lambda.Permission): boolean {
+  const invokes = (permission.action ?? 'lambda:InvokeFunction') === 'lambda:InvokeFunction'
+    && permission.functionUrlAuthType === undefined && !permission.invokedViaFunctionUrl;
+  // `ServicePrincipal.withConditions(...)` wraps the service principal: look through the wrapper.
+  let principal: iam.IPrincipal = permission.principal;
+  while (principal instanceof iam.PrincipalWithConditions) {
+    principal = (principal as unknown as { wrapped: iam.IPrincipal }).wrapped;
+  }
+  return invokes && principal instanceof iam.ServicePrincipal && !SYNCHRONOUS_INVOKERS.has(principal.service);
+}
 
 type FunctionAlarmProp = keyof typeof FUNCTION_ALARMS;
 type FunctionAlarmConfigs = { [P in FunctionAlarmProp]?: AlarmConfig };

@@ -141,6 +141,9 @@ export class Monitoring extends Construct {
     if (this.topic === topic) {
       return;
     }
+    if (topic === this.fallback) {
+      throw new AegisValidationError(this.node.path, ['`useTopic` must not be the fallback topic: the alarm channel\'s failures would be reported on the channel that failed.']);
+    }
     if (this.topic !== undefined) {
       throw new AegisValidationError(this.node.path, [
         `the alarm topic is already ${this.topic.node.path} (the first alarm of the stack needed one); ` +
@@ -278,8 +281,8 @@ export class Monitoring extends Construct {
    * letters: any message in it fires the alarm.
    */
   private watchDeadLetterQueue(queue: sqs.IQueue, owner: IConstruct): void {
-    // A subscription of the alarm topic: its failures go to the fallback channel, not to the topic that failed.
-    const ofAlarmTopic = this.ownTopic !== undefined && owner.node.scope === this.ownTopic;
+    // A subscription of the alarm topic (the default one or a team's): its failures go to the fallback channel, not to the topic that failed.
+    const ofAlarmTopic = this.topic !== undefined && owner.node.scope === this.topic;
     this._watch({
       signal: ofAlarmTopic ? SharedSignal.ALARM_CHANNEL_DEAD_LETTERS : SharedSignal.DEAD_LETTERS,
       config: DEAD_LETTER_ALARM,

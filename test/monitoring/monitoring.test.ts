@@ -2,6 +2,7 @@ import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -374,6 +375,22 @@ describe('nothing lost unseen on asynchronous paths', () => {
     expect(deadLetterErrors.map(([, r]) => r.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label))).toEqual([['TestStack/Worker']]);
   });
 
+  test.each([
+    ['grantInvoke to EventBridge, source-restricted with conditions', (fn: SecureFunction) => fn.grantInvoke(new iam.ServicePrincipal('events.amazonaws.com').withConditions({ ArnLike: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:123456789012:rule/x' } })), true],
+    ['a permission for S3', (fn: SecureFunction) => fn.addPermission('S3', { principal: new iam.ServicePrincipal('s3.amazonaws.com') }), true],
+    ['a function URL for CloudFront', (fn: SecureFunction) => fn.grantInvokeUrl(new iam.ServicePrincipal('cloudfront.amazonaws.com')), false],
+    ['a permission for another action', (fn: SecureFunction) => fn.addPermission('Config', { principal: new iam.ServicePrincipal('config.amazonaws.com'), action: 'lambda:GetFunction' }), false],
+    ['a Lex V2 bot (synchronous)', (fn: SecureFunction) => fn.addPermission('Lex', { principal: new iam.ServicePrincipal('lexv2.amazonaws.com') }), false],
+    ['another account', (fn: SecureFunction) => fn.grantInvoke(new iam.AccountPrincipal('210987654321')), false],
+  ])('%s: the function joins the DeadLetterErrors alarm only for an asynchronous service invoke', (_name, grant, joins) => {
+    const { stack } = plainStack();
+    grant(new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    const resources = Template.fromStack(stack).toJSON().Resources;
+    const watched = Object.values<any>(resources).some((r) => r.Type === 'AWS::CloudWatch::Alarm'
+      && r.Properties.Metrics?.some((m: any) => m.MetricStat?.Metric.MetricName === 'DeadLetterErrors'));
+    expect(watched).toBe(joins);
+  });
+
   test('every EventBridge rule cdk-aegis creates alarms on failed invocations and on events it could not put in the dead-letter queue', () => {
     const { stack } = plainStack();
     const fn = new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
@@ -426,6 +443,25 @@ describe('the alarm channel\'s own failures', () => {
     new SecureTopic(stack, 'Events');
     Monitoring.of(stack).notifyEmail('oncall@example.com');
     expect(() => app.synth()).toThrow(/AegisMonitoring: the alarm topic's own delivery failures .* notify no one: call `Monitoring.of\(stack\).fallbackEmail\(address\)` or `fallbackTopic\(topic\)`.*required under REGULATED/);
+  });
+
+  test('a team\'s alarm topic (useTopic) is a channel too: its own subscribers\' failures never notify it', () => {
+    const { stack } = plainStack();
+    const oncall = new SecureTopic(stack, 'Oncall');
+    Monitoring.of(stack).useTopic(oncall);
+    oncall.addEmailSubscriber('oncall@example.com');
+    const alarms = channelAlarm(stack);
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0][1].Properties.AlarmActions).toBeUndefined();
+    expect(alarms[0][1].Properties.OKActions).toBeUndefined();
+    expect(() => Monitoring.of(stack).fallbackTopic(oncall)).toThrow(/must not be the alarm topic/);
+  });
+
+  test('fails when the alarm topic is the fallback topic named before it', () => {
+    const { stack } = plainStack();
+    const pager = new sns.Topic(stack, 'Pager');
+    Monitoring.of(stack).fallbackTopic(pager);
+    expect(() => Monitoring.of(stack).useTopic(pager)).toThrow(/`useTopic` must not be the fallback topic/);
   });
 
   test('a team\'s fallback topic receives it, and may be named after the alarm exists', () => {
