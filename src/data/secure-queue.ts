@@ -10,7 +10,7 @@ import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
-import { checkPropertyInjection } from '../core/private/construction';
+import { guardedProps } from '../core/private/construction';
 import { requireDuration, requireInterface, requireOptionalBoolean, requireOptionalNumber, requireProps } from '../core/private/input-checks';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
@@ -165,9 +165,7 @@ export class SecureQueue extends sqs.Queue {
       visibilityTimeout: visibility,
       retentionPeriod: props.retentionPeriod ?? DEFAULT_QUEUE_RETENTION,
     };
-    checkPropertyInjection(scope, id, 'SecureQueue', { name: 'sqs.Queue', injectionId: sqs.Queue.PROPERTY_INJECTION_ID },
-      baseProps as unknown as { [key: string]: unknown }, SECURED_QUEUE_PROPS);
-    super(scope, id, baseProps);
+    super(scope, id, guardedProps(scope, id, 'SecureQueue', { name: 'sqs.Queue', injectionId: sqs.Queue.PROPERTY_INJECTION_ID }, baseProps, SECURED_QUEUE_PROPS));
 
     // The dead-letter queue is a child of this queue, so it is created now and wired into the redrive policy.
     // It allows every queue of this account and region to redrive into it: naming this queue (byQueue) would make the two

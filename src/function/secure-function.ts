@@ -15,7 +15,7 @@ import { AegisValidationError, ProblemCollector, received } from '../core/errors
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { RULES } from '../core/nag-rule-ids';
-import { checkPropertyInjection, LateBound, SecuredProp } from '../core/private/construction';
+import { guardedProps, LateBound, SecuredProp } from '../core/private/construction';
 import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/private/forced-wildcards';
 import {
@@ -310,9 +310,8 @@ export class SecureFunction extends lambda.Function {
       role: pendingRole.ref,
       logGroup: pendingLogGroup.ref,
     };
-    checkPropertyInjection(scope, id, 'SecureFunction', { name: 'lambda.Function', injectionId: lambda.Function.PROPERTY_INJECTION_ID },
-      baseProps as unknown as { [key: string]: unknown }, securedFunctionProps(scope, tracing.enabled));
-    super(scope, id, baseProps);
+    super(scope, id, guardedProps(scope, id, 'SecureFunction', { name: 'lambda.Function', injectionId: lambda.Function.PROPERTY_INJECTION_ID },
+      baseProps, securedFunctionProps(scope, tracing.enabled)));
 
     this.encryptionKey = key;
     const executionRole = pendingRole.bind(new ScopedRole(this, 'ServiceRole', {

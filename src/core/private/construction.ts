@@ -101,7 +101,7 @@ export interface InjectableBase {
  *
  * @internal
  */
-export function checkPropertyInjection(
+function checkPropertyInjection(
   scope: Construct,
   id: string,
   construct: string,

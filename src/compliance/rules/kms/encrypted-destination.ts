@@ -46,47 +46,51 @@ export const KMS_ENCRYPTED_DESTINATION: AegisRule = {
 function admittedServices(index: StackIndex): Map<CfnResource, Set<string>> {
   return index.memo('kms-encrypted-destination:admitted', () => {
     const admitted = new Map<CfnResource, Set<string>>();
-    const add = (targets: unknown[], type: string, document: unknown) => {
-      const services = servicesAllowedBy(index, document, () => true);
-      for (const target of targets) {
-        const resource = index.referenced(target, type);
-        if (resource !== undefined && services.length > 0) {
-          const set = admitted.get(resource) ?? new Set<string>();
-          services.forEach((s) => set.add(s));
-          admitted.set(resource, set);
-        }
+    const admit = (resource: CfnResource | undefined, services: string[]) => {
+      if (resource !== undefined && services.length > 0) {
+        const set = admitted.get(resource) ?? new Set<string>();
+        services.forEach((s) => set.add(s));
+        admitted.set(resource, set);
       }
     };
-    for (const policy of index.ofType(sqs.CfnQueuePolicy.CFN_RESOURCE_TYPE_NAME)) {
-      if (policy instanceof sqs.CfnQueuePolicy) {
-        add(asList(index.resolve(policy.queues)), sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
-      }
-    }
-    for (const policy of index.ofType(sqs.CfnQueueInlinePolicy.CFN_RESOURCE_TYPE_NAME)) {
-      if (policy instanceof sqs.CfnQueueInlinePolicy) {
-        add([policy.queue], sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
-      }
-    }
-    for (const policy of index.ofType(sns.CfnTopicPolicy.CFN_RESOURCE_TYPE_NAME)) {
-      if (policy instanceof sns.CfnTopicPolicy) {
-        add(asList(index.resolve(policy.topics)), sns.CfnTopic.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
-      }
-    }
-    for (const policy of index.ofType(sns.CfnTopicInlinePolicy.CFN_RESOURCE_TYPE_NAME)) {
-      if (policy instanceof sns.CfnTopicInlinePolicy) {
-        add([policy.topicArn], sns.CfnTopic.CFN_RESOURCE_TYPE_NAME, policy.policyDocument);
+    // Queue and topic policies (and their inline variants): the services their Allow statements name.
+    const policies: Array<{ type: string; target: string; of: (policy: CfnResource) => { targets: unknown; document: unknown } | undefined }> = [
+      {
+        type: sqs.CfnQueuePolicy.CFN_RESOURCE_TYPE_NAME,
+        target: sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME,
+        of: (p) => (p instanceof sqs.CfnQueuePolicy ? { targets: index.resolve(p.queues), document: p.policyDocument } : undefined),
+      },
+      {
+        type: sqs.CfnQueueInlinePolicy.CFN_RESOURCE_TYPE_NAME,
+        target: sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME,
+        of: (p) => (p instanceof sqs.CfnQueueInlinePolicy ? { targets: p.queue, document: p.policyDocument } : undefined),
+      },
+      {
+        type: sns.CfnTopicPolicy.CFN_RESOURCE_TYPE_NAME,
+        target: sns.CfnTopic.CFN_RESOURCE_TYPE_NAME,
+        of: (p) => (p instanceof sns.CfnTopicPolicy ? { targets: index.resolve(p.topics), document: p.policyDocument } : undefined),
+      },
+      {
+        type: sns.CfnTopicInlinePolicy.CFN_RESOURCE_TYPE_NAME,
+        target: sns.CfnTopic.CFN_RESOURCE_TYPE_NAME,
+        of: (p) => (p instanceof sns.CfnTopicInlinePolicy ? { targets: p.topicArn, document: p.policyDocument } : undefined),
+      },
+    ];
+    for (const { type, target, of } of policies) {
+      for (const policy of index.ofType(type)) {
+        const parts = of(policy);
+        if (parts) {
+          const services = servicesAllowedBy(index, parts.document, () => true);
+          asList(parts.targets).forEach((t) => admit(index.referenced(t, target), services));
+        }
       }
     }
     // An alarm action publishes as CloudWatch itself, whether or not the topic's policy names it.
     for (const alarm of index.ofType(cloudwatch.CfnAlarm.CFN_RESOURCE_TYPE_NAME)) {
       if (alarm instanceof cloudwatch.CfnAlarm) {
-        const actions = [alarm.alarmActions, alarm.okActions, alarm.insufficientDataActions].flatMap((a) => asList(index.resolve(a)));
-        for (const action of actions) {
-          const topic = index.referenced(action, sns.CfnTopic.CFN_RESOURCE_TYPE_NAME);
-          if (topic !== undefined) {
-            admitted.set(topic, (admitted.get(topic) ?? new Set<string>()).add(CLOUDWATCH_SERVICE));
-          }
-        }
+        [alarm.alarmActions, alarm.okActions, alarm.insufficientDataActions]
+          .flatMap((a) => asList(index.resolve(a)))
+          .forEach((action) => admit(index.referenced(action, sns.CfnTopic.CFN_RESOURCE_TYPE_NAME), [CLOUDWATCH_SERVICE]));
       }
     }
     return admitted;
