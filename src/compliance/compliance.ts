@@ -3,7 +3,6 @@ import * as path from 'path';
 import { IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  AwsSolutionsChecks,
   HIPAASecurityChecks,
   NIST80053R5Checks,
   PCIDSS321Checks,
@@ -11,6 +10,7 @@ import {
 } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AegisChecks } from './packs/aegis-checks';
+import { IndexedAwsSolutionsChecks } from './private/indexed-aws-solutions';
 import { summaryLine, writeComplianceReports } from './reports/write';
 import { ProblemCollector } from '../core/errors';
 import { ACKNOWLEDGEMENT_PREFIX, MIN_REASON_LENGTH } from '../core/justification';
@@ -181,7 +181,7 @@ export class Compliance {
 
     const verbose = options.verbose ?? false;
     const packs: IPolicyValidationPlugin[] = [
-      new AwsSolutionsChecks(undefined, { verbose }),
+      new IndexedAwsSolutionsChecks(undefined, { verbose }),
       new ServerlessChecks(undefined, { verbose }),
       new AegisChecks(undefined, { verbose }),
     ];

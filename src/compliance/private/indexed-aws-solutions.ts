@@ -1,0 +1,202 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { CfnQueue, CfnQueuePolicy } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, IApplyRule, NagRuleCompliance, NagRuleResult, NagRules, rules } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { flattenReference } from '../../core/private/wildcard-findings';
+
+/**
+ * A value computed on first use. If computing it throws, every use throws
+ * the same error, so a rule fails exactly where cdk-nag's own would.
+ */
+class Once<T> {
+  private state: { value: T } | { error: unknown } | undefined;
+
+  constructor(private readonly compute: () => T) {}
+
+  public get(): T {
+    if (this.state === undefined) {
+      try {
+        this.state = { value: this.compute() };
+      } catch (error) {
+        this.state = { error };
+      }
+    }
+    if ('error' in this.state) {
+      throw this.state.error;
+    }
+    return this.state.value;
+  }
+}
+
+/** A queue policy as AwsSolutions-SQS4 reads it: the queues it names and whether it denies requests without TLS. */
+interface PolicyView {
+  readonly queues: Once<Array<Once<any>>>;
+  readonly deniesInsecureTransport: Once<boolean>;
+}
+
+/**
+ * What AwsSolutions-SQS3 and SQS4 look up across a stack, gathered in one
+ * walk of its tree (in `findAll` order, as cdk-nag walks it). Each value is
+ * resolved on first use only, as cdk-nag resolves it.
+ */
+class SqsView {
+  /** The flattened dead-letter target of every queue (redrive policy) and function (dead-letter config). */
+  public readonly deadLetterTargets: Array<Once<string>> = [];
+  public readonly queuePolicies: PolicyView[] = [];
+
+  constructor(stack: Stack) {
+    for (const child of stack.node.findAll()) {
+      if (child instanceof CfnQueue) {
+        this.deadLetterTargets.push(new Once(() => {
+          const redrivePolicy = Stack.of(child).resolve(child.redrivePolicy);
+          return flattenReference(redrivePolicy?.deadLetterTargetArn ?? '');
+        }));
+      } else if (child instanceof CfnFunction) {
+        this.deadLetterTargets.push(new Once(() => {
+          const deadLetterConfig = Stack.of(child).resolve(child.deadLetterConfig);
+          return flattenReference(Stack.of(child).resolve(deadLetterConfig?.targetArn) ?? '');
+        }));
+      } else if (child instanceof CfnQueuePolicy) {
+        this.queuePolicies.push({
+          queues: new Once(() => child.queues.map((queue) => new Once(() => NagRules.resolveResourceFromIntrinsic(child, queue)))),
+          deniesInsecureTransport: new Once(() => deniesInsecureTransport(child)),
+        });
+      }
+    }
+  }
+}
+
+// The three checks below keep cdk-nag's expressions (and variable names), so
+// even the text of an error a malformed policy raises is the same.
+function deniesInsecureTransport(policy: CfnQueuePolicy): boolean {
+  const resolvedPolicyDocument = Stack.of(policy).resolve(policy.policyDocument);
+  for (const statement of resolvedPolicyDocument.Statement) {
+    const resolvedStatement = Stack.of(policy).resolve(statement);
+    const secureTransport = resolvedStatement?.Condition?.Bool?.['aws:SecureTransport'];
+    if (resolvedStatement.Effect === 'Deny' &&
+      appliesToEveryQueueAction(resolvedStatement.Action) &&
+      appliesToEveryPrincipal(resolvedStatement.Principal) &&
+      (secureTransport === 'false' || secureTransport === false)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function appliesToEveryQueueAction(actions: any): boolean {
+  if (Array.isArray(actions)) {
+    for (const action of actions) {
+      if (action === '*' || action.toLowerCase() === 'sqs:*') {
+        return true;
+      }
+    }
+  } else if (actions === '*' || actions.toLowerCase() === 'sqs:*') {
+    return true;
+  }
+  return false;
+}
+
+function appliesToEveryPrincipal(principals: any): boolean {
+  if (principals === '*') {
+    return true;
+  }
+  const awsPrincipal = principals.AWS;
+  return Array.isArray(awsPrincipal) ? awsPrincipal.includes('*') : awsPrincipal === '*';
+}
+
+/**
+ * The AwsSolutions pack, with its SQS3 (dead-letter queue) and SQS4 (TLS
+ * only) rules evaluated from one view of the stack per validation run.
+ *
+ * cdk-nag 3.0's versions of these two rules walk the whole stack (`findAll`)
+ * and resolve every function's and queue's dead-letter target (or every queue
+ * policy) once per queue. A stack of N functions, each with its dead-letter
+ * queue, costs O(N²) resolutions: at N = 100 that was a fifth of the synth.
+ * Here the walk is done once per stack and each value is resolved once,
+ * while the decisions (the same regular expressions, comparisons and
+ * statement checks, in the same order) are cdk-nag's. Rule ids, messages,
+ * levels and acknowledgements are unchanged: only `rule` is swapped in
+ * `applyRule`. `test/compliance/indexed-aws-solutions.test.ts` proves the
+ * reports equal to cdk-nag's own on every fixture; if a cdk-nag upgrade
+ * changes the rules, that test fails.
+ *
+ * @internal
+ */
+export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
+  private views = new Map<Stack, SqsView>();
+  private readonly replacements = new Map<(node: CfnResource) => NagRuleResult, (node: CfnResource) => NagRuleResult>([
+    [rules.sqs.SQSQueueDLQ, named(rules.sqs.SQSQueueDLQ, (node) => this.deadLetterQueueRule(node))],
+    [rules.sqs.SQSQueueSSLRequestsOnly, named(rules.sqs.SQSQueueSSLRequestsOnly, (node) => this.tlsOnlyRule(node))],
+  ]);
+
+  public validateScope(scope: IConstruct) {
+    this.views = new Map();
+    try {
+      return super.validateScope(scope);
+    } finally {
+      this.views = new Map();
+    }
+  }
+
+  protected applyRule(params: IApplyRule): void {
+    const replacement = this.replacements.get(params.rule);
+    super.applyRule(replacement === undefined ? params : { ...params, rule: replacement });
+  }
+
+  private viewOf(node: CfnResource): SqsView {
+    const stack = Stack.of(node);
+    let view = this.views.get(stack);
+    if (view === undefined) {
+      view = new SqsView(stack);
+      this.views.set(stack, view);
+    }
+    return view;
+  }
+
+  /** AwsSolutions-SQS3: a queue has a dead-letter queue, or is one (of a queue or a function in its stack). */
+  private deadLetterQueueRule(node: CfnResource): NagRuleResult {
+    if (!(node instanceof CfnQueue)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    if (Stack.of(node).resolve(node.redrivePolicy) !== undefined) {
+      return NagRuleCompliance.COMPLIANT;
+    }
+    const logicalId = NagRules.resolveResourceFromIntrinsic(node, node.ref);
+    const queueName = Stack.of(node).resolve(node.queueName);
+    let byId: RegExp | undefined;
+    let byName: RegExp | undefined;
+    for (const target of this.viewOf(node).deadLetterTargets) {
+      const arn = target.get();
+      if ((byId ??= new RegExp(`${logicalId}(?![\\w])`)).test(arn) ||
+        (queueName !== undefined && (byName ??= new RegExp(`:${queueName}(?![\\w\\-_\\.])`)).test(arn))) {
+        return NagRuleCompliance.COMPLIANT;
+      }
+    }
+    return NagRuleCompliance.NON_COMPLIANT;
+  }
+
+  /** AwsSolutions-SQS4: a queue policy in its stack names the queue and denies every queue action without TLS to everyone. */
+  private tlsOnlyRule(node: CfnResource): NagRuleResult {
+    if (!(node instanceof CfnQueue)) {
+      return NagRuleCompliance.NOT_APPLICABLE;
+    }
+    const logicalId = NagRules.resolveResourceFromIntrinsic(node, node.ref);
+    const queueName = Stack.of(node).resolve(node.queueName);
+    for (const policy of this.viewOf(node).queuePolicies) {
+      const namesQueue = policy.queues.get().some((queue) => {
+        const resolvedQueue = queue.get();
+        return resolvedQueue === logicalId || (queueName !== undefined && resolvedQueue.endsWith(queueName));
+      });
+      if (namesQueue && policy.deniesInsecureTransport.get()) {
+        return NagRuleCompliance.COMPLIANT;
+      }
+    }
+    return NagRuleCompliance.NON_COMPLIANT;
+  }
+}
+
+/** `rule` under `original`'s name, which cdk-nag reads when a rule has no suffix override. */
+function named(original: (node: CfnResource) => NagRuleResult, rule: (node: CfnResource) => NagRuleResult) {
+  return Object.defineProperty(rule, 'name', { value: original.name });
+}
