@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
@@ -72,8 +72,8 @@ export interface AccessLogsOptions {
 /**
  * The stack's bucket for S3 server access logs: SSE-S3 (the only encryption
  * S3 log delivery supports), TLS-only, no public access, object ownership
- * enforced, logs delivered by a bucket policy for this account's buckets
- * only, expired after 90 days (1 year under REGULATED), events to EventBridge.
+ * enforced, logs delivered by a bucket policy that names exactly the buckets
+ * that log there (see `allowLogDeliveryFrom`), expired after 90 days (1 year under REGULATED), events to EventBridge.
  *
  * @internal
  */
@@ -103,16 +103,6 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
       // logs to a bucket with Object Lock (and expiring logs is this bucket's job).
     }, SECURED_PRIVATE_BUCKET_PROPS));
     (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTS_TO_EVENTBRIDGE;
-    bucket.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'S3ServerAccessLogsOfThisAccount',
-      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
-      actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects('*')],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': Stack.of(bucket).account },
-        ArnLike: { 'aws:SourceArn': `arn:${Stack.of(bucket).partition}:s3:::*` },
-      },
-    }));
     if (profile === SecurityProfile.REGULATED) {
       acknowledge(
         bucket,
@@ -124,6 +114,40 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
     options?.replication?._apply(bucket, undefined);
     return bucket;
   });
+}
+
+/** The buckets that deliver server access logs to each log bucket, in the order they were added. */
+const LOG_SOURCES = new WeakMap<s3.IBucket, s3.IBucket[]>();
+
+/**
+ * Lets S3 deliver `source`'s server access logs to `logs`. The log bucket's
+ * policy has one statement for S3 log delivery whose `aws:SourceArn` lists
+ * exactly the buckets added here (a list that grows as buckets are added).
+ * No dependency cycle: the statement depends on the source buckets, which
+ * depend only on the log bucket (their logging configuration names it), not
+ * on its policy. aws-cdk-lib's own `serverAccessLogsBucket` scopes delivery
+ * the same way for a source bucket of the same stack.
+ *
+ * @internal
+ */
+export function allowLogDeliveryFrom(logs: s3.Bucket, source: s3.IBucket): void {
+  let sources = LOG_SOURCES.get(logs);
+  if (sources === undefined) {
+    const list: s3.IBucket[] = [];
+    sources = list;
+    LOG_SOURCES.set(logs, list);
+    logs.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'S3ServerAccessLogsOfTheBucketsLoggingHere',
+      principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+      actions: ['s3:PutObject'],
+      resources: [logs.arnForObjects('*')],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Stack.of(logs).account },
+        ArnLike: { 'aws:SourceArn': Lazy.list({ produce: () => list.map((b) => b.bucketArn) }) },
+      },
+    }));
+  }
+  sources.push(source);
 }
 
 /**

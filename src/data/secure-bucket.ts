@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, AccessLogsOptions, BUCKET_BASE, configureAccessLogsBucket, PRIVATE_BUCKET, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE } from './access-logs-bucket';
+import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, AccessLogsOptions, BUCKET_BASE, configureAccessLogsBucket, PRIVATE_BUCKET, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
@@ -178,6 +178,7 @@ export class SecureBucket extends s3.Bucket {
     const resource = this.node.defaultChild as s3.CfnBucket;
     // Log delivery is allowed by the log bucket's policy (not by an ACL).
     resource.loggingConfiguration = { destinationBucketName: logs.bucketName, logFilePrefix: `${Names.uniqueResourceName(this, { maxLength: 200 })}/` };
+    allowLogDeliveryFrom(logs, this);
     props.replication?._apply(this, key, objectLock);
     if (props.objectLock?.enabled === false) {
       recordOptOut(this, 'objectLock', props.objectLock.justification!, RULES.objectLock);

@@ -109,10 +109,10 @@ describe('SecureBucket defaults', () => {
     });
   });
 
-  test('the stack log bucket is SSE-S3 (all S3 log delivery supports), private, and accepts logs of this account\'s buckets only', () => {
+  test('the stack log bucket is SSE-S3 (all S3 log delivery supports), private, and accepts logs of exactly the buckets that log there', () => {
     const { stack } = plainStack();
-    new SecureBucket(stack, 'A');
-    new SecureBucket(stack, 'B');
+    const a = new SecureBucket(stack, 'A');
+    const b = new SecureBucket(stack, 'B');
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 3);
     const logs = stack.node.findChild('AegisAccessLogsBucket');
@@ -122,18 +122,63 @@ describe('SecureBucket defaults', () => {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 90 } })] },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
     });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      Bucket: { Ref: id(stack, logs) },
-      PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: 'logging.s3.amazonaws.com' },
-          Action: 's3:PutObject',
-          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: Match.anyValue() },
-        })]),
+    const delivery = logDeliveryStatements(template.toJSON());
+    // One statement, naming exactly the two SecureBuckets of the stack (not every bucket of the account).
+    expect(delivery).toEqual([expect.objectContaining({
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [id(stack, logs), 'Arn'] }, '/*']] },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': [{ 'Fn::GetAtt': [id(stack, a), 'Arn'] }, { 'Fn::GetAtt': [id(stack, b), 'Arn'] }] },
       },
-    });
+    })]);
+    // No dependency cycle: the policy depends on the buckets it names, and they depend only on the log bucket.
+    expect(dependencyCycle(template.toJSON())).toBeUndefined();
+  });
+
+  test('the log delivery statement exists only once a bucket logs there', () => {
+    const { stack } = plainStack();
+    SecureBucket.configureAccessLogs(stack, {});
+    expect(logDeliveryStatements(Template.fromStack(stack).toJSON())).toEqual([]);
   });
 });
+
+/** The bucket policy statements of `template` that let S3 deliver server access logs. */
+function logDeliveryStatements(template: any): any[] {
+  return Object.values<any>(template.Resources)
+    .filter((r) => r.Type === 'AWS::S3::BucketPolicy')
+    .flatMap((r) => r.Properties.PolicyDocument.Statement)
+    .filter((s) => s.Principal?.Service === 'logging.s3.amazonaws.com');
+}
+
+/** A resource of `template` that depends on itself through Ref, Fn::GetAtt or DependsOn, if any. */
+function dependencyCycle(template: any): string | undefined {
+  const resources: Record<string, any> = template.Resources;
+  const refs = (value: any): string[] => {
+    if (Array.isArray(value)) return value.flatMap(refs);
+    if (value && typeof value === 'object') {
+      if (typeof value.Ref === 'string') return [value.Ref];
+      if (Array.isArray(value['Fn::GetAtt'])) return [value['Fn::GetAtt'][0]];
+      return Object.values(value).flatMap(refs);
+    }
+    return [];
+  };
+  const edges = new Map(Object.entries(resources).map(([k, r]) => [k, [...refs(r.Properties), ...[r.DependsOn ?? []].flat()].filter((t) => t in resources)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (node: string): string | undefined => {
+    if (state.get(node) === 'open') return node;
+    if (state.get(node) === 'done') return undefined;
+    state.set(node, 'open');
+    for (const next of edges.get(node) ?? []) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    state.set(node, 'done');
+    return undefined;
+  };
+  return Object.keys(resources).map(visit).find((x) => x !== undefined);
+}
 
 describe('SecureBucket.onObjectCreated', () => {
   function wired(options: { prefix?: string; suffix?: string }) {
