@@ -43,6 +43,17 @@ export interface SecureTopicProps {
    * @default - the customer-managed KMS key shared by the stack (`StackKey.of(this)`)
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * SNS sends X-Ray segments of its own for this topic (`TracingConfig: Active`).
+   * Turn it on only when your account has an X-Ray resource policy that lets
+   * `sns.amazonaws.com` call `xray:PutTraceSegments`: without one, SNS sends
+   * nothing. cdk-aegis does not create that policy, because an account holds at
+   * most 5 X-Ray resource policies and one per stack would fail the sixth deploy.
+   *
+   * @default false - the topic passes trace context from publishers to subscribers (`PassThrough`), so traces stay connected
+   */
+  readonly activeTracing?: boolean;
 }
 
 /** Options of {@link SecureTopic.addSubscriber}. */
@@ -57,7 +68,7 @@ export interface SecureTopicSubscriberOptions {
 
 /**
  * An SNS topic encrypted with a customer-managed key, TLS-only for
- * publishers, with SHA-256 message signatures and active X-Ray tracing. It is
+ * publishers, with SHA-256 message signatures, passing X-Ray trace context to subscribers. It is
  * an `sns.Topic`; `grantPublish` grants exact KMS actions, restricted to SNS.
  *
  * @example
@@ -147,6 +158,7 @@ function checkInputTypes(problems: ProblemCollector, props: SecureTopicProps): v
   const p = props as unknown as Record<keyof SecureTopicProps, unknown>;
   requireOptionalBoolean(problems, 'fifo', p.fifo);
   requireOptionalBoolean(problems, 'contentBasedDeduplication', p.contentBasedDeduplication);
+  requireOptionalBoolean(problems, 'activeTracing', p.activeTracing);
   requireOptionalString(problems, 'displayName', p.displayName);
   requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
 }

@@ -176,6 +176,7 @@ describe('SecureQueue and SecureTopic with untyped props', () => {
     ['the topic fifo flag is a string', topic({ fifo: 'yes' }), /`fifo` must be true or false, got: "yes"/],
     ['the display name is a number', topic({ displayName: 42 }), /`displayName` must be a string, got: 42/],
     ['the topic key is a plain object', topic({ encryptionKey: {} }), /`encryptionKey` must be a kms\.IKey.*got: \{\}/],
+    ['activeTracing is a string', topic({ activeTracing: 'yes' }), /`activeTracing` must be true or false, got: "yes"/],
   ];
 
   test.each(CASES)('fails when %s', (_, build, message) => {

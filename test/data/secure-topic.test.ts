@@ -35,12 +35,13 @@ describe('SecureTopic zero findings', () => {
 });
 
 describe('SecureTopic', () => {
-  test('is encrypted with the stack key, signs with SHA-256, traces, and refuses publishing without TLS', () => {
+  test('is encrypted with the stack key, signs with SHA-256, passes trace context through, and refuses publishing without TLS', () => {
     const { template } = subscribed();
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::KMS::Key'))[0], 'Arn'] },
       SignatureVersion: '2',
-      TracingConfig: 'Active',
+      // Active tracing needs an account-level X-Ray resource policy (at most 5 per account): off unless asked for.
+      TracingConfig: 'PassThrough',
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
@@ -118,6 +119,12 @@ describe('SecureTopic', () => {
   test('fails when the same function subscribes twice', () => {
     const { topic, fn } = subscribed();
     expect(() => topic.addSubscriber(fn)).toThrow(/TestStack\/Notifier is already subscribed to this topic/);
+  });
+
+  test('activeTracing turns on segments sent by SNS itself, for accounts that have the X-Ray resource policy', () => {
+    const { stack } = plainStack();
+    new SecureTopic(stack, 'Traced', { activeTracing: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', { TracingConfig: 'Active' });
   });
 
   test('fails when content-based deduplication is asked of a standard topic', () => {

@@ -27,11 +27,26 @@ export const SECURED_TOPIC_PROPS: { [prop: string]: SecuredProp } = {
   masterKey: { instead: 'choose the key with `encryptionKey`' },
   enforceSSL: { instead: 'cdk-aegis topics accept TLS requests only' },
   signatureVersion: { instead: 'cdk-aegis topics sign messages with SHA-256' },
-  tracingConfig: { instead: 'cdk-aegis topics pass X-Ray traces through' },
+  // Tracing is an observability choice, not a control: an injector may turn active tracing on (or off).
+  tracingConfig: { instead: 'set `activeTracing` on the SecureTopic', weakens: () => false },
 };
 
-/** Props of an encrypted, TLS-only, SHA-256-signed, traced topic. @internal */
-export function encryptedTopicProps(key: kms.IKey, options: Pick<sns.TopicProps, 'fifo' | 'contentBasedDeduplication' | 'displayName'>): sns.TopicProps {
+/**
+ * Props of an encrypted, TLS-only, SHA-256-signed topic that passes X-Ray
+ * trace context from publishers to subscribers.
+ *
+ * Active tracing (SNS sending segments of its own) is off unless asked for:
+ * SNS can send segments only when an X-Ray resource policy of the account
+ * lets `sns.amazonaws.com` call `xray:PutTraceSegments`
+ * (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-sns.html),
+ * and an account holds at most 5 X-Ray resource policies
+ * (https://docs.aws.amazon.com/xray/latest/api/API_PutResourcePolicy.html), so
+ * one per stack would fail the sixth stack's deploy. Without that policy,
+ * `Active` emits nothing. Pass-through keeps traces connected end to end.
+ *
+ * @internal
+ */
+export function encryptedTopicProps(key: kms.IKey, options: Pick<sns.TopicProps, 'fifo' | 'contentBasedDeduplication' | 'displayName'> & { activeTracing?: boolean }): sns.TopicProps {
   return {
     masterKey: key,
     enforceSSL: true,
@@ -39,7 +54,7 @@ export function encryptedTopicProps(key: kms.IKey, options: Pick<sns.TopicProps,
     contentBasedDeduplication: options.contentBasedDeduplication,
     displayName: options.displayName,
     signatureVersion: '2',
-    tracingConfig: sns.TracingConfig.ACTIVE,
+    tracingConfig: options.activeTracing ? sns.TracingConfig.ACTIVE : sns.TracingConfig.PASS_THROUGH,
   };
 }
 
