@@ -151,6 +151,20 @@ export interface ServiceKeyUseOptions {
    * @default ['kms:GenerateDataKey', 'kms:Decrypt']
    */
   readonly actions?: string[];
+
+  /**
+   * What the key encrypts for the service: the conditions a service sends to
+   * KMS depend on the delivery path (see {@link scopeServiceUse}).
+   *
+   * @default KeyDestination.QUEUE
+   */
+  readonly destination?: KeyDestination;
+}
+
+/** What a service writes with the key: an SQS queue or an SNS topic. @internal */
+export enum KeyDestination {
+  QUEUE = 'queue',
+  TOPIC = 'topic',
 }
 
 /** An IAM `Condition` block: operator → condition key → value(s). */
@@ -184,7 +198,7 @@ export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string, op
     principals: [new iam.ServicePrincipal(servicePrincipal)],
     actions: options.actions ?? DESTINATION_KEY_ACTIONS,
     resources: ['*'],
-    conditions: scopeServiceUse(key, service, options.conditions ?? {}),
+    conditions: scopeServiceUse(key, service, options.conditions ?? {}, options.destination ?? KeyDestination.QUEUE),
   });
   if (!key.addToResourcePolicy(statement, true).statementAdded) {
     Annotations.of(key).addWarningV2(
@@ -204,21 +218,63 @@ export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string, op
  *
  * @internal
  */
-export function allowAdmittedServicesToUseKey(key: kms.IKey | undefined, statement: iam.PolicyStatement): void {
+export function allowAdmittedServicesToUseKey(key: kms.IKey | undefined, statement: iam.PolicyStatement, destination: KeyDestination): void {
   if (key === undefined || statement.effect !== iam.Effect.ALLOW) {
     return;
   }
   const json = statement.toStatementJson();
   for (const service of serviceNames(Stack.of(key), json.Principal)) {
-    allowServiceToUseKey(key, service, { conditions: json.Condition });
+    allowServiceToUseKey(key, service, { conditions: json.Condition, destination });
   }
+}
+
+/**
+ * Key-policy condition keys that a service does not send to KMS on a
+ * delivery path: a statement scoped with them denies every delivery, silently.
+ *
+ * - EventBridge → encrypted SNS topic: "Adding the aws:SourceAccount,
+ *   aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
+ *   EventBridge-to-encrypted topics."
+ *   (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services)
+ *
+ * Every other path cdk-aegis wires keeps `aws:SourceAccount` and `aws:SourceArn`, as documented for it:
+ * - SNS, S3 and EventBridge ("CloudWatch Events") → encrypted SQS queue: "the following services
+ *   support aws:SourceArn: Amazon SNS, Amazon S3, CloudWatch Events, ..."
+ *   (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html);
+ * - CloudWatch alarms and S3 → encrypted SNS topic: "Add the aws:SourceAccount and aws:SourceArn condition
+ *   keys to the KMS resource policy" (the SNS page above);
+ * - CloudWatch Logs → log groups: `kms:EncryptionContext:aws:logs:arn`
+ *   (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html), see the stack key.
+ *
+ * @internal
+ */
+export const UNSENT_SOURCE_CONDITIONS: ReadonlyArray<{ readonly service: string; readonly destination: KeyDestination }> = Object.freeze([
+  { service: 'events', destination: KeyDestination.TOPIC },
+]);
+
+/** The source condition keys of `UNSENT_SOURCE_CONDITIONS`, lower case (IAM condition keys are case-insensitive). @internal */
+export const SOURCE_CONDITION_KEYS: readonly string[] = Object.freeze(['aws:sourcearn', 'aws:sourceaccount', 'aws:sourceorgid']);
+
+/**
+ * Whether `servicePrincipal` (e.g. `events.amazonaws.com`) sends `aws:SourceArn`
+ * and `aws:SourceAccount` to KMS when it writes to `destination`.
+ *
+ * @internal
+ */
+export function sendsSourceConditions(servicePrincipal: string, destination: KeyDestination): boolean {
+  const service = servicePrincipal.split('.')[0];
+  return !UNSENT_SOURCE_CONDITIONS.some((u) => u.service === service && u.destination === destination);
 }
 
 /**
  * The `aws:SourceAccount` and `aws:SourceArn` conditions that hold `service`
  * to the resources `conditions` name, without naming a resource of the app.
  */
-function scopeServiceUse(key: kms.IKey, service: string, conditions: ConditionBlock): ConditionBlock {
+function scopeServiceUse(key: kms.IKey, service: string, conditions: ConditionBlock, destination: KeyDestination): ConditionBlock {
+  if (!sendsSourceConditions(service, destination)) {
+    // Nothing narrower is documented for this path: the topic's own policy decides which rules may publish.
+    return {};
+  }
   const stack = Stack.of(key);
   const sourceArn = conditionOn(conditions, 'aws:SourceArn');
   const sourceAccount = conditionOn(conditions, 'aws:SourceAccount');
@@ -260,7 +316,7 @@ function withoutResourceReferences(key: kms.IKey, statement: iam.PolicyStatement
       conditions[operator] = rest;
     }
   }
-  const scoped = scopeServiceUse(key, services[0].split('.')[0], json.Condition);
+  const scoped = scopeServiceUse(key, services[0].split('.')[0], json.Condition, KeyDestination.QUEUE);
   for (const [operator, entries] of Object.entries(scoped)) {
     conditions[operator] = { ...conditions[operator], ...entries };
   }

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createDeadLetterQueue, DEAD_LETTER_RETENTION, SECURED_QUEUE_PROPS } from '../core/dead-letter-queue';
-import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
+import { allowAdmittedServicesToUseKey, grantKeyUseViaService, KeyDestination, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
@@ -266,7 +266,7 @@ export class SecureQueue extends sqs.Queue {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     const result = super.addToResourcePolicy(statement);
     if (result.statementAdded) {
-      allowAdmittedServicesToUseKey(this.encryptionMasterKey, statement);
+      allowAdmittedServicesToUseKey(this.encryptionMasterKey, statement, KeyDestination.QUEUE);
     }
     return result;
   }

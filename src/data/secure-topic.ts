@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { allowAdmittedServicesToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
+import { allowAdmittedServicesToUseKey, grantKeyUseViaService, KeyDestination, StackKey } from '../core/encryption';
 import { ProblemCollector } from '../core/errors';
 import { guardedProps } from '../core/private/construction';
 import {
@@ -133,7 +133,7 @@ export class SecureTopic extends sns.Topic {
   public addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
     const result = super.addToResourcePolicy(statement);
     if (result.statementAdded) {
-      allowAdmittedServicesToUseKey(this.masterKey, statement);
+      allowAdmittedServicesToUseKey(this.masterKey, statement, KeyDestination.TOPIC);
     }
     return result;
   }

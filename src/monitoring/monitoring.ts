@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
-import { allowServiceToUseKey, StackKey } from '../core/encryption';
+import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
 import { AegisValidationError } from '../core/errors';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import { DeadLetterWatch } from '../core/private/dead-letter-watch';
@@ -443,7 +443,7 @@ function allowCloudWatchAlarms(topic: sns.ITopic): void {
   }
   const key = topic.masterKey;
   if (key !== undefined) {
-    allowServiceToUseKey(key, 'cloudwatch.amazonaws.com');
+    allowServiceToUseKey(key, 'cloudwatch.amazonaws.com', { destination: KeyDestination.TOPIC });
   }
 }
 

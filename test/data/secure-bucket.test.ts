@@ -164,7 +164,8 @@ function dependencyCycle(template: any): string | undefined {
     }
     return [];
   };
-  const edges = new Map(Object.entries(resources).map(([k, r]) => [k, [...refs(r.Properties), ...[r.DependsOn ?? []].flat()].filter((t) => t in resources)]));
+  const dependsOn = (r: any): string[] => [...refs(r.Properties), ...[r.DependsOn ?? []].flat()];
+  const edges = new Map(Object.entries(resources).map(([k, r]) => [k, dependsOn(r).filter((t) => t in resources)]));
   const state = new Map<string, 'open' | 'done'>();
   const visit = (node: string): string | undefined => {
     if (state.get(node) === 'open') return node;

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { KeyDestination, sendsSourceConditions, SOURCE_CONDITION_KEYS } from '../../../core/encryption';
 import { AegisRule } from '../rule';
 import { StackIndex } from '../stack-index';
 
@@ -17,15 +18,19 @@ export const KMS_ENCRYPTED_DESTINATION: AegisRule = {
   resourceTypes: [sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME, sns.CfnTopic.CFN_RESOURCE_TYPE_NAME],
   info:
     'Messages from the AWS service in the finding (`Service::<principal>`) are dropped: the policy of this SQS queue or SNS topic ' +
-    'lets the service send, but the policy of its customer-managed KMS key does not let the service use kms:GenerateDataKey and kms:Decrypt.',
+    'lets the service send, but the policy of its customer-managed KMS key does not let the service use kms:GenerateDataKey and kms:Decrypt, ' +
+    'or lets it only under condition keys the service does not send on this path (EventBridge writing to an SNS topic sends no ' +
+    'aws:SourceArn, aws:SourceAccount or aws:SourceOrgID).',
   explanation:
     'A service that writes to an encrypted queue or topic (EventBridge targets and dead-letter queues, SNS subscriptions, S3 ' +
     'notifications, CloudWatch alarms) encrypts with the destination\'s key as itself. When the key policy does not allow it, every ' +
     'delivery fails at run time and the messages are lost, while synth and deploy succeed. Add a key-policy statement for that ' +
     'service principal with kms:GenerateDataKey and kms:Decrypt, held with aws:SourceAccount and an ArnLike aws:SourceArn for the ' +
     'service\'s resources in this account and region (the exact ARN of a rule or topic that itself depends on the key makes a ' +
-    'dependency cycle). SecureQueue and SecureTopic add it whenever their policy lets a service in. Only keys of the same stack are ' +
-    'checked.',
+    'dependency cycle), except where AWS documents that the service does not send them: for EventBridge delivering to an encrypted ' +
+    'SNS topic, a statement with those keys denies every delivery, so it must have none (the topic policy decides which rules may ' +
+    'publish). SecureQueue and SecureTopic add the right statement whenever their policy lets a service in. Only keys of the same ' +
+    'stack are checked.',
   check(node: CfnResource, index: StackIndex) {
     const keyId = node instanceof sqs.CfnQueue || node instanceof sns.CfnTopic ? node.kmsMasterKeyId : undefined;
     const key = keyId === undefined ? undefined : index.referenced(keyId, kms.CfnKey.CFN_RESOURCE_TYPE_NAME);
@@ -36,8 +41,10 @@ export const KMS_ENCRYPTED_DESTINATION: AegisRule = {
     if (admitted.size === 0) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const allowed = servicesAllowedToUseKey(index).get(key) ?? new Set<string>();
-    const missing = [...admitted].filter((service) => !allowed.has(service)).sort();
+    const users = keyUsers(index).get(key) ?? [];
+    const destination = node instanceof sns.CfnTopic ? KeyDestination.TOPIC : KeyDestination.QUEUE;
+    const usable = (service: string) => users.some((u) => u.service === service && (!u.sourceScoped || sendsSourceConditions(service, destination)));
+    const missing = [...admitted].filter((service) => !usable(service)).sort();
     return missing.length > 0 ? missing.map((service) => `Service::${service}`) : NagRuleCompliance.COMPLIANT;
   },
 };
@@ -99,32 +106,42 @@ function admittedServices(index: StackIndex): Map<CfnResource, Set<string>> {
 
 const CLOUDWATCH_SERVICE = 'cloudwatch.amazonaws.com';
 
+/** A service principal a key-policy statement lets use the key, and whether that statement holds it with source condition keys. */
+interface KeyUser {
+  readonly service: string;
+  readonly sourceScoped: boolean;
+}
+
 /** Each key of the stack → the service principals its policy allows kms:GenerateDataKey and kms:Decrypt. Built once per stack. */
-function servicesAllowedToUseKey(index: StackIndex): Map<CfnResource, Set<string>> {
+function keyUsers(index: StackIndex): Map<CfnResource, KeyUser[]> {
   return index.memo('kms-encrypted-destination:key-users', () => {
-    const allowed = new Map<CfnResource, Set<string>>();
+    const users = new Map<CfnResource, KeyUser[]>();
     for (const key of index.ofType(kms.CfnKey.CFN_RESOURCE_TYPE_NAME)) {
       if (key instanceof kms.CfnKey) {
-        const services = servicesAllowedBy(index, key.keyPolicy, (actions) => actions.some(coversGenerateDataKey) && actions.some(coversDecrypt));
-        allowed.set(key, new Set(services));
+        const statements = allowStatements(index, key.keyPolicy, (actions) => actions.some(coversGenerateDataKey) && actions.some(coversDecrypt));
+        users.set(key, statements.flatMap((statement) => {
+          const conditionKeys = Object.values(statement.Condition ?? {}).flatMap((entries) => Object.keys(entries ?? {}).map((k) => k.toLowerCase()));
+          const sourceScoped = conditionKeys.some((k) => SOURCE_CONDITION_KEYS.includes(k));
+          return servicesOf(statement).map((service) => ({ service, sourceScoped }));
+        }));
       }
     }
-    return allowed;
+    return users;
   });
 }
 
 /** The service principals the Allow statements of `document` name, for statements whose actions pass `actionsMatch`. */
 function servicesAllowedBy(index: StackIndex, document: unknown, actionsMatch: (actions: string[]) => boolean): string[] {
-  const resolved = index.resolve(document);
-  const services: string[] = [];
-  for (const statement of asList(resolved?.Statement)) {
-    if (statement?.Effect !== 'Allow' || !actionsMatch(asList(statement.Action).map(String))) {
-      continue;
-    }
-    services.push(...asList(statement.Principal?.Service).filter((s): s is string => typeof s === 'string'));
-  }
-  return services;
+  return allowStatements(index, document, actionsMatch).flatMap(servicesOf);
 }
+
+/** The Allow statements of `document` whose actions pass `actionsMatch`, resolved. */
+function allowStatements(index: StackIndex, document: unknown, actionsMatch: (actions: string[]) => boolean): any[] {
+  const resolved = index.resolve(document);
+  return asList(resolved?.Statement).filter((statement) => statement?.Effect === 'Allow' && actionsMatch(asList(statement.Action).map(String)));
+}
+
+const servicesOf = (statement: any): string[] => asList(statement.Principal?.Service).filter((s): s is string => typeof s === 'string');
 
 const coversGenerateDataKey = (action: string) => ['kms:GenerateDataKey', 'kms:GenerateDataKey*', 'kms:*', '*'].includes(action);
 const coversDecrypt = (action: string) => ['kms:Decrypt', 'kms:Decrypt*', 'kms:*', '*'].includes(action);
