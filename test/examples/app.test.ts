@@ -125,6 +125,19 @@ describe('examples/app.ts', () => {
     expect(reachableQueues.filter((id) => !isWatched(id))).toEqual([]);
     const rules = Object.entries<any>(resources).filter(([, r]) => r.Type === 'AWS::Events::Rule').map(([id]) => id);
     expect(rules.filter((id) => !isWatched(id))).toEqual([]);
+    // No alarm notifies a channel whose failure it reports: the topics an alarm notifies have no subscription whose
+    // dead-letter queue that alarm watches.
+    const deadLettersOf = (topicRef: unknown) => Object.values<any>(resources)
+      .filter((r) => r.Type === 'AWS::SNS::Subscription' && JSON.stringify(r.Properties.TopicArn) === JSON.stringify(topicRef))
+      .map((r) => r.Properties.RedrivePolicy?.deadLetterTargetArn?.['Fn::GetAtt']?.[0])
+      .filter((id): id is string => id !== undefined);
+    const pairs = alarms.flatMap((a) => (a.Properties.AlarmActions ?? []).flatMap(deadLettersOf).map((queue: string) => ({ alarm: a, queue })));
+    // Not vacuous: alarms notify topics that have subscribers with dead-letter queues.
+    expect(pairs.length).toBeGreaterThan(0);
+    const selfReporting = pairs
+      .filter(({ alarm, queue }) => JSON.stringify([alarm.Properties.Metrics, alarm.Properties.Dimensions]).includes(`"${queue}"`))
+      .map(({ alarm, queue }) => `${alarm.Properties.AlarmDescription} -> ${queue}`);
+    expect(selfReporting).toEqual([]);
   });
 
   test('two synths produce byte-identical templates', () => {
