@@ -99,8 +99,10 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
       removalPolicy: RemovalPolicy.RETAIN,
-      // No Object Lock, not even under REGULATED: S3 does not deliver server access
-      // logs to a bucket with Object Lock (and expiring logs is this bucket's job).
+      // No Object Lock, not even under REGULATED (the issue asked for governance retention): "S3 buckets with
+      // Object Lock can't be used as destination buckets for server access logs"
+      // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html). Deleted or overwritten
+      // logs are kept as noncurrent versions as long as current ones instead (see the lifecycle rule above).
     }, SECURED_PRIVATE_BUCKET_PROPS));
     (bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = EVENTS_TO_EVENTBRIDGE;
     if (profile === SecurityProfile.REGULATED) {
