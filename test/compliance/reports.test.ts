@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AlarmSetting, Compliance, SecretRotation, SecureFunction, SecureQueue, SecureSecret } from '../../src';
+import { AlarmSetting, Compliance, Monitoring, SecretRotation, SecureFunction, SecureQueue, SecureSecret } from '../../src';
 import { runCli } from '../../src/compliance/reports/cli';
 import { AcknowledgedBy } from '../../src/compliance/reports/ledger';
 import { summaryLine, writeComplianceReports } from '../../src/compliance/reports/write';
@@ -87,6 +87,26 @@ describe('compliance reports', () => {
     const markdown = fs.readFileSync(path.join(dir, 'compliance-ledger.md'), 'utf8');
     expect(markdown).toContain('1 typed opt-out(s)');
     expect(markdown).toContain('| `Reports/Fn` | `durationAlarm` | nightly batch (long runs expected) |');
+  });
+
+  test('the ledger lists the cdk-aegis warnings still open (no fallback channel), not those acknowledged, and not the opt-outs (listed apart)', () => {
+    const app = newApp();
+    Compliance.of(app).enforce();
+    const stack = new Stack(app, 'Warned');
+    new SecureQueue(stack, 'Jobs', { ageAlarm: AlarmSetting.off({ reason: 'drained by a nightly batch job' }) });
+    Monitoring.of(stack).notifyEmail('oncall@example.com');
+    const other = new Stack(app, 'Acknowledged');
+    new SecureQueue(other, 'Jobs');
+    Monitoring.of(other).notifyEmail('oncall@example.com');
+    Annotations.of(Monitoring.of(other)).acknowledgeWarning('@cdk-aegis/alarm-fallback-missing', 'the platform alarms on SNS delivery failures account-wide');
+    synthesize(app);
+    writeComplianceReports(app.outdir);
+    const ledger = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8'));
+    expect(ledger.openWarnings.map((w: any) => `${w.id} @ ${w.constructPath}`)).toEqual(['@cdk-aegis/alarm-fallback-missing @ Warned/AegisMonitoring']);
+    expect(ledger.openWarnings[0].message).toMatch(/^the alarm topic's own delivery failures .* notify no one/);
+    const markdown = fs.readFileSync(path.join(app.outdir, 'compliance-ledger.md'), 'utf8');
+    expect(markdown).toContain('1 warning(s)');
+    expect(markdown).toContain('| `Warned/AegisMonitoring` | `@cdk-aegis/alarm-fallback-missing` |');
   });
 
   test('the summary counts packs, resources, errors, warnings and acknowledgements', () => {

@@ -29,6 +29,13 @@ export interface RulelessOptOut {
   readonly reason: string;
 }
 
+/** A warning cdk-aegis left on a construct that no one has acknowledged (e.g. no fallback channel for the alarm topic). @internal */
+export interface OpenWarning {
+  readonly constructPath: string;
+  /** The warning's id, e.g. `@cdk-aegis/alarm-fallback-missing`. */
+  readonly id: string;
+  readonly message: string;
+}
 
 /** What `cdk synth` left in a cloud assembly directory. @internal */
 export interface AssemblyFacts {
@@ -42,6 +49,8 @@ export interface AssemblyFacts {
   readonly resourceCount: number;
   /** Typed opt-outs of controls no rule covers, from the stacks' metadata. */
   readonly optOuts: RulelessOptOut[];
+  /** cdk-aegis warnings still standing (not acknowledged), other than typed opt-outs, from the stacks' metadata. */
+  readonly openWarnings: OpenWarning[];
 }
 
 /**
@@ -79,12 +88,15 @@ export function readAssembly(dir: string): AssemblyFacts {
   // Stack construct path → its template.
   const stacks = new Map<string, string>();
   const optOuts: RulelessOptOut[] = [];
+  const openWarnings: OpenWarning[] = [];
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     const templateFile = artifact.properties?.templateFile;
     if (artifact.type !== 'aws:cloudformation:stack' || typeof templateFile !== 'string') {
       continue;
     }
-    optOuts.push(...rulelessOptOuts(dir, artifact));
+    const metadata = stackMetadata(dir, artifact);
+    optOuts.push(...rulelessOptOuts(metadata));
+    openWarnings.push(...libraryWarnings(metadata));
     stacks.set(artifact.displayName ?? id, templateFile);
     const template = path.join(dir, templateFile);
     if (fs.existsSync(template)) {
@@ -108,13 +120,35 @@ export function readAssembly(dir: string): AssemblyFacts {
   if (fs.existsSync(treeFile)) {
     visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
   }
-  return { plugins, findings, acknowledgements, locations, resourceCount, optOuts };
+  const byPathAndId = (a: OpenWarning, b: OpenWarning) => a.constructPath.localeCompare(b.constructPath) || a.id.localeCompare(b.id);
+  return { plugins, findings, acknowledgements, locations, resourceCount, optOuts, openWarnings: openWarnings.sort(byPathAndId) };
 }
 
-/** The opt-outs that acknowledged no rule, from a stack's metadata (in the manifest, or in the file it names). */
-function rulelessOptOuts(dir: string, artifact: any): RulelessOptOut[] {
+/** A stack's metadata: construct path → entries (in the manifest, or in the file it names). */
+function stackMetadata(dir: string, artifact: any): Record<string, unknown> {
   const file = typeof artifact.additionalMetadataFile === 'string' ? path.join(dir, artifact.additionalMetadataFile) : undefined;
-  const metadata = { ...(artifact.metadata ?? {}), ...(file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) };
+  return { ...(artifact.metadata ?? {}), ...(file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) };
+}
+
+/** A warning's text ends with `[ack: <id>]` (aws-cdk-lib's addWarningV2); opt-outs are listed on their own. */
+const LIBRARY_WARNING = /^(.*) \[ack: (@cdk-aegis\/[^\]]+)\]$/s;
+
+/** The cdk-aegis warnings in a stack's metadata (acknowledged warnings are no longer there). */
+function libraryWarnings(metadata: Record<string, unknown>): OpenWarning[] {
+  const found: OpenWarning[] = [];
+  for (const [constructPath, entries] of Object.entries<any>(metadata)) {
+    for (const entry of Array.isArray(entries) ? entries : []) {
+      const match = entry?.type === 'aws:cdk:warning' && typeof entry.data === 'string' ? LIBRARY_WARNING.exec(entry.data) : null;
+      if (match && !match[2].startsWith('@cdk-aegis/opt-out:')) {
+        found.push({ constructPath: constructPath.replace(/^\//, ''), id: match[2], message: match[1] });
+      }
+    }
+  }
+  return found;
+}
+
+/** The opt-outs that acknowledged no rule, from a stack's metadata. */
+function rulelessOptOuts(metadata: Record<string, unknown>): RulelessOptOut[] {
   const found: RulelessOptOut[] = [];
   for (const [constructPath, entries] of Object.entries<any>(metadata)) {
     for (const entry of Array.isArray(entries) ? entries : []) {

@@ -1,4 +1,4 @@
-import { AssemblyFacts, RulelessOptOut } from './assembly';
+import { AssemblyFacts, OpenWarning, RulelessOptOut } from './assembly';
 import { ACKNOWLEDGEMENT_PREFIX, AcknowledgementCause } from '../../core/justification';
 
 /** Who made an acknowledgement, read from its reason. @internal */
@@ -51,8 +51,8 @@ export function toLedger(facts: AssemblyFacts): LedgerEntry[] {
     .sort((a, b) => a.constructPath.localeCompare(b.constructPath) || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** The ledger as a Markdown table, then the opt-outs no rule covers. @internal */
-export function ledgerMarkdown(entries: LedgerEntry[], optOuts: RulelessOptOut[] = []): string {
+/** The ledger as a Markdown table, then the opt-outs no rule covers, then the cdk-aegis warnings still open. @internal */
+export function ledgerMarkdown(entries: LedgerEntry[], optOuts: RulelessOptOut[] = [], openWarnings: OpenWarning[] = []): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
     '# Compliance ledger',
@@ -70,6 +70,13 @@ export function ledgerMarkdown(entries: LedgerEntry[], optOuts: RulelessOptOut[]
     '',
     ...(optOuts.length > 0
       ? ['| Construct | Control | Reason |', '|---|---|---|', ...optOuts.map((o) => `| \`${cell(o.constructPath)}\` | \`${cell(o.control)}\` | ${cell(o.reason)} |`), '']
+      : []),
+    '## cdk-aegis warnings still open',
+    '',
+    `${openWarnings.length} warning(s) (e.g. an alarm topic without a fallback channel): fix them, or acknowledge them with a reason.`,
+    '',
+    ...(openWarnings.length > 0
+      ? ['| Construct | Warning | Message |', '|---|---|---|', ...openWarnings.map((w) => `| \`${cell(w.constructPath)}\` | \`${cell(w.id)}\` | ${cell(w.message)} |`), '']
       : []),
   ].join('\n');
 }
