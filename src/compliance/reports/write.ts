@@ -32,7 +32,8 @@ export function writeComplianceReports(dir: string, packs: string[] = []): Compl
   const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion(), relative.startsWith('..') ? '' : relative);
   const ledger = toLedger(facts);
   fs.writeFileSync(path.join(dir, SARIF_FILE), JSON.stringify(sarif, undefined, 2));
-  fs.writeFileSync(path.join(dir, LEDGER_JSON_FILE), JSON.stringify({ acknowledgements: ledger, optOutsWithoutRule: facts.optOuts, openWarnings: facts.openWarnings }, undefined, 2));
+  const ledgerJson = { acknowledgements: ledger, optOutsWithoutRule: facts.optOuts, openWarnings: facts.openWarnings };
+  fs.writeFileSync(path.join(dir, LEDGER_JSON_FILE), JSON.stringify(ledgerJson, undefined, 2));
   fs.writeFileSync(path.join(dir, LEDGER_MD_FILE), ledgerMarkdown(ledger, facts.optOuts, facts.openWarnings));
   const count = (severity: string) => facts.findings.filter((f) => f.severity === severity).reduce((n, f) => n + f.constructPaths.length, 0);
   return {
