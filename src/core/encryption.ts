@@ -48,6 +48,8 @@ function createStackKey(stack: Stack): kms.Key {
     removalPolicy: { instead: 'the stack key is retained' },
     pendingWindow: { instead: 'the stack key keeps the default deletion window', weakens: () => false },
   }));
+  // CloudWatch Logs sends the log group's ARN as encryption context; ArnLike on it holds the key to this account's
+  // and region's log groups ("kms:EncryptionContext:aws:logs:arn", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'AllowCloudWatchLogsOfThisAccount',
