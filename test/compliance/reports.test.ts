@@ -93,7 +93,7 @@ describe('compliance reports', () => {
     const app = newApp();
     Compliance.of(app).enforce();
     const stack = new Stack(app, 'Warned');
-    new SecureQueue(stack, 'Jobs', { ageAlarm: AlarmSetting.off({ reason: 'drained by a nightly batch job' }) });
+    new SecureQueue(stack, 'Jobs', { messageAgeAlarm: AlarmSetting.off({ reason: 'drained by a nightly batch job' }) });
     Monitoring.of(stack).notifyEmail('oncall@example.com');
     const other = new Stack(app, 'Acknowledged');
     new SecureQueue(other, 'Jobs');
