@@ -27,6 +27,7 @@ export {
   type ApiThrottling,
 } from './api/secure-api';
 export { SecureBucket, type SecureBucketProps, type ObjectCreatedOptions } from './data/secure-bucket';
+export { SecureAuditTrail, type SecureAuditTrailProps, type RecordDataEventsOptions } from './audit/secure-audit-trail';
 export { BucketReplication, type BucketReplicationOptions } from './data/bucket-replication';
 export { type AccessLogsOptions } from './data/access-logs-bucket';
 export { SecureQueue, type SecureQueueProps, type SecureQueueConsumerOptions } from './data/secure-queue';

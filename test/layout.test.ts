@@ -13,6 +13,7 @@ const FLOORS: Record<string, number> = {
   'data': 2,
   'function': 3,
   'api': 4,
+  'audit': 3,
   // The entry points re-export and wire everything.
   'index.ts': 9,
   'cli.ts': 9,
