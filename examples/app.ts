@@ -22,6 +22,7 @@ import {
   SecureApi,
   SecureBucket,
   SecureFunction,
+  SecureAuditTrail,
   SecureSecret,
   SecureTable,
 } from '../src';
@@ -94,6 +95,10 @@ function ordersService(scope: Construct, stackProps: StackProps = {}): void {
 
   orders.grantWriteData(createOrder);
   orders.grantReadData(getOrder);
+
+  // Who changed what: every management event of the account, and every write to the orders table.
+  const trail = new SecureAuditTrail(stack, 'AuditTrail');
+  trail.recordDataEvents(orders);
 
   const api = new SecureApi(stack, 'Api', { description: 'Orders API (IAM-authorized)' });
   api.addRoute(HttpMethod.POST, '/orders', createOrder, { requestSchema: ORDER_SCHEMA });

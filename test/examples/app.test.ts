@@ -48,11 +48,14 @@ describe('examples/app.ts', () => {
       'AwsSolutions-IAM5[Resource::*] @ OrdersService/AegisXRayWriteAccess',
       'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/incoming/*.jpg] @ ImagePipeline/Processor/ServiceRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
+      // CloudTrail names the streams of its CloudWatch Logs copy itself, one per source region.
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<AuditTrailLogGroup28BB9333>:log-stream:<AWS::AccountId>_CloudTrail_*] @ OrdersService/AuditTrail/LogsRole',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Access-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
     ]);
-    // 21 before the fallback channel; each fallback subscription's dead-letter queue adds the two of every subscription's.
-    expect(result.acknowledged).toHaveLength(25);
+    // 21 before the fallback channel; each fallback subscription's dead-letter queue adds the two of every subscription's;
+    // the audit trail's log delivery role adds one (CloudTrail names its log streams).
+    expect(result.acknowledged).toHaveLength(26);
   });
 
   test('gives the order function the secret ARN, not its value', () => {
