@@ -16,6 +16,7 @@ describe('the public API', () => {
       'Monitoring',
       'SecretRotation',
       'SecureApi',
+      'SecureAuditTrail',
       'SecureBucket',
       'SecureFunction',
       'SecureQueue',
@@ -48,6 +49,8 @@ describe('defaults are static members of their classes, readable from every jsii
     ['StackKey.CONSTRUCT_ID', aegis.StackKey.CONSTRUCT_ID, 'AegisEncryptionKey'],
     ['AegisChecks.PACK_NAME', aegis.AegisChecks.PACK_NAME, 'Aegis'],
     ['Monitoring.METRICS_PER_ALARM', aegis.Monitoring.METRICS_PER_ALARM, 10],
+    ['SecureAuditTrail.DEFAULT_LOG_RETENTION', aegis.SecureAuditTrail.DEFAULT_LOG_RETENTION, 365],
+    ['SecureAuditTrail.DEFAULT_LOG_FILE_RETENTION_REGULATED', aegis.SecureAuditTrail.DEFAULT_LOG_FILE_RETENTION_REGULATED.toDays(), 2555],
   ])('%s', (_name, value, expected) => {
     expect(value).toEqual(expected);
   });
