@@ -264,7 +264,8 @@ export class SecureAuditTrail extends Construct {
       : name === nameOf(this.bucket)
         ? 'the trail\'s own bucket: each log file it delivers is an object write, which it would record in the next log file, forever'
         : name === nameOf(accessLogs)
-          ? 'the bucket that receives the trail bucket\'s server access logs: each log file delivered makes an access log, which it would record, forever'
+          ? 'the bucket that receives the trail bucket\'s server access logs: each log file delivered makes an access log, ' +
+            'which it would record, forever'
           : undefined;
     if (loop !== undefined) {
       throw new AegisValidationError(this.node.path, [`\`recordDataEvents\` refuses ${loop}.`]);
