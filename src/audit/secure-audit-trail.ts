@@ -255,7 +255,8 @@ export class SecureAuditTrail extends Construct {
   /** The trail's own bucket, or the bucket its bucket logs to, would record its own deliveries forever. */
   private refuseFeedbackLoop(resource: IConstruct): void {
     const stack = Stack.of(this);
-    const nameOf = (bucket: IConstruct | undefined) => (bucket instanceof s3.BucketBase ? JSON.stringify(stack.resolve(bucket.bucketName)) : undefined);
+    const nameOf = (bucket: IConstruct | undefined) =>
+      (bucket instanceof s3.BucketBase ? JSON.stringify(stack.resolve(bucket.bucketName)) : undefined);
     const name = nameOf(resource);
     const accessLogs = Stack.of(this.bucket).node.tryFindChild(ACCESS_LOGS_BUCKET_ID);
     // Compared by name, so an imported handle on the same bucket is caught too.
