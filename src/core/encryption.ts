@@ -325,6 +325,8 @@ function withoutResourceReferences(key: kms.IKey, statement: iam.PolicyStatement
       conditions[operator] = rest;
     }
   }
+  // The statements aws-cdk-lib adds to a key by itself with a resource's ARN are for queues (SqsSubscription's SNS
+  // statement, an event target's dead-letter queue); a topic's EventBridge statement comes from SecureTopic, on the topic path.
   const scoped = scopeServiceUse(key, services[0].split('.')[0], json.Condition, KeyDestination.QUEUE);
   for (const [operator, entries] of Object.entries(scoped)) {
     conditions[operator] = { ...conditions[operator], ...entries };
