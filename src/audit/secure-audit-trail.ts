@@ -174,6 +174,11 @@ export class SecureAuditTrail extends Construct {
 
     this.bucket = new SecureBucket(this, 'Bucket', { encryptionKey: this.encryptionKey, replication: props.replication });
     this.bucket.addLifecycleRule({ id: 'ExpireLogFiles', expiration: props.logFileRetention ?? DEFAULT_LOG_FILE_RETENTION[profile] });
+    // No S3 Bucket Key here: with one, CloudTrail needs kms:Decrypt on the key, a statement its docs give without any
+    // condition ("If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are required",
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html). Without it,
+    // CloudTrail needs only GenerateDataKey*, held to this trail; the cost is one KMS request per log file.
+    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride('BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled', false);
     this.allowDeliveryToBucket();
     this.allowTrailToUseKey();
 
@@ -249,12 +254,20 @@ export class SecureAuditTrail extends Construct {
 
   /** The trail's own bucket, or the bucket its bucket logs to, would record its own deliveries forever. */
   private refuseFeedbackLoop(resource: IConstruct): void {
+    const stack = Stack.of(this);
+    const nameOf = (bucket: IConstruct | undefined) =>
+      (bucket instanceof s3.BucketBase ? JSON.stringify(stack.resolve(bucket.bucketName)) : undefined);
+    const name = nameOf(resource);
     const accessLogs = Stack.of(this.bucket).node.tryFindChild(ACCESS_LOGS_BUCKET_ID);
-    const loop = resource === this.bucket
-      ? 'the trail\'s own bucket: each log file it delivers is an object write, which it would record in the next log file, forever'
-      : resource === accessLogs
-        ? 'the bucket that receives the trail bucket\'s server access logs: each log file delivered makes an access log, which it would record, forever'
-        : undefined;
+    // Compared by name, so an imported handle on the same bucket is caught too.
+    const loop = name === undefined
+      ? undefined
+      : name === nameOf(this.bucket)
+        ? 'the trail\'s own bucket: each log file it delivers is an object write, which it would record in the next log file, forever'
+        : name === nameOf(accessLogs)
+          ? 'the bucket that receives the trail bucket\'s server access logs: each log file delivered makes an access log, ' +
+            'which it would record, forever'
+          : undefined;
     if (loop !== undefined) {
       throw new AegisValidationError(this.node.path, [`\`recordDataEvents\` refuses ${loop}.`]);
     }
@@ -295,15 +308,6 @@ export class SecureAuditTrail extends Construct {
           StringEquals: { 'aws:SourceArn': this.trailArn },
           StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*` },
         },
-      }),
-      // The trail's bucket uses an S3 Bucket Key: "kms:Decrypt permissions are required to create or update a trail with
-      // SSE-KMS encryption enabled" (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html);
-      // the page documents no condition for it, and the bucket key's encryption context is the bucket, not the trail.
-      new iam.PolicyStatement({
-        sid: 'CloudTrailDecryptsThroughTheBucketKey',
-        principals: [principal],
-        actions: ['kms:Decrypt'],
-        resources: ['*'],
       }),
       new iam.PolicyStatement({
         sid: 'CloudTrailDescribesTheKey',

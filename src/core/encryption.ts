@@ -123,7 +123,8 @@ export function grantKeyUseViaService(key: kms.IKey, grantee: iam.IGrantable, se
     const services = serviceNames(Stack.of(key), fragment.principalJson);
     if (services.length > 0 && Object.keys(fragment.principalJson).length === 1) {
       const conditions = fragment.conditions as ConditionBlock;
-      services.forEach((s) => allowServiceToUseKey(key, s, { conditions, actions }));
+      const destination = service === 'sns' ? KeyDestination.TOPIC : KeyDestination.QUEUE;
+      services.forEach((s) => allowServiceToUseKey(key, s, { conditions, actions, destination }));
       return grant;
     }
     Annotations.of(key).addWarningV2(
@@ -236,8 +237,14 @@ export function allowAdmittedServicesToUseKey(key: kms.IKey | undefined, stateme
  *
  * - EventBridge → encrypted SNS topic: "Adding the aws:SourceAccount,
  *   aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
- *   EventBridge-to-encrypted topics."
- *   (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services)
+ *   EventBridge-to-encrypted topics"
+ *   (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ *   The statement is held instead by the encryption context SNS itself puts on
+ *   every data key of a topic, `aws:sns:topicArn`, to this account's and
+ *   region's topics: AWS documents that condition key for a service publishing
+ *   to an encrypted topic (`"kms:EncryptionContext:aws:sns:topicArn"`,
+ *   https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html).
+ *   Without it the shared stack key would let EventBridge in for any use.
  *
  * Every other path cdk-aegis wires keeps `aws:SourceAccount` and `aws:SourceArn`, as documented for it:
  * - SNS, S3 and EventBridge ("CloudWatch Events") → encrypted SQS queue: "the following services
@@ -273,11 +280,11 @@ export function sendsSourceConditions(servicePrincipal: string, destination: Key
  * to the resources `conditions` name, without naming a resource of the app.
  */
 function scopeServiceUse(key: kms.IKey, service: string, conditions: ConditionBlock, destination: KeyDestination): ConditionBlock {
-  if (!sendsSourceConditions(service, destination)) {
-    // Nothing narrower is documented for this path: the topic's own policy decides which rules may publish.
-    return {};
-  }
   const stack = Stack.of(key);
+  if (!sendsSourceConditions(service, destination)) {
+    // No source keys on this path: held to this account's and region's topics by SNS's encryption context.
+    return { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:*` } };
+  }
   const sourceArn = conditionOn(conditions, 'aws:SourceArn');
   const sourceAccount = conditionOn(conditions, 'aws:SourceAccount');
   const account = sourceAccount !== undefined && !namesResource(stack, sourceAccount.value) ? sourceAccount : { operator: 'StringEquals', value: stack.account };
@@ -318,6 +325,8 @@ function withoutResourceReferences(key: kms.IKey, statement: iam.PolicyStatement
       conditions[operator] = rest;
     }
   }
+  // The statements aws-cdk-lib adds to a key by itself with a resource's ARN are for queues (SqsSubscription's SNS
+  // statement, an event target's dead-letter queue); a topic's EventBridge statement comes from SecureTopic, on the topic path.
   const scoped = scopeServiceUse(key, services[0].split('.')[0], json.Condition, KeyDestination.QUEUE);
   for (const [operator, entries] of Object.entries(scoped)) {
     conditions[operator] = { ...conditions[operator], ...entries };

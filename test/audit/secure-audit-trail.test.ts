@@ -98,13 +98,15 @@ describe('SecureAuditTrail', () => {
     expect(template.toJSON().Resources[id(stack, trail.bucket)].DeletionPolicy).toBe('Retain');
   });
 
-  test('the key lets CloudTrail encrypt for exactly this trail (source ARN and CloudTrail encryption context), describe the key, and decrypt through the bucket key', () => {
+  test('the key lets CloudTrail encrypt for exactly this trail (source ARN and CloudTrail encryption context) and describe the key, nothing more (the trail bucket has no S3 Bucket Key, which would need an unconditioned Decrypt)', () => {
     // GIVEN
     const stack = boundStack();
     // WHEN
     const trail = new SecureAuditTrail(stack, 'AuditTrail');
     // THEN
-    const key = Template.fromStack(stack).toJSON().Resources[id(stack, StackKey.of(stack))];
+    const template = Template.fromStack(stack).toJSON();
+    expect(template.Resources[id(stack, trail.bucket)].Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].BucketKeyEnabled).toBe(false);
+    const key = template.Resources[id(stack, StackKey.of(stack))];
     const cloudTrail = key.Properties.KeyPolicy.Statement.filter((s: any) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
     const thisTrail = trailArnOf(stack, trail.trailName);
     expect(cloudTrail).toEqual([
@@ -119,7 +121,6 @@ describe('SecureAuditTrail', () => {
           StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cloudtrail:*:${TEST_ENV.account}:trail/*`]] } },
         },
       },
-      { Sid: 'CloudTrailDecryptsThroughTheBucketKey', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*' },
       { Sid: 'CloudTrailDescribesTheKey', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*', Condition: { StringEquals: { 'aws:SourceArn': thisTrail } } },
     ]);
   });
@@ -222,6 +223,7 @@ describe('SecureAuditTrail', () => {
   test.each([
     ['its own bucket', (trail: SecureAuditTrail) => trail.bucket, /refuses the trail's own bucket: each log file it delivers is an object write/],
     ['the bucket its bucket logs to', (trail: SecureAuditTrail) => Stack.of(trail).node.findChild('AegisAccessLogsBucket'), /refuses the bucket that receives the trail bucket's server access logs/],
+    ['its own bucket, imported by name', (trail: SecureAuditTrail) => s3.Bucket.fromBucketName(trail, 'Again', trail.bucket.bucketName), /refuses the trail's own bucket/],
   ])('fails when asked to record the data events of %s (a feedback loop)', (_name, target, message) => {
     const stack = boundStack();
     const trail = new SecureAuditTrail(stack, 'AuditTrail');
@@ -229,7 +231,7 @@ describe('SecureAuditTrail', () => {
   });
 
   test.each([
-    ['the resource is a role', (stack: Stack) => new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }), /`resource` must be a table, bucket, function, queue, topic or secret.*got: the construct at Audit\/Role|`resource` must be a table, bucket, function, queue, topic or secret/],
+    ['the resource is a role', (stack: Stack) => new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }), /`resource` must be a table, bucket, function, queue, topic or secret \(e\.g\. a SecureTable\), got: Audit\/Role\./],
     ['the resource is a plain object (untyped caller)', () => ({ tableArn: 'arn:aws:dynamodb:eu-west-1:123456789012:table/x' }), /`resource` must be a table, bucket, function, queue, topic or secret/],
     ['the resource is undefined', () => undefined, /`resource` must be a table, bucket, function, queue, topic or secret.*got: undefined/],
   ])('fails when %s', (_name, make, message) => {

@@ -115,7 +115,7 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('could not be granted'));
   });
 
-  test('GIVEN targets.SnsTopic(SecureTopic) THEN EventBridge may use the key with no source conditions (it sends none to an encrypted topic\'s key), and the topic policy alone admits the rule', () => {
+  test('GIVEN targets.SnsTopic(SecureTopic) THEN EventBridge may use the key without source conditions (it sends none to a topic\'s key), held to this account\'s topics by SNS\'s encryption context', () => {
     // GIVEN
     const stack = boundStack(true);
     const topic = new SecureTopic(stack, 'Events');
@@ -123,18 +123,22 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
     hourly(stack).addTarget(new targets.SnsTopic(topic));
     // THEN: "Adding the aws:SourceAccount, aws:SourceArn, and aws:SourceOrgID to a AWS KMS policy is not supported for
     // EventBridge-to-encrypted topics" (SNS developer guide, sns-key-management): a statement with them denies every delivery.
-    // (Under a new app's flags aws-cdk-lib adds a rule-scoped statement of its own too; it is redundant, not harmful.)
-    expect(serviceStatements(stack, 'events.amazonaws.com')).toContainEqual({
+    const topicScope = { ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': arn(stack, `:sns:${REGION}:${ACCOUNT}:*`) } };
+    const statements = serviceStatements(stack, 'events.amazonaws.com');
+    expect(statements).toContainEqual({
       Effect: 'Allow',
       Principal: { Service: 'events.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: '*',
+      Condition: topicScope,
     });
+    // The shared key never lets EventBridge in without a condition.
+    expect(statements.filter((s) => s.Condition === undefined)).toEqual([]);
     expect(kms1(stack)).toEqual([]);
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('could not be granted'));
   });
 
-  test('GIVEN a SecureTopic and a SecureQueue on the same key, both EventBridge targets, THEN the queue path keeps its conditions and the topic path has none', () => {
+  test('GIVEN a SecureTopic and a SecureQueue on the same key, both EventBridge targets, THEN the queue path keeps its source conditions and the topic path is held by the topic encryption context', () => {
     // GIVEN
     const stack = boundStack();
     const rule = hourly(stack);
@@ -143,7 +147,8 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
     rule.addTarget(new targets.SnsTopic(new SecureTopic(stack, 'Events')));
     // THEN
     const conditions = serviceStatements(stack, 'events.amazonaws.com').map((s) => s.Condition);
-    expect(conditions).toContainEqual(undefined);
+    expect(conditions).not.toContainEqual(undefined);
+    expect(conditions).toContainEqual({ ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': arn(stack, `:sns:${REGION}:${ACCOUNT}:*`) } });
     expect(conditions).toContainEqual({
       StringEquals: { 'aws:SourceAccount': ACCOUNT },
       ArnLike: { 'aws:SourceArn': arn(stack, `:events:${REGION}:${ACCOUNT}:rule/*`) },

@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, rules } from 'cdk-nag';
 import { Node } from 'constructs';
 import { SecurityProfile } from '../../src';
-import { IndexedAwsSolutionsChecks } from '../../src/compliance/private/indexed-aws-solutions';
+import { IndexedAwsSolutionsChecks, installedCdkNagVersion, TESTED_CDK_NAG_VERSIONS } from '../../src/compliance/private/indexed-aws-solutions';
 import { everyConstruct } from '../fixtures/every-construct';
 import { TEST_ENV } from '../helpers/matrix';
 import { CODE } from '../helpers/stacks';
@@ -72,6 +72,10 @@ function apps(): Array<[string, App]> {
 
 describe('AwsSolutions with indexed SQS3 and SQS4', () => {
   const cases = apps();
+
+  test('the installed cdk-nag is a version the replacements were proven against (upgrading cdk-nag re-runs this proof)', () => {
+    expect(TESTED_CDK_NAG_VERSIONS).toContain(installedCdkNagVersion());
+  });
 
   test.each(cases.flatMap(([name, app]) => [true, false].map((verbose): [string, boolean, App] => [name, verbose, app])))(
     'reports exactly what cdk-nag reports: %s (verbose: %s)',

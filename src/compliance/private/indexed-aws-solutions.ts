@@ -59,7 +59,13 @@ class SqsView {
         }));
       } else if (child instanceof CfnQueuePolicy) {
         this.queuePolicies.push({
-          queues: new Once(() => child.queues.map((queue) => new Once(() => NagRules.resolveResourceFromIntrinsic(child, queue)))),
+          queues: new Once(() => {
+            const queues: Array<Once<any>> = [];
+            for (const queue of child.queues) {
+              queues.push(new Once(() => NagRules.resolveResourceFromIntrinsic(child, queue)));
+            }
+            return queues;
+          }),
           deniesInsecureTransport: new Once(() => deniesInsecureTransport(child)),
         });
       }
@@ -106,6 +112,26 @@ function appliesToEveryPrincipal(principals: any): boolean {
 }
 
 /**
+ * The cdk-nag versions whose SQS3 and SQS4 these replacements were proven
+ * equal to (`test/compliance/indexed-aws-solutions.test.ts` fails when the
+ * installed version is not listed). With any other version, cdk-nag's own
+ * rules run: a changed rule must never be replaced by a stale copy.
+ *
+ * @internal
+ */
+export const TESTED_CDK_NAG_VERSIONS: readonly string[] = Object.freeze(['3.0.2']);
+
+/** The installed cdk-nag's version, or undefined when it cannot be read. @internal */
+export function installedCdkNagVersion(): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('cdk-nag/package.json').version;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The AwsSolutions pack, with its SQS3 (dead-letter queue) and SQS4 (TLS
  * only) rules evaluated from one view of the stack per validation run.
  *
@@ -117,18 +143,22 @@ function appliesToEveryPrincipal(principals: any): boolean {
  * while the decisions (the same regular expressions, comparisons and
  * statement checks, in the same order) are cdk-nag's. Rule ids, messages,
  * levels and acknowledgements are unchanged: only `rule` is swapped in
- * `applyRule`. `test/compliance/indexed-aws-solutions.test.ts` proves the
- * reports equal to cdk-nag's own on every fixture; if a cdk-nag upgrade
- * changes the rules, that test fails.
+ * `applyRule`, and only for the cdk-nag versions listed in
+ * {@link TESTED_CDK_NAG_VERSIONS}. `test/compliance/indexed-aws-solutions.test.ts`
+ * proves the reports equal to cdk-nag's own on every fixture.
  *
  * @internal
  */
 export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
   private views = new Map<Stack, SqsView>();
-  private readonly replacements = new Map<(node: CfnResource) => NagRuleResult, (node: CfnResource) => NagRuleResult>([
-    [rules.sqs.SQSQueueDLQ, named(rules.sqs.SQSQueueDLQ, (node) => this.deadLetterQueueRule(node))],
-    [rules.sqs.SQSQueueSSLRequestsOnly, named(rules.sqs.SQSQueueSSLRequestsOnly, (node) => this.tlsOnlyRule(node))],
-  ]);
+  private readonly replacements = new Map<(node: CfnResource) => NagRuleResult, (node: CfnResource) => NagRuleResult>(
+    TESTED_CDK_NAG_VERSIONS.includes(installedCdkNagVersion() ?? '')
+      ? [
+        [rules.sqs.SQSQueueDLQ, named(rules.sqs.SQSQueueDLQ, (node) => this.deadLetterQueueRule(node))],
+        [rules.sqs.SQSQueueSSLRequestsOnly, named(rules.sqs.SQSQueueSSLRequestsOnly, (node) => this.tlsOnlyRule(node))],
+      ]
+      : [],
+  );
 
   public validateScope(scope: IConstruct) {
     this.views = new Map();
