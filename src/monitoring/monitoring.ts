@@ -2,14 +2,14 @@ import { Annotations, ArnFormat, AspectPriority, Aspects, Duration, Lazy, Stack 
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
-import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
+import { CHANGE_KINDS, changePattern, groupForPatternSize, iamEventsArriveIn, resourcesOf, SecurityChange } from './security-changes';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
 import { guardedProps, SecuredProp } from '../core/private/construction';
@@ -17,11 +17,10 @@ import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import {
   emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
 } from '../core/private/encrypted-topic';
+import { requireEnumValue } from '../core/private/input-checks';
 import { shortHash } from '../core/private/short-hash';
 import { stackSingleton } from '../core/private/stack-singleton';
-import { requireEnumValue } from '../core/private/input-checks';
 import { peekProfile, SecurityProfile } from '../core/profile';
-import { CHANGE_KINDS, changePattern, groupForPatternSize, iamEventsArriveIn, resourcesOf, SecurityChange } from './security-changes';
 
 /** Id of the per-stack monitoring construct. */
 const MONITORING_ID = 'AegisMonitoring';
@@ -111,6 +110,7 @@ export class Monitoring extends Construct {
   private readonly sharedGroups = new Map<string, SharedMember[][]>();
   private readonly skippedChanges = new Map<SecurityChange, Justification>();
   private securityChangesDetected = false;
+  private securityRulesAllowed = false;
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -183,27 +183,69 @@ export class Monitoring extends Construct {
       },
     });
     const field = (path: string) => events.EventField.fromPath(path);
-    rule.addTarget(new targets.SnsTopic(this.alarmTopic, {
-      deadLetterQueue: deadLetters,
-      retryAttempts: SECURITY_CHANGE_RETRY_ATTEMPTS,
-      maxEventAge: SECURITY_CHANGE_MAX_EVENT_AGE,
-      message: events.RuleTargetInput.fromText(
-        `cdk-aegis: ${kind.what}, outside CloudFormation (stack ${Stack.of(this).stackName}): ${field('$.detail.eventName')} ` +
-          `by ${field('$.detail.userIdentity.arn')} from ${field('$.detail.sourceIPAddress')} at ${field('$.detail.eventTime')} ` +
-          `(${field('$.region')}, event ${field('$.detail.eventID')})`,
-      ),
-    }));
-    // EventBridge sends no source condition keys to a topic's key (the SNS guide): the topic's own policy admits the rule.
-    const key = this.alarmTopic.masterKey;
-    if (key !== undefined) {
-      allowServiceToUseKey(key, 'events.amazonaws.com', { destination: KeyDestination.TOPIC });
-    }
+    const message = events.RuleTargetInput.fromText(
+      `cdk-aegis: ${kind.what}, outside CloudFormation (stack ${Stack.of(this).stackName}): ${field('$.detail.eventName')} ` +
+        `by ${field('$.detail.userIdentity.arn')} from ${field('$.detail.sourceIPAddress')} at ${field('$.detail.eventTime')} ` +
+        `(${field('$.region')}, event ${field('$.detail.eventID')})`,
+    );
+    const topic = this.alarmTopic;
+    // Bound by hand, not with targets.SnsTopic: its grantPublish would open the topic's key to EventBridge without a condition.
+    rule.addTarget({
+      bind: () => ({
+        arn: topic.topicArn,
+        input: message,
+        deadLetterConfig: { arn: deadLetters.queueArn },
+        retryPolicy: { maximumRetryAttempts: SECURITY_CHANGE_RETRY_ATTEMPTS, maximumEventAgeInSeconds: SECURITY_CHANGE_MAX_EVENT_AGE.toSeconds() },
+      }),
+    });
+    this.allowSecurityChangeRules(topic, deadLetters);
     watchRule(rule);
+  }
+
+  /**
+   * The alarm topic and the dead-letter queue admit this stack's rules (rules of this account and region: naming each
+   * rule would make the topic's policy depend on every rule), and the topic's key lets EventBridge encrypt for this
+   * account's topics only (EventBridge sends no source keys to a topic's key: see `allowServiceToUseKey`).
+   */
+  private allowSecurityChangeRules(topic: sns.ITopic, deadLetters: sqs.IQueue): void {
+    if (this.securityRulesAllowed) {
+      return;
+    }
+    this.securityRulesAllowed = true;
+    const stack = Stack.of(this);
+    const rules = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+    };
+    const added = topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSecurityChangeRulesOfThisAccount',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: rules,
+    })).statementAdded;
+    if (!added) {
+      Annotations.of(topic).addWarningV2(
+        '@cdk-aegis/alarm-topic-policy-events',
+        `the policy of imported topic ${topic.node.path} must let events.amazonaws.com publish (and its key, if any, let EventBridge ` +
+          'use kms:GenerateDataKey and kms:Decrypt); cdk-aegis cannot add it, and security-change notifications are lost without it.',
+      );
+    }
+    if (topic.masterKey !== undefined) {
+      allowServiceToUseKey(topic.masterKey, 'events.amazonaws.com', { destination: KeyDestination.TOPIC });
+    }
+    deadLetters.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [deadLetters.queueArn],
+      conditions: rules,
+    }));
   }
 
   /** One encrypted dead-letter queue for the events the security-change rules could not deliver to the alarm topic. */
   private securityChangeDeadLetters(): sqs.IQueue {
-    const key = StackKey.of(this);
+    // The alarm channel's key (a team's topic may bring its own), so monitoring needs no other key.
+    const key = this.alarmTopic.masterKey ?? StackKey.of(this);
     const queue = createDeadLetterQueue(this, 'SecurityChangesDeadLetterQueue', {
       encryptionKey: key,
       owner: 'the security-change rules',

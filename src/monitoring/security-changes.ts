@@ -199,7 +199,7 @@ function rotationRoles(stack: Stack, all: CfnResource[]): Map<string, string> {
 }
 
 function referencedLogicalId(resolved: unknown): string | undefined {
-  const o = resolved as { Ref?: unknown; 'Fn::GetAtt'?: unknown[] } | undefined;
+  const o = resolved as { 'Ref'?: unknown; 'Fn::GetAtt'?: unknown[] } | undefined;
   if (typeof o?.Ref === 'string') {
     return o.Ref;
   }
