@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
-import { CHANGE_KINDS, changePattern, groupForPatternSize, iamEventsArriveIn, resourcesOf, SecurityChange } from './security-changes';
+import { CHANGE_KINDS, ChangeKind, changePattern, groupForPatternSize, iamEventsArriveIn, resourcesOf, SecurityChange, WatchedResource } from './security-changes';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector } from '../core/errors';
@@ -172,7 +172,7 @@ export class Monitoring extends Construct {
     }
   }
 
-  private securityChangeRule(kind: typeof CHANGE_KINDS[number], group: ReturnType<typeof groupForPatternSize>[number], index: number, deadLetters: sqs.IQueue): void {
+  private securityChangeRule(kind: ChangeKind, group: WatchedResource[], index: number, deadLetters: sqs.IQueue): void {
     const pattern = changePattern(kind, group.flatMap((r) => r.values), group[0].expectedCallerArnPrefix);
     const rule = new events.Rule(this, `SecurityChanges${kind.change}${index === 0 ? '' : index + 1}`, {
       description: `cdk-aegis: ${kind.what}, outside CloudFormation`.slice(0, 512),

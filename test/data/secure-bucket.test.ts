@@ -211,9 +211,9 @@ describe('SecureBucket.onObjectCreated', () => {
     bucket.onObjectCreated(fn, { prefix: 'a/' });
     bucket.onObjectCreated(fn, { prefix: 'b/' });
     const rules = Object.keys(Template.fromStack(stack).findResources('AWS::Events::Rule'));
-    expect(rules.filter((id) => id.startsWith('UploadsOnObjectCreated'))).toHaveLength(2);
+    expect(rules.filter((r) => r.startsWith('UploadsOnObjectCreated'))).toHaveLength(2);
     // The rest are the stack's security-change rules.
-    expect(rules.filter((id) => !id.startsWith('UploadsOnObjectCreated')).every((id) => id.startsWith('AegisMonitoringSecurityChanges'))).toBe(true);
+    expect(rules.filter((r) => !r.startsWith('UploadsOnObjectCreated')).every((r) => r.startsWith('AegisMonitoringSecurityChanges'))).toBe(true);
     expect(() => bucket.onObjectCreated(fn, { prefix: 'a/' })).toThrow(/TestStack\/Processor already receives these object events; call `onObjectCreated` once per prefix and suffix/);
   });
 
