@@ -28,6 +28,12 @@ export const PRICES = {
 /** Rules in the default SecureWebAcl: the per-IP rate limit and four free AWS managed groups. */
 export const DEFAULT_WAF_RULES = 5;
 
+/**
+ * Security-change rules of a stack with one SecureApi and SecureFunctions, in us-east-1: functions, roles (IAM's
+ * events arrive in us-east-1 only), the key, the web ACL and the stage. EventBridge rules on AWS service events are free.
+ */
+export const SECURITY_CHANGE_RULES = 5;
+
 export interface CostLine {
   readonly item: string;
   readonly count: number;
@@ -51,6 +57,12 @@ export function fixedMonthlyCost(functions: number): { lines: CostLine[]; total:
       item: 'Anomaly-detection alarms: API request count, WAF blocked requests',
       count: 2,
       monthly: 2 * PRICES.anomalyAlarmMetrics * PRICES.alarmMetricMonth,
+    },
+    { item: `Security-change rules (${SECURITY_CHANGE_RULES}, on AWS service events): no fee`, count: SECURITY_CHANGE_RULES, monthly: 0 },
+    {
+      item: 'Their delivery alarms: failed invocations + dead-letter failures, one metric per rule (shared), and their dead-letter queue',
+      count: 2 * SECURITY_CHANGE_RULES + 1,
+      monthly: (2 * SECURITY_CHANGE_RULES + 1) * PRICES.alarmMetricMonth,
     },
     { item: 'Secrets, dashboard: none by default', count: 0, monthly: 0 },
   ];

@@ -35,3 +35,4 @@ export { SecureTable, type SecureTableProps } from './data/secure-table';
 export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions } from './data/secure-topic';
 export { AlarmSetting, type AlarmOptions } from './monitoring/alarm-setting';
 export { Monitoring, type MonitoringDashboardOptions } from './monitoring/monitoring';
+export { SecurityChange } from './monitoring/security-changes';

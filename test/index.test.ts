@@ -24,6 +24,7 @@ describe('the public API', () => {
       'SecureTable',
       'SecureTopic',
       'SecureWebAcl',
+      'SecurityChange',
       'SecurityProfile',
       'StackKey',
       'Toggle',

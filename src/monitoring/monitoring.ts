@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, AspectPriority, Aspects, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -7,13 +7,17 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
+import { CHANGE_KINDS, ChangeKind, changePattern, groupForPatternSize, iamEventsArriveIn, resourcesOf, SecurityChange, WatchedResource } from './security-changes';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
-import { AegisValidationError } from '../core/errors';
+import { AegisValidationError, ProblemCollector } from '../core/errors';
+import { checkJustification, Justification, recordOptOut } from '../core/justification';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import {
   emailSubscriptionId, encryptedTopicProps, httpsSubscriptionId, SECURED_TOPIC_PROPS, subscribeWithDeadLetters, TOPIC_BASE,
 } from '../core/private/encrypted-topic';
+import { requireEnumValue } from '../core/private/input-checks';
 import { shortHash } from '../core/private/short-hash';
 import { stackSingleton } from '../core/private/stack-singleton';
 import { peekProfile, SecurityProfile } from '../core/profile';
@@ -104,12 +108,152 @@ export class Monitoring extends Construct {
   private readonly alarmList: cloudwatch.IAlarm[] = [];
   private readonly widgetFactories: Array<() => cloudwatch.IWidget[]> = [];
   private readonly sharedGroups = new Map<string, SharedMember[][]>();
+  private readonly skippedChanges = new Map<SecurityChange, Justification>();
+  private securityChangesDetected = false;
+  private securityRulesAllowed = false;
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
     // Every dead-letter queue cdk-aegis makes in the stack, before and after this point, joins the dead-letter alarm.
     DeadLetterWatch.of(this).listen(({ queue, owner }) => this.watchDeadLetterQueue(queue, owner));
     this.node.addValidation({ validate: () => this.checkFallback() });
+    // The security-change rules name the stack's resources, so they are made once the stack is complete, at synth.
+    Aspects.of(this).add({ visit: (node) => (node === this ? this.detectSecurityChanges() : undefined) }, { priority: AspectPriority.MUTATING });
+  }
+
+  /**
+   * Stops reporting changes of one kind made outside CloudFormation (e.g.
+   * when a platform team's own detection covers them). The reason is recorded
+   * on this construct and in the compliance ledger.
+   *
+   * @param change the kind of change no longer reported
+   * @param justification why, at least 10 characters
+   */
+  public skipSecurityChanges(change: SecurityChange, justification: Justification): void {
+    const problems = new ProblemCollector(this);
+    requireEnumValue(problems, 'change', change, SecurityChange as unknown as Record<string, string>, 'SecurityChange');
+    checkJustification(problems, 'justification', justification);
+    problems.require(!this.skippedChanges.has(change), `the ${change} security changes are already skipped; call \`skipSecurityChanges\` once per kind.`);
+    problems.throwIfAny();
+    this.skippedChanges.set(change, justification);
+    recordOptOut(this, `securityChanges:${change}`, justification, []);
+  }
+
+  /**
+   * One EventBridge rule per kind of change (more when the stack's resources
+   * would not fit one pattern), on the "AWS API Call via CloudTrail" events the
+   * account emits without any trail, naming this stack's resources and
+   * ignoring CloudFormation's own calls, to the alarm topic.
+   */
+  private detectSecurityChanges(): void {
+    // An app synthesized twice (a test reading annotations, then the template) runs aspects twice: the rules exist once.
+    if (this.securityChangesDetected) {
+      return;
+    }
+    this.securityChangesDetected = true;
+    const stack = Stack.of(this);
+    const all = resourcesOf(stack);
+    let deadLetters: sqs.IQueue | undefined;
+    for (const kind of CHANGE_KINDS) {
+      if (this.skippedChanges.has(kind.change)) {
+        continue;
+      }
+      if (kind.change === SecurityChange.ROLES && !iamEventsArriveIn(stack)) {
+        Annotations.of(this).addInfo(
+          'IAM is global: changes to this stack\'s roles reach EventBridge in us-east-1 only, so no rule here reports them. ' +
+            'A stack bound to us-east-1 reports them; elsewhere, forward IAM events from us-east-1.',
+        );
+        continue;
+      }
+      groupForPatternSize(kind, kind.resources(stack, all)).forEach((group, index) => {
+        deadLetters ??= this.securityChangeDeadLetters();
+        this.securityChangeRule(kind, group, index, deadLetters);
+      });
+    }
+  }
+
+  private securityChangeRule(kind: ChangeKind, group: WatchedResource[], index: number, deadLetters: sqs.IQueue): void {
+    const pattern = changePattern(kind, group.flatMap((r) => r.values), group[0].expectedCallerArnPrefix);
+    const rule = new events.Rule(this, `SecurityChanges${kind.change}${index === 0 ? '' : index + 1}`, {
+      description: `cdk-aegis: ${kind.what}, outside CloudFormation`.slice(0, 512),
+      eventPattern: {
+        source: pattern.source as string[],
+        detailType: pattern['detail-type'] as string[],
+        detail: pattern.detail as { [key: string]: unknown },
+      },
+    });
+    const field = (path: string) => events.EventField.fromPath(path);
+    const message = events.RuleTargetInput.fromText(
+      `cdk-aegis: ${kind.what}, outside CloudFormation (stack ${Stack.of(this).stackName}): ${field('$.detail.eventName')} ` +
+        `by ${field('$.detail.userIdentity.arn')} from ${field('$.detail.sourceIPAddress')} at ${field('$.detail.eventTime')} ` +
+        `(${field('$.region')}, event ${field('$.detail.eventID')})`,
+    );
+    const topic = this.alarmTopic;
+    // Bound by hand, not with targets.SnsTopic: its grantPublish would open the topic's key to EventBridge without a condition.
+    rule.addTarget({
+      bind: () => ({
+        arn: topic.topicArn,
+        input: message,
+        deadLetterConfig: { arn: deadLetters.queueArn },
+        retryPolicy: { maximumRetryAttempts: SECURITY_CHANGE_RETRY_ATTEMPTS, maximumEventAgeInSeconds: SECURITY_CHANGE_MAX_EVENT_AGE.toSeconds() },
+      }),
+    });
+    this.allowSecurityChangeRules(topic, deadLetters);
+    watchRule(rule);
+  }
+
+  /**
+   * The alarm topic and the dead-letter queue admit this stack's rules (rules of this account and region: naming each
+   * rule would make the topic's policy depend on every rule), and the topic's key lets EventBridge encrypt for this
+   * account's topics only (EventBridge sends no source keys to a topic's key: see `allowServiceToUseKey`).
+   */
+  private allowSecurityChangeRules(topic: sns.ITopic, deadLetters: sqs.IQueue): void {
+    if (this.securityRulesAllowed) {
+      return;
+    }
+    this.securityRulesAllowed = true;
+    const stack = Stack.of(this);
+    const rules = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+    };
+    const added = topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSecurityChangeRulesOfThisAccount',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: rules,
+    })).statementAdded;
+    if (!added) {
+      Annotations.of(topic).addWarningV2(
+        '@cdk-aegis/alarm-topic-policy-events',
+        `the policy of imported topic ${topic.node.path} must let events.amazonaws.com publish (and its key, if any, let EventBridge ` +
+          'use kms:GenerateDataKey and kms:Decrypt); cdk-aegis cannot add it, and security-change notifications are lost without it.',
+      );
+    }
+    if (topic.masterKey !== undefined) {
+      allowServiceToUseKey(topic.masterKey, 'events.amazonaws.com', { destination: KeyDestination.TOPIC });
+    }
+    deadLetters.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [deadLetters.queueArn],
+      conditions: rules,
+    }));
+  }
+
+  /** One encrypted dead-letter queue for the events the security-change rules could not deliver to the alarm topic. */
+  private securityChangeDeadLetters(): sqs.IQueue {
+    // The alarm channel's key (a team's topic may bring its own), so monitoring needs no other key.
+    const key = this.alarmTopic.masterKey ?? StackKey.of(this);
+    const queue = createDeadLetterQueue(this, 'SecurityChangesDeadLetterQueue', {
+      encryptionKey: key,
+      owner: 'the security-change rules',
+      ownerUnknownToSqs3: true,
+    });
+    allowServiceToUseKey(key, 'events.amazonaws.com');
+    DeadLetterWatch.of(this).add(queue, queue);
+    return queue;
   }
 
   /** Every alarm cdk-aegis created in this stack so far. */
@@ -446,6 +590,10 @@ function allowCloudWatchAlarms(topic: sns.ITopic): void {
     allowServiceToUseKey(key, 'cloudwatch.amazonaws.com', { destination: KeyDestination.TOPIC });
   }
 }
+
+/** Retries of a security-change notification (EventBridge's default: 185 over 24 hours). */
+const SECURITY_CHANGE_RETRY_ATTEMPTS = 185;
+const SECURITY_CHANGE_MAX_EVENT_AGE = Duration.hours(24);
 
 /** Members with equal keys share alarms. */
 function groupKey(signal: SharedSignal, config: AlarmConfig): string {

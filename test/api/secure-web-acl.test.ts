@@ -11,7 +11,7 @@ import {
   WebAclScope,
 } from '../../src';
 import { enforcedStack, plainStack } from '../helpers/stacks';
-import { findingLines, synthesize } from '../helpers/synth';
+import { findingLines, securityChangeDeadLetterAcks, synthesize } from '../helpers/synth';
 
 function webAcl(props: SecureWebAclProps = {}) {
   const { app, stack } = plainStack();
@@ -27,7 +27,8 @@ describe('SecureWebAcl zero findings', () => {
     new SecureWebAcl(stack, 'Waf');
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
-    expect(result.acknowledged).toEqual([]);
+    // The web ACL needs no acknowledgement; the stack's monitoring has its security-change dead-letter queue's two.
+    expect(result.acknowledged.map((a) => `${a.rule} @ ${a.acknowledgedAt}`).sort()).toEqual(securityChangeDeadLetterAcks('TestStack'));
   });
 });
 
@@ -247,11 +248,18 @@ describe('SecureWebAcl logical ids', () => {
   test('are locked', () => {
     const { template } = webAcl({ allowedIpv4Cidrs: ['203.0.113.0/24'], blockedIpv6Cidrs: ['2001:db8::/32'] });
     expect(Object.entries<any>(template.toJSON().Resources).map(([id, r]) => `${r.Type} ${id}`).sort()).toEqual([
+      'AWS::CloudWatch::Alarm AegisMonitoringDeadLetterQueues3E5F127C',
+      'AWS::CloudWatch::Alarm AegisMonitoringRuleDeadLetterFailures8CF998D2',
+      'AWS::CloudWatch::Alarm AegisMonitoringRuleFailedInvocations4822AE6D',
       'AWS::CloudWatch::Alarm WafBlockedRequestsAlarm3EB2200B',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesKeys20149CA0',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesWebAcls71D3599C',
       'AWS::KMS::Key AegisEncryptionKey96B6F9C4',
       'AWS::Logs::LogGroup WafLogGroup2D6D6530',
       'AWS::SNS::Topic AegisMonitoringAlarmTopicC0CA175A',
       'AWS::SNS::TopicPolicy AegisMonitoringAlarmTopicPolicyE86CD31F',
+      'AWS::SQS::Queue AegisMonitoringSecurityChangesDeadLetterQueue4C66609C',
+      'AWS::SQS::QueuePolicy AegisMonitoringSecurityChangesDeadLetterQueuePolicy9083D67A',
       'AWS::WAFv2::IPSet WafAllowedIpv4706BD4A7',
       'AWS::WAFv2::IPSet WafBlockedIpv6FE8A76C4',
       'AWS::WAFv2::LoggingConfiguration WafLoggingAE8B7F9A',

@@ -4,7 +4,7 @@ import { SecureFunction, SecureQueue, SecureQueueProps, SecurityProfile } from '
 import { compliantVpc } from '../fixtures/compliant-vpc';
 import { asArray, iamStatements } from '../helpers/iam';
 import { CODE, enforcedStack, plainStack } from '../helpers/stacks';
-import { findingLines, synthesize } from '../helpers/synth';
+import { findingLines, securityChangeDeadLetterAcks, synthesize } from '../helpers/synth';
 
 const id = (stack: Stack, c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
 
@@ -25,7 +25,8 @@ describe('SecureQueue zero findings', () => {
       'Serverless-SQSRedrivePolicy @ TestStack/Jobs/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ TestStack/Ordered/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ TestStack/Worker/DeadLetterQueue',
-    ]);
+      ...securityChangeDeadLetterAcks('TestStack'),
+    ].sort());
   });
 });
 
@@ -42,9 +43,11 @@ describe('SecureQueue defaults', () => {
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [id(stack, queue.deadLetters), 'Arn'] }, maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn, MessageRetentionPeriod: 14 * 24 * 3600, RedrivePolicy: Match.absent() });
+    // The queue's, its dead-letter queue's, and the stack's security-change dead-letter queue's.
     template.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    }, 2);
+    }, 3);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
   });
 
   test('its dead-letter queue declares itself one: it admits redrives from queues of this account and region only, and takes no redrive of its own', () => {
@@ -150,6 +153,8 @@ describe('SecureQueue logical ids', () => {
   test('are locked', () => {
     const { stack } = plainStack();
     new SecureQueue(stack, 'Jobs');
-    expect(Object.keys(Template.fromStack(stack).findResources('AWS::SQS::Queue')).sort()).toEqual(['JobsDF1CC2D4', 'JobsDeadLetterQueue8CC426EE']);
+    expect(Object.keys(Template.fromStack(stack).findResources('AWS::SQS::Queue')).sort()).toEqual([
+      'AegisMonitoringSecurityChangesDeadLetterQueue4C66609C', 'JobsDF1CC2D4', 'JobsDeadLetterQueue8CC426EE',
+    ]);
   });
 });

@@ -135,10 +135,18 @@ describe('SecureTable logical ids', () => {
       'AWS::Backup::BackupPlan AegisBackupPlanF41096F3',
       'AWS::Backup::BackupSelection AegisBackupPlanTableTestStackOrders311A041041895F22',
       'AWS::Backup::BackupVault AegisBackupPlanVault23744A30',
+      'AWS::CloudWatch::Alarm AegisMonitoringDeadLetterQueues3E5F127C',
+      'AWS::CloudWatch::Alarm AegisMonitoringRuleDeadLetterFailures8CF998D2',
+      'AWS::CloudWatch::Alarm AegisMonitoringRuleFailedInvocations4822AE6D',
       'AWS::DynamoDB::Table OrdersA9B65338',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesKeys20149CA0',
       'AWS::IAM::ManagedPolicy AegisBackupPlanRolePolicy59B6EB49',
       'AWS::IAM::Role AegisBackupPlanRole4EBB1BBE',
       'AWS::KMS::Key AegisEncryptionKey96B6F9C4',
+      'AWS::SNS::Topic AegisMonitoringAlarmTopicC0CA175A',
+      'AWS::SNS::TopicPolicy AegisMonitoringAlarmTopicPolicyE86CD31F',
+      'AWS::SQS::Queue AegisMonitoringSecurityChangesDeadLetterQueue4C66609C',
+      'AWS::SQS::QueuePolicy AegisMonitoringSecurityChangesDeadLetterQueuePolicy9083D67A',
     ]);
   });
 });

@@ -30,15 +30,19 @@ describe('examples/app.ts', () => {
       'AwsSolutions-COG4 @ OrdersService/Api/Resource/Default/orders/{id}/GET',
       'AwsSolutions-SQS3 @ ImagePipeline/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'AwsSolutions-SQS3 @ ImagePipeline/AegisMonitoring/AlarmTopic/Https<hash>/DeadLetterQueue',
+      'AwsSolutions-SQS3 @ ImagePipeline/AegisMonitoring/SecurityChangesDeadLetterQueue',
       'AwsSolutions-SQS3 @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
       'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
+      'AwsSolutions-SQS3 @ OrdersService/AegisMonitoring/SecurityChangesDeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/AegisMonitoring/AlarmTopic/Https<hash>/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ ImagePipeline/AegisMonitoring/SecurityChangesDeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Processor/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ ImagePipeline/Uploads/OnObjectCreatedImagePipelineProcessor8594739558E188CF/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/AlarmFallbackTopic/Email<hash>/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/AlarmTopic/Email<hash>/DeadLetterQueue',
+      'Serverless-SQSRedrivePolicy @ OrdersService/AegisMonitoring/SecurityChangesDeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/CreateOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/GetOrder/DeadLetterQueue',
       'Serverless-SQSRedrivePolicy @ OrdersService/Health/DeadLetterQueue',
@@ -54,8 +58,9 @@ describe('examples/app.ts', () => {
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*] @ OrdersService/AegisApiGatewayAccount/CloudWatchPolicy',
     ]);
     // 21 before the fallback channel; each fallback subscription's dead-letter queue adds the two of every subscription's;
-    // the audit trail's log delivery role adds one (CloudTrail names its log streams).
-    expect(result.acknowledged).toHaveLength(26);
+    // the audit trail's log delivery role adds one (CloudTrail names its log streams); each stack's security-change
+    // dead-letter queue adds two.
+    expect(result.acknowledged).toHaveLength(30);
   });
 
   test('gives the order function the secret ARN, not its value', () => {

@@ -114,7 +114,10 @@ describe('SecureFunction defaults', () => {
     template.resourceCountIs('AWS::KMS::Key', 1);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
     template.resourceCountIs('AWS::IAM::Role', 2);
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // One dead-letter queue per function, and the stack's security-change rules' one.
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).sort()).toEqual([
+      'AegisMonitoringSecurityChangesDeadLetterQueue4C66609C', 'FnDeadLetterQueue48721F4D', 'SecondDeadLetterQueueB93EEAB8',
+    ]);
     expect(Object.values<any>(template.findResources('AWS::IAM::ManagedPolicy'))[0].Properties.Roles).toHaveLength(2);
   });
 
@@ -135,8 +138,15 @@ describe('SecureFunction defaults', () => {
       'AegisEncryptionKey96B6F9C4',
       'AegisMonitoringAlarmTopicC0CA175A',
       'AegisMonitoringAlarmTopicPolicyE86CD31F',
+      'AegisMonitoringDeadLetterQueues3E5F127C',
       'AegisMonitoringFunctionDuration613B5187',
       'AegisMonitoringFunctionErrorsCCE85550',
+      'AegisMonitoringRuleDeadLetterFailures8CF998D2',
+      'AegisMonitoringRuleFailedInvocations4822AE6D',
+      'AegisMonitoringSecurityChangesDeadLetterQueue4C66609C',
+      'AegisMonitoringSecurityChangesDeadLetterQueuePolicy9083D67A',
+      'AegisMonitoringSecurityChangesFunctions45B1E6A5',
+      'AegisMonitoringSecurityChangesKeys20149CA0',
       'AegisXRayWriteAccess022399A5',
       'Fn9270CBC0',
       'FnDeadLetterQueue48721F4D',
@@ -253,7 +263,8 @@ describe('SecureFunction opt-outs', () => {
   test('dead-letter queue off removes the queue and its permissions', () => {
     const { stack, fn } = baseline({ deadLetterQueue: Toggle.off({ reason: 'only invoked synchronously by the API' }) });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SQS::Queue', 0);
+    // Only the stack's security-change rules' dead-letter queue.
+    expect(Object.keys(template.findResources('AWS::SQS::Queue'))).toEqual(['AegisMonitoringSecurityChangesDeadLetterQueue4C66609C']);
     template.hasResourceProperties('AWS::Lambda::Function', { DeadLetterConfig: Match.absent() });
     expect(fn.deadLetterQueue).toBeUndefined();
   });

@@ -80,3 +80,14 @@ function pathsOf(violation: any): string[] {
 export function findingLines(findings: readonly Finding[]): string[] {
   return findings.flatMap((f) => f.paths.map((p) => `${f.plugin} ${f.rule} @ ${p}`));
 }
+
+/**
+ * The two rule-defect acknowledgements every stack with monitoring has: the
+ * security-change rules' dead-letter queue (`rule @ acknowledgedAt`).
+ */
+export function securityChangeDeadLetterAcks(stackPath: string): string[] {
+  return [
+    `AwsSolutions-SQS3 @ ${stackPath}/AegisMonitoring/SecurityChangesDeadLetterQueue`,
+    `Serverless-SQSRedrivePolicy @ ${stackPath}/AegisMonitoring/SecurityChangesDeadLetterQueue`,
+  ];
+}

@@ -46,6 +46,9 @@ function fullyMonitored(stack: Stack, profile: SecurityProfile) {
 
 const alarmsOf = (template: Template) => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
 
+/** The stack-wide alarms on the security-change rules' delivery (their dead-letter queue, failed and lost events). */
+const SECURITY_CHANGE_DELIVERY_ALARMS = ['AegisMonitoringDeadLetterQueues3E5F127C', 'AegisMonitoringRuleDeadLetterFailures8CF998D2', 'AegisMonitoringRuleFailedInvocations4822AE6D'];
+
 describe('Monitoring compliance', () => {
   test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('every construct alarmed, notified and on a dashboard: zero findings in every pack under %s', (profile) => {
     const { app, stack } = enforcedStack(profile);
@@ -87,6 +90,9 @@ describe('Monitoring compliance', () => {
       'AegisMonitoringDeadLetterQueues3E5F127C',
       'AegisMonitoringFunctionDuration613B5187',
       'AegisMonitoringFunctionErrorsCCE85550',
+      // The security-change rules' delivery (issue 16), like every rule cdk-aegis creates.
+      'AegisMonitoringRuleDeadLetterFailures8CF998D2',
+      'AegisMonitoringRuleFailedInvocations4822AE6D',
       'ApiLatencyAlarmFC74CB69',
       'ApiRequestSpikeAlarmA2F1F62D',
       'ApiServerErrorsAlarm652FC3ED',
@@ -138,13 +144,16 @@ describe('Monitoring compliance', () => {
     });
   });
 
-  test('no construct with alarms, no topic and no alarm', () => {
+  test('a construct without alarms of its own gets none, and no dashboard; the stack\'s security-change rules still report to the alarm topic', () => {
     const { stack } = plainStack();
     new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    // Only the alarms that watch the security-change rules' own delivery.
+    expect(alarmsOf(template).map(([id]) => id).sort()).toEqual([
+      'AegisMonitoringDeadLetterQueues3E5F127C', 'AegisMonitoringRuleDeadLetterFailures8CF998D2', 'AegisMonitoringRuleFailedInvocations4822AE6D',
+    ]);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 });
 
@@ -216,7 +225,7 @@ describe('SecureApi and SecureWebAcl alarms', () => {
     new SecureApi(stack, 'Api', { existingWebAclArn: 'arn:aws:wafv2:us-east-1:111122223333:regional/webacl/platform/abc' })
       .addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     const alarms = alarmsOf(Template.fromStack(stack));
-    expect(alarms.map(([id]) => id).sort()).toEqual([
+    expect(alarms.map(([id]) => id).filter((id) => !SECURITY_CHANGE_DELIVERY_ALARMS.includes(id)).sort()).toEqual([
       'AegisMonitoringFunctionDuration613B5187', 'AegisMonitoringFunctionErrorsCCE85550', 'ApiRequestSpikeAlarmA2F1F62D', 'ApiServerErrorsAlarm652FC3ED',
     ]);
   });
@@ -235,7 +244,9 @@ describe('SecureFunction alarms', () => {
     expect(errors.map(([id]) => id).sort()).toEqual(['AegisMonitoringFunctionErrors2AF715111', 'AegisMonitoringFunctionErrorsCCE85550']);
     const sizes = errors.map(([, a]) => a.Properties.Metrics.filter((m: any) => m.MetricStat).length).sort();
     expect(sizes).toEqual([1, 10]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4); // errors and duration, two groups each
+    // Errors and duration, two groups each (the other alarms watch the security-change rules' delivery).
+    expect(alarmsOf(template).map(([id]) => id).filter((id) => id.startsWith('AegisMonitoringFunction'))).toHaveLength(4);
+    expect(alarmsOf(template).map(([id]) => id).filter((id) => !id.startsWith('AegisMonitoringFunction')).sort()).toEqual(SECURITY_CHANGE_DELIVERY_ALARMS);
     const first = template.toJSON().Resources.AegisMonitoringFunctionErrorsCCE85550.Properties;
     expect(first.Metrics[0]).toEqual({
       Id: 'm0',
@@ -347,15 +358,18 @@ describe('dead letters of subscriptions and event targets', () => {
       // The function is invoked asynchronously (SNS, then EventBridge): its own dead-letter queue is watched too.
       'TestStack/Fn',
       expect.stringMatching(/^TestStack\/Uploads\/OnObjectCreated/),
+      // The security-change rules' dead-letter queue (made at synth, after the constructs).
+      'TestStack/AegisMonitoring/SecurityChangesDeadLetterQueue',
     ]);
     expect(watched.map((m: any) => [m.MetricStat.Metric.MetricName, m.MetricStat.Stat, m.MetricStat.Period])).toEqual([
+      ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
       ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
       ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
       ['ApproximateNumberOfMessagesVisible', 'Maximum', 60],
     ]);
     expect(watched[0].MetricStat.Metric.Dimensions[0]).toEqual({ Name: 'QueueName', Value: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'QueueName'] } });
     expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 1, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(alarm.Metrics[3].Expression).toBe('MAX([m0, m1, m2])');
+    expect(alarm.Metrics[4].Expression).toBe('MAX([m0, m1, m2, m3])');
   });
 });
 
@@ -369,7 +383,9 @@ describe('nothing lost unseen on asynchronous paths', () => {
     api.addRoute(HttpMethod.GET, '/orders', handler);
     const resources = Template.fromStack(stack).toJSON().Resources;
     const labels = (id: string) => resources[id].Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label);
-    expect(labels('AegisMonitoringDeadLetterQueues3E5F127C')).toEqual([expect.stringMatching(/^TestStack\/Uploads\/OnObjectCreated/), 'TestStack/Worker']);
+    expect(labels('AegisMonitoringDeadLetterQueues3E5F127C')).toEqual([
+      expect.stringMatching(/^TestStack\/Uploads\/OnObjectCreated/), 'TestStack/Worker', 'TestStack/AegisMonitoring/SecurityChangesDeadLetterQueue',
+    ]);
     const deadLetterErrors = Object.entries<any>(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm'
       && r.Properties.Metrics?.some((m: any) => m.MetricStat?.Metric.MetricName === 'DeadLetterErrors'));
     expect(deadLetterErrors.map(([, r]) => r.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.Label))).toEqual([['TestStack/Worker']]);
@@ -531,7 +547,7 @@ describe('SecureQueue and SecureTable alarms', () => {
       systemErrorsAlarm: AlarmSetting.on({ threshold: 3 }),
     });
     const alarms = alarmsOf(Template.fromStack(stack));
-    expect(alarms.map(([id]) => id).sort()).toEqual(['WatchedSystemErrorsAlarm94BD5099', 'WatchedThrottlesAlarm445459E7']);
+    expect(alarms.map(([id]) => id).filter((id) => !SECURITY_CHANGE_DELIVERY_ALARMS.includes(id)).sort()).toEqual(['WatchedSystemErrorsAlarm94BD5099', 'WatchedThrottlesAlarm445459E7']);
     const system = alarms.find(([id]) => id.startsWith('WatchedSystemErrors'))![1].Properties;
     const systemMetrics = system.Metrics.filter((m: any) => m.MetricStat);
     expect(systemMetrics).toHaveLength(Monitoring.METRICS_PER_ALARM);
@@ -550,7 +566,7 @@ describe('SecureQueue and SecureTable alarms', () => {
     const { stack } = plainStack();
     new SecureTable(stack, 'Quiet', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, throttlesAlarm: AlarmSetting.off({ reason: '' }) });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('throttlesAlarm'))).toEqual([]);
-    Template.fromStack(stack).resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(alarmsOf(Template.fromStack(stack)).map(([id]) => id).sort()).toEqual(SECURITY_CHANGE_DELIVERY_ALARMS);
   });
 });
 
@@ -564,9 +580,14 @@ describe('Monitoring topic and notifications', () => {
     new SecureQueue(stack, 'Jobs', { encryptionKey: key });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SNS::Topic', 1);
-    // The team's topic gets what CloudWatch needs to deliver: the publish grant and the use of its key.
+    // The team's topic gets what CloudWatch (alarms) and EventBridge (security changes) need to deliver: publish grants and the use of its key.
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' })] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+          Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: Match.anyValue() }) }),
+        ],
+      },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'] })]) },
@@ -594,7 +615,9 @@ describe('Monitoring topic and notifications', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', RedrivePolicy: Match.anyValue() });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/alarms', RedrivePolicy: Match.anyValue() });
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    // One per subscription, and the security-change rules' one.
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.includes('DeadLetterQueue'))).toHaveLength(3);
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
   });
 
@@ -688,12 +711,18 @@ describe('Monitoring logical ids', () => {
       .map(([id, r]: [string, any]) => `${r.Type} ${id}`)
       .sort();
     expect(ids).toEqual([
-      // Added with the fallback channel (issue 19); every id that existed before is unchanged.
+      // Added with the fallback channel (issue 19) and the security-change rules (issue 16); every id that existed before is unchanged.
       'AWS::CloudWatch::Alarm AegisMonitoringAlarmChannelDeadLetters94E8562B',
       'AWS::CloudWatch::Alarm AegisMonitoringDeadLetterQueues3E5F127C',
       'AWS::CloudWatch::Alarm AegisMonitoringFunctionDuration613B5187',
       'AWS::CloudWatch::Alarm AegisMonitoringFunctionErrorsCCE85550',
+      'AWS::CloudWatch::Alarm AegisMonitoringRuleDeadLetterFailures8CF998D2',
+      'AWS::CloudWatch::Alarm AegisMonitoringRuleFailedInvocations4822AE6D',
       'AWS::CloudWatch::Dashboard AegisMonitoringDashboardE34A9D3A',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesFunctions45B1E6A5',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesKeys20149CA0',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesStagesD1DB12DB',
+      'AWS::Events::Rule AegisMonitoringSecurityChangesWebAcls71D3599C',
       'AWS::SNS::Subscription AegisMonitoringAlarmFallbackTopicEmail222FB3996B5C90E9',
       'AWS::SNS::Subscription AegisMonitoringAlarmTopicEmail704530DC4E84B8A2',
       'AWS::SNS::Subscription AegisMonitoringAlarmTopicHttps19A1BDDAB5D5F3B0',
@@ -704,9 +733,11 @@ describe('Monitoring logical ids', () => {
       'AWS::SQS::Queue AegisMonitoringAlarmFallbackTopicEmail222FB399DeadLetterQueue93759481',
       'AWS::SQS::Queue AegisMonitoringAlarmTopicEmail704530DCDeadLetterQueue5700B3ED',
       'AWS::SQS::Queue AegisMonitoringAlarmTopicHttps19A1BDDADeadLetterQueue82D2EA27',
+      'AWS::SQS::Queue AegisMonitoringSecurityChangesDeadLetterQueue4C66609C',
       'AWS::SQS::QueuePolicy AegisMonitoringAlarmFallbackTopicEmail222FB399DeadLetterQueuePolicyF2D4DC3A',
       'AWS::SQS::QueuePolicy AegisMonitoringAlarmTopicEmail704530DCDeadLetterQueuePolicyDF7926D5',
       'AWS::SQS::QueuePolicy AegisMonitoringAlarmTopicHttps19A1BDDADeadLetterQueuePolicyF839B3D0',
+      'AWS::SQS::QueuePolicy AegisMonitoringSecurityChangesDeadLetterQueuePolicy9083D67A',
     ]);
   });
 });
