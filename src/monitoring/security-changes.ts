@@ -186,9 +186,15 @@ export const CHANGE_KINDS: ChangeKind[] = [
  * (`arn:<partition>:sts::<account>:assumed-role/<role name>/`).
  */
 function rotationRoles(stack: Stack, all: CfnResource[]): Map<string, string> {
-  const byLogicalId = new Map(all.map((r) => [stack.resolve(r.logicalId) as string, r]));
   const rotators = new Map<string, string>();
-  for (const schedule of all.filter((r): r is secretsmanager.CfnRotationSchedule => r instanceof secretsmanager.CfnRotationSchedule)) {
+  const schedules = all.filter((r): r is secretsmanager.CfnRotationSchedule => r instanceof secretsmanager.CfnRotationSchedule);
+  if (schedules.length === 0) {
+    return rotators;
+  }
+  // Logical ids of the functions and roles only (resolving every resource's would cost a synth-time walk of the stack).
+  const byLogicalId = new Map(all.filter((r) => r instanceof lambda.CfnFunction || r instanceof iam.CfnRole)
+    .map((r) => [stack.resolve(r.logicalId) as string, r]));
+  for (const schedule of schedules) {
     const fn = byLogicalId.get(referencedLogicalId(stack.resolve(schedule.rotationLambdaArn)) ?? '');
     const role = fn instanceof lambda.CfnFunction ? byLogicalId.get(referencedLogicalId(stack.resolve(fn.role)) ?? '') : undefined;
     if (role instanceof iam.CfnRole) {
