@@ -173,7 +173,7 @@ export class Monitoring extends Construct {
   }
 
   private securityChangeRule(kind: ChangeKind, group: WatchedResource[], index: number, deadLetters: sqs.IQueue): void {
-    const pattern = changePattern(kind, group.flatMap((r) => r.values), group[0].expectedCallerArnPrefix);
+    const pattern = changePattern(kind, group.flatMap((r) => r.values), group[0].expectedCallerArnPrefix, group[0].eventNames);
     const rule = new events.Rule(this, `SecurityChanges${kind.change}${index === 0 ? '' : index + 1}`, {
       description: `cdk-aegis: ${kind.what}, outside CloudFormation`.slice(0, 512),
       eventPattern: {

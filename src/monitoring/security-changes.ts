@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -29,8 +29,13 @@ export enum SecurityChange {
   BUCKET_POLICIES = 'BucketPolicies',
 }
 
-/** The value that marks CloudFormation's own calls (its deploys), which the rules ignore. @internal */
-export const CLOUDFORMATION_USER_AGENT = 'cloudformation.amazonaws.com';
+/**
+ * The `sourceIPAddress` of CloudFormation's own calls (its deploys), which the rules ignore. AWS sets that
+ * field; a caller sets its `userAgent` (any SDK can claim to be CloudFormation), so the rules never trust the latter.
+ *
+ * @internal
+ */
+export const CLOUDFORMATION_SOURCE = 'cloudformation.amazonaws.com';
 
 /** EventBridge's default quota on the size of an event pattern, in characters. */
 export const MAX_PATTERN_CHARACTERS = 2048;
@@ -50,6 +55,11 @@ export interface WatchedResource {
    * prefix of their `userIdentity.arn`. A resource with one gets a rule of its own.
    */
   readonly expectedCallerArnPrefix?: string;
+  /**
+   * The calls reported for this resource when not all of its kind's are (a secret rotated by a function
+   * cdk-aegis cannot name: its value writes are expected). A resource with them gets a rule of its own.
+   */
+  readonly eventNames?: PatternValue[];
 }
 
 /** How the changes of one kind are recognized in CloudTrail's events. @internal */
@@ -97,9 +107,9 @@ export const CHANGE_KINDS: ChangeKind[] = [
     what: 'a function of this stack changed (code, configuration, permissions, concurrency or URL) or was deleted',
     resources: (_stack, all) => all.filter((r): r is lambda.CfnFunction => r instanceof lambda.CfnFunction).map((fn) => ({
       path: fn.node.path,
-      // Callers name a function by its name or its ARN (`...:function:<name>`): both end with the name.
-      values: [{ suffix: fn.ref }],
-      maxLength: LENGTH.functionName,
+      // Callers name a function by its name or its ARN (`...:function:<name>`); a bare suffix would also match `x-<name>`.
+      values: [fn.ref, { suffix: Fn.join('', [':function:', fn.ref]) }],
+      maxLength: ':function:'.length + LENGTH.functionName,
     })),
   },
   {
@@ -139,12 +149,15 @@ export const CHANGE_KINDS: ChangeKind[] = [
     what: 'a secret of this stack changed (its value, settings or resource policy), stopped rotating or was deleted',
     resources: (stack, all) => {
       const rotators = rotationRoles(stack, all);
+      const hosted = hostedRotations(stack, all);
       return all.filter((r): r is secretsmanager.CfnSecret => r instanceof secretsmanager.CfnSecret).map((secret) => ({
         path: secret.node.path,
         // `Ref` of a secret is its ARN.
         values: [secret.ref],
-        maxLength: LENGTH.arnPrefix + 'secretsmanager::secret:'.length + LENGTH.secretName,
+        // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>
+        maxLength: LENGTH.arnPrefix + 'secretsmanager:secret:'.length + LENGTH.secretName + '-XXXXXX'.length,
         expectedCallerArnPrefix: rotators.get(JSON.stringify(stack.resolve(secret.ref))),
+        eventNames: hosted.has(JSON.stringify(stack.resolve(secret.ref))) ? SECRET_SETTINGS_CHANGES : undefined,
       }));
     },
   },
@@ -180,6 +193,19 @@ export const CHANGE_KINDS: ChangeKind[] = [
   },
 ];
 
+/** A secret's changes other than writing its value (which its rotation does). */
+const SECRET_SETTINGS_CHANGES: PatternValue[] = ['UpdateSecret', 'DeleteSecret', 'PutResourcePolicy', 'DeleteResourcePolicy', 'CancelRotateSecret'];
+
+/**
+ * The secrets of the stack rotated by a function the stack does not define (a hosted rotation, which
+ * Secrets Manager deploys): its role is unknown at synth, so their value writes are not reported.
+ */
+function hostedRotations(stack: Stack, all: CfnResource[]): Set<string> {
+  return new Set(all
+    .filter((r): r is secretsmanager.CfnRotationSchedule => r instanceof secretsmanager.CfnRotationSchedule && r.hostedRotationLambda !== undefined)
+    .map((schedule) => JSON.stringify(stack.resolve(schedule.secretId))));
+}
+
 /**
  * Each secret of the stack rotated by a function of the stack → the
  * `userIdentity.arn` prefix of that function's role sessions
@@ -213,16 +239,22 @@ function referencedLogicalId(resolved: unknown): string | undefined {
 }
 
 /** The EventBridge pattern of a rule for `kind` that names `values` (and ignores `expectedCaller`'s calls). @internal */
-export function changePattern(kind: ChangeKind, values: PatternValue[], expectedCallerArnPrefix?: string): { [key: string]: unknown } {
+export function changePattern(
+  kind: ChangeKind,
+  values: PatternValue[],
+  expectedCallerArnPrefix?: string,
+  eventNames?: PatternValue[],
+): { [key: string]: unknown } {
   const [group, name] = kind.field;
   return {
     'source': [kind.source],
     'detail-type': ['AWS API Call via CloudTrail'],
     'detail': {
       eventSource: [kind.eventSource],
-      eventName: kind.eventNames,
-      // A deploy is CloudFormation calling the service: not news.
-      userAgent: [{ 'anything-but': CLOUDFORMATION_USER_AGENT }],
+      eventName: eventNames ?? kind.eventNames,
+      // A deploy is CloudFormation calling the service: not news. A call that failed changed nothing.
+      sourceIPAddress: [{ 'anything-but': CLOUDFORMATION_SOURCE }],
+      errorCode: [{ exists: false }],
       [group]: { [name]: values },
       ...(expectedCallerArnPrefix ? { userIdentity: { arn: [{ 'anything-but': { prefix: expectedCallerArnPrefix } }] } } : {}),
     },
@@ -248,7 +280,7 @@ export function groupForPatternSize(kind: ChangeKind, resources: WatchedResource
   let size = base;
   for (const resource of resources) {
     const cost = measure(resource.values, resource.maxLength);
-    if (resource.expectedCallerArnPrefix !== undefined) {
+    if (resource.expectedCallerArnPrefix !== undefined || resource.eventNames !== undefined) {
       groups.push([resource]);
       continue;
     }

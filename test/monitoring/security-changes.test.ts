@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   HttpMethod,
   Monitoring,
@@ -106,6 +107,30 @@ describe('security changes made outside CloudFormation', () => {
     expect(matchedBy(patterns, apiCall(source, 'GetPolicy', ours()))).toBe(false);
   });
 
+  test('CloudFormation is recognized by the source AWS records, not by the user agent a caller chooses; failed calls changed nothing', () => {
+    const patterns = patternsOf(template, SecurityChange.FUNCTIONS);
+    const change = { requestParameters: { functionName: physical(fn.functionName) } };
+    const forged = apiCall('aws.lambda', 'UpdateFunctionCode20150331v2', change);
+    (forged.detail as any).userAgent = 'cloudformation.amazonaws.com';
+    expect(matchedBy(patterns, forged)).toBe(true);
+    const denied = apiCall('aws.lambda', 'UpdateFunctionCode20150331v2', { ...change, errorCode: 'AccessDenied' });
+    expect(matchedBy(patterns, denied)).toBe(false);
+    // A function whose name merely ends like ours is someone else's.
+    expect(matchedBy(patterns, apiCall('aws.lambda', 'UpdateFunctionCode20150331v2', { requestParameters: { functionName: `payments-${physical(fn.functionName)}` } }))).toBe(false);
+  });
+
+  test('a secret rotated by a hosted rotation (a function the stack cannot name): its value writes are expected, its settings and policy changes reported', () => {
+    const s = new Stack(newApp(), 'Hosted', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const secret = new SecureSecret(s, 'Db', { rotation: SecretRotation.hosted(secretsmanager.HostedRotation.mysqlSingleUser()) });
+    Monitoring.of(s).notifyEmail('oncall@example.com');
+    const t = Template.fromStack(s);
+    const patterns = patternsOf(t, SecurityChange.SECRETS);
+    expect(patterns).toHaveLength(1);
+    const arn = { responseElements: { arn: deploy(t, 'us-east-1')(s.resolve(secret.secretArn)) } };
+    expect(matchedBy(patterns, apiCall('aws.secretsmanager', 'PutSecretValue', arn))).toBe(false);
+    expect(matchedBy(patterns, apiCall('aws.secretsmanager', 'PutResourcePolicy', arn))).toBe(true);
+  });
+
   test('a rotated secret: its own rotation function writing the value is expected; anyone else is reported', () => {
     const patterns = patternsOf(template, SecurityChange.SECRETS);
     const value = { responseElements: { arn: physical(rotated.secretArn) } };
@@ -138,7 +163,16 @@ describe('security changes made outside CloudFormation', () => {
     }
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topicId }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': ACCOUNT } }) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sns:Publish',
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:us-east-1:${ACCOUNT}:rule/*`]] } },
+          },
+        })]),
+      },
     });
     const keyStatements = template.toJSON().Resources[id(stack, StackKey.of(stack))].Properties.KeyPolicy.Statement
       .filter((s: any) => s.Principal?.Service === 'events.amazonaws.com');
@@ -169,13 +203,14 @@ describe('security changes made outside CloudFormation', () => {
     const rules = Object.entries<any>(t.findResources('AWS::Events::Rule')).filter(([logicalId]) => logicalId.startsWith('AegisMonitoringSecurityChangesFunctions'));
     expect(rules.length).toBeGreaterThan(1);
     const longest = (value: unknown) => deployedValue(value, () => 'x'.repeat(64), { 'AWS::Partition': 'aws-us-gov', 'AWS::Region': 'ap-southeast-3', 'AWS::AccountId': ACCOUNT });
-    const named = new Set<string>();
+    const named: string[] = [];
     for (const [, rule] of rules) {
       expect(JSON.stringify(longest(rule.Properties.EventPattern)).length).toBeLessThanOrEqual(MAX_PATTERN_CHARACTERS);
-      rule.Properties.EventPattern.detail.requestParameters.functionName.forEach((v: any) => named.add(JSON.stringify(v)));
+      rule.Properties.EventPattern.detail.requestParameters.functionName.filter((v: any) => v.Ref).forEach((v: any) => named.push(v.Ref));
     }
-    // Every function of the stack is named exactly once.
-    expect(named.size).toBe(100);
+    // Every function of the stack is named exactly once (by name, and by the ARN that ends with it).
+    expect(named).toHaveLength(100);
+    expect(new Set(named).size).toBe(100);
   });
 
   test('skipSecurityChanges(kind, { reason }) leaves that kind out and records the reason; the others stay', () => {
