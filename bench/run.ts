@@ -159,7 +159,7 @@ const lines = [
     '(about 250 ms of a one-stack synth of 100). cdk-aegis registers AwsSolutions with those two rules evaluated from one view of ' +
     'each stack (`IndexedAwsSolutionsChecks`: cdk-nag\'s decisions, reports proven equal to cdk-nag\'s own by a test); they now ' +
     'take about 25 ms. What remains is mostly aws-cdk-lib\'s own per-resource cost (construction, reference resolution, ' +
-    'template and tree synthesis) over 39 % more resources, each with richer properties, plus two more packs (about 85 ms).',
+    'template and tree synthesis) over 41 % more resources, each with richer properties, plus two more packs (about 85 ms) and the security-change rules found at synth (about 40 ms). A single run varies by about ±10 % on 2 cores: compare medians.',
   '',
   '## Reproduce',
   '',
