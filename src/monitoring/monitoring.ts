@@ -7,7 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
-import { CHANGE_KINDS, ChangeKind, changePattern, groupForPatternSize, iamEventsArriveIn, resourcesOf, SecurityChange, WatchedResource } from './security-changes';
+import { CHANGE_KINDS, ChangeKind, changePattern, groupForPatternSize, iamEventsArriveIn, SecurityChange, WatchedResource } from './security-changes';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector } from '../core/errors';
@@ -19,6 +19,7 @@ import {
 } from '../core/private/encrypted-topic';
 import { requireEnumValue } from '../core/private/input-checks';
 import { shortHash } from '../core/private/short-hash';
+import { stackResources } from '../core/private/stack-resources';
 import { stackSingleton } from '../core/private/stack-singleton';
 import { peekProfile, SecurityProfile } from '../core/profile';
 
@@ -152,7 +153,7 @@ export class Monitoring extends Construct {
     }
     this.securityChangesDetected = true;
     const stack = Stack.of(this);
-    const all = resourcesOf(stack);
+    const all = stackResources(stack);
     let deadLetters: sqs.IQueue | undefined;
     for (const kind of CHANGE_KINDS) {
       if (this.skippedChanges.has(kind.change)) {

@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { IConstruct } from 'constructs';
+import { referencedLogicalId } from '../core/private/stack-resources';
 
 /**
  * A kind of change to a stack's resources, made outside CloudFormation, that
@@ -230,13 +230,6 @@ function rotationRoles(stack: Stack, all: CfnResource[]): Map<string, string> {
   return rotators;
 }
 
-function referencedLogicalId(resolved: unknown): string | undefined {
-  const o = resolved as { 'Ref'?: unknown; 'Fn::GetAtt'?: unknown[] } | undefined;
-  if (typeof o?.Ref === 'string') {
-    return o.Ref;
-  }
-  return Array.isArray(o?.['Fn::GetAtt']) && typeof o!['Fn::GetAtt'][0] === 'string' ? o!['Fn::GetAtt'][0] as string : undefined;
-}
 
 /** The EventBridge pattern of a rule for `kind` that names `values` (and ignores `expectedCaller`'s calls). @internal */
 export function changePattern(
@@ -301,21 +294,4 @@ export function groupForPatternSize(kind: ChangeKind, resources: WatchedResource
 /** Whether the IAM rule can fire in `stack`'s region: IAM is global, and its events reach EventBridge in us-east-1 only. @internal */
 export function iamEventsArriveIn(stack: Stack): boolean {
   return !Token.isUnresolved(stack.region) && stack.region === 'us-east-1';
-}
-
-/** Every L1 resource of `stack` (not of nested stacks). @internal */
-export function resourcesOf(stack: Stack): CfnResource[] {
-  const found: CfnResource[] = [];
-  const visit = (c: IConstruct) => {
-    if (CfnResource.isCfnResource(c)) {
-      found.push(c);
-    }
-    for (const child of c.node.children) {
-      if (!Stack.isStack(child)) {
-        visit(child);
-      }
-    }
-  };
-  visit(stack);
-  return found;
 }

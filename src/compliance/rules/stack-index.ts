@@ -1,5 +1,5 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { referencedLogicalId, stackResources } from '../../core/private/stack-resources';
 
 /**
  * The resources of one stack, by CloudFormation type and logical id, built
@@ -20,20 +20,12 @@ export class StackIndex {
   private readonly memos = new Map<string, unknown>();
 
   private constructor(public readonly stack: Stack) {
-    const visit = (construct: IConstruct): void => {
-      if (CfnResource.isCfnResource(construct)) {
-        const list = this.byType.get(construct.cfnResourceType) ?? [];
-        list.push(construct);
-        this.byType.set(construct.cfnResourceType, list);
-        this.byLogicalId.set(stack.resolve(construct.logicalId), construct);
-      }
-      for (const child of construct.node.children) {
-        if (!Stack.isStack(child)) {
-          visit(child);
-        }
-      }
-    };
-    visit(stack);
+    for (const resource of stackResources(stack)) {
+      const list = this.byType.get(resource.cfnResourceType) ?? [];
+      list.push(resource);
+      this.byType.set(resource.cfnResourceType, list);
+      this.byLogicalId.set(stack.resolve(resource.logicalId), resource);
+    }
   }
 
   /** Every resource of `type` (e.g. `AWS::WAFv2::WebACLAssociation`) in the stack. */
@@ -64,19 +56,4 @@ export class StackIndex {
   public resolve(value: unknown): any {
     return this.stack.resolve(value);
   }
-}
-
-/** The logical id a resolved `{ Ref }` or `{ Fn::GetAtt }` names. @internal */
-export function referencedLogicalId(resolved: unknown): string | undefined {
-  if (resolved && typeof resolved === 'object') {
-    const o = resolved as Record<string, unknown>;
-    if (typeof o.Ref === 'string') {
-      return o.Ref;
-    }
-    const getAtt = o['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
-      return getAtt[0];
-    }
-  }
-  return undefined;
 }

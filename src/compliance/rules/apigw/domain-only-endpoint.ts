@@ -1,8 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { referencedLogicalId } from '../../../core/private/stack-resources';
 import { AegisRule } from '../rule';
-import { referencedLogicalId, StackIndex } from '../stack-index';
+import { StackIndex } from '../stack-index';
 
 /** A REST API served on a custom domain has its default execute-api endpoint disabled. */
 export const APIGW_DOMAIN_ONLY_ENDPOINT: AegisRule = {

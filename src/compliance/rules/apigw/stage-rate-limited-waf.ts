@@ -2,8 +2,9 @@ import { CfnResource } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { referencedLogicalId } from '../../../core/private/stack-resources';
 import { AegisRule } from '../rule';
-import { referencedLogicalId, StackIndex } from '../stack-index';
+import { StackIndex } from '../stack-index';
 
 /** A REST API stage is protected by a web ACL with a rate-based rule. */
 interface Association {

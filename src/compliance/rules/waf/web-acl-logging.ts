@@ -1,8 +1,9 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
+import { referencedLogicalId } from '../../../core/private/stack-resources';
 import { AegisRule } from '../rule';
-import { referencedLogicalId, StackIndex } from '../stack-index';
+import { StackIndex } from '../stack-index';
 
 /** A web ACL logs the requests it inspects. */
 export const WAF_WEB_ACL_LOGGING: AegisRule = {
