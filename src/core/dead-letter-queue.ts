@@ -1,11 +1,14 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { allowServiceToUseKey } from './encryption';
 import { ProblemCollector } from './errors';
 import { acknowledge, AcknowledgementCause } from './justification';
 import { RULES } from './nag-rule-ids';
 import { guardedProps, SecuredProp } from './private/construction';
+import { DeadLetterWatch } from './private/dead-letter-watch';
 
 /** How long failed messages and events stay in a dead-letter queue (the SQS maximum). */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
@@ -133,4 +136,39 @@ function sourcesRedrivingByReference(queue: sqs.Queue, sources: sqs.IQueue[]): s
     .map((source) =>
       `[cdk-aegis] \`sourceQueues\` names ${source.node.path}, whose redrive policy names this queue: the two queues would reference each other ` +
         '(a dependency cycle CloudFormation rejects). Name it by an ARN built from a physical name it sets (`Stack.formatArn`), or use `allowAnySourceQueue`.');
+}
+
+/** Options of {@link createRuleDeadLetterQueue}. @internal */
+export interface RuleDeadLetterQueueOptions {
+  readonly encryptionKey: kms.IKey;
+  /** What the queue collects failures of, for its description and acknowledgements. */
+  readonly owner: string;
+  /** The conditions that name the rules that may write to it (`aws:SourceArn` of a rule, or this account's rules). */
+  readonly sourceConditions: { [operator: string]: { [key: string]: unknown } };
+  /**
+   * What the stack's dead-letter alarm shows the queue as.
+   *
+   * @default - the queue itself
+   */
+  readonly watchedAs?: IConstruct;
+}
+
+/**
+ * The encrypted dead-letter queue of EventBridge rule targets: only the rules
+ * `sourceConditions` name may send to it, its key lets EventBridge encrypt for
+ * rules of this account and region, and the stack's dead-letter alarm watches it.
+ *
+ * @internal
+ */
+export function createRuleDeadLetterQueue(scope: Construct, id: string, options: RuleDeadLetterQueueOptions): sqs.Queue {
+  const queue = createDeadLetterQueue(scope, id, { encryptionKey: options.encryptionKey, owner: options.owner, ownerUnknownToSqs3: true });
+  queue.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['sqs:SendMessage'],
+    resources: [queue.queueArn],
+    conditions: options.sourceConditions,
+  }));
+  allowServiceToUseKey(options.encryptionKey, 'events.amazonaws.com');
+  DeadLetterWatch.of(scope).add(queue, options.watchedAs ?? queue);
+  return queue;
 }

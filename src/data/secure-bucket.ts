@@ -7,13 +7,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, AccessLogsOptions, BUCKET_BASE, configureAccessLogsBucket, PRIVATE_BUCKET, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
-import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { allowServiceToUseKey, grantKeyUseViaService, StackKey } from '../core/encryption';
+import { createRuleDeadLetterQueue } from '../core/dead-letter-queue';
+import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
-import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
 import { allowServiceToInvoke } from '../core/private/invoke-permission';
 import { shortHash } from '../core/private/short-hash';
@@ -224,19 +223,12 @@ export class SecureBucket extends s3.Bucket {
         detail: { bucket: { name: [this.bucketName] }, ...(key ? { object: { key } } : {}) },
       },
     });
-    const deadLetters = createDeadLetterQueue(rule, 'DeadLetterQueue', {
+    const deadLetters = createRuleDeadLetterQueue(rule, 'DeadLetterQueue', {
       encryptionKey: this.encryptionKey!,
       owner: 'an EventBridge rule target',
-      ownerUnknownToSqs3: true,
+      sourceConditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+      watchedAs: rule,
     });
-    deadLetters.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sqs:SendMessage'],
-      resources: [deadLetters.queueArn],
-      conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
-    }));
-    allowServiceToUseKey(this.encryptionKey!, 'events.amazonaws.com');
-    DeadLetterWatch.of(this).add(deadLetters, rule);
     // Events the rule could not deliver, or could not even put in the dead-letter queue, are alarmed too.
     watchRule(rule);
     rule.addTarget({

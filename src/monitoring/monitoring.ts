@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, IConstruct } from 'constructs';
 import { AlarmConfig, AlarmSetting, ConstructAlarm, recordAlarmOptOuts, SharedConstructAlarm } from './alarm-setting';
 import { CHANGE_KINDS, ChangeKind, changePattern, groupForPatternSize, iamEventsArriveIn, SecurityChange, WatchedResource } from './security-changes';
-import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { createRuleDeadLetterQueue } from '../core/dead-letter-queue';
 import { allowServiceToUseKey, KeyDestination, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector } from '../core/errors';
 import { checkJustification, Justification, recordOptOut } from '../core/justification';
@@ -199,7 +199,7 @@ export class Monitoring extends Construct {
         retryPolicy: { maximumRetryAttempts: SECURITY_CHANGE_RETRY_ATTEMPTS, maximumEventAgeInSeconds: SECURITY_CHANGE_MAX_EVENT_AGE.toSeconds() },
       }),
     });
-    this.allowSecurityChangeRules(topic, deadLetters);
+    this.allowSecurityChangeRules(topic);
     watchRule(rule);
   }
 
@@ -208,53 +208,23 @@ export class Monitoring extends Construct {
    * rule would make the topic's policy depend on every rule), and the topic's key lets EventBridge encrypt for this
    * account's topics only (EventBridge sends no source keys to a topic's key: see `allowServiceToUseKey`).
    */
-  private allowSecurityChangeRules(topic: sns.ITopic, deadLetters: sqs.IQueue): void {
+  private allowSecurityChangeRules(topic: sns.ITopic): void {
     if (this.securityRulesAllowed) {
       return;
     }
     this.securityRulesAllowed = true;
-    const stack = Stack.of(this);
-    const rules = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
-    };
-    const added = topic.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSecurityChangeRulesOfThisAccount',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sns:Publish'],
-      resources: [topic.topicArn],
-      conditions: rules,
-    })).statementAdded;
-    if (!added) {
-      Annotations.of(topic).addWarningV2(
-        '@cdk-aegis/alarm-topic-policy-events',
-        `the policy of imported topic ${topic.node.path} must let events.amazonaws.com publish (and its key, if any, let EventBridge ` +
-          'use kms:GenerateDataKey and kms:Decrypt); cdk-aegis cannot add it, and security-change notifications are lost without it.',
-      );
-    }
-    if (topic.masterKey !== undefined) {
-      allowServiceToUseKey(topic.masterKey, 'events.amazonaws.com', { destination: KeyDestination.TOPIC });
-    }
-    deadLetters.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['sqs:SendMessage'],
-      resources: [deadLetters.queueArn],
-      conditions: rules,
-    }));
+    admitServiceToTopic(topic, 'events.amazonaws.com', 'AllowSecurityChangeRulesOfThisAccount', thisAccountsRules(this),
+      '@cdk-aegis/alarm-topic-policy-events', 'security-change notifications');
   }
 
   /** One encrypted dead-letter queue for the events the security-change rules could not deliver to the alarm topic. */
   private securityChangeDeadLetters(): sqs.IQueue {
-    // The alarm channel's key (a team's topic may bring its own), so monitoring needs no other key.
-    const key = this.alarmTopic.masterKey ?? StackKey.of(this);
-    const queue = createDeadLetterQueue(this, 'SecurityChangesDeadLetterQueue', {
-      encryptionKey: key,
+    return createRuleDeadLetterQueue(this, 'SecurityChangesDeadLetterQueue', {
+      // The alarm channel's key (a team's topic may bring its own), so monitoring needs no other key.
+      encryptionKey: this.alarmTopic.masterKey ?? StackKey.of(this),
       owner: 'the security-change rules',
-      ownerUnknownToSqs3: true,
+      sourceConditions: thisAccountsRules(this),
     });
-    allowServiceToUseKey(key, 'events.amazonaws.com');
-    DeadLetterWatch.of(this).add(queue, queue);
-    return queue;
   }
 
   /** Every alarm cdk-aegis created in this stack so far. */
@@ -569,27 +539,46 @@ const SECURED_ALARM_PROPS: { [prop: string]: SecuredProp } = {
  * with its key. Warns when the topic or key is imported and cannot be changed.
  */
 function allowCloudWatchAlarms(topic: sns.ITopic): void {
+  const stack = Stack.of(topic);
+  admitServiceToTopic(topic, 'cloudwatch.amazonaws.com', 'AllowCloudWatchAlarmsOfThisAccount', {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+  }, '@cdk-aegis/alarm-topic-policy', 'alarms');
+}
+
+/**
+ * Lets `service` publish to `topic` under `conditions` (a topic policy replaces SNS's default one, so every publisher
+ * must be named) and encrypt with its key. Warns when the topic is imported and its policy cannot be changed.
+ */
+function admitServiceToTopic(topic: sns.ITopic, service: string, sid: string, conditions: ConditionBlock, warningId: string, lost: string): void {
   const added = topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsOfThisAccount',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    sid,
+    principals: [new iam.ServicePrincipal(service)],
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': Stack.of(topic).account },
-      ArnLike: { 'aws:SourceArn': Stack.of(topic).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
+    conditions,
   })).statementAdded;
   if (!added) {
     Annotations.of(topic).addWarningV2(
-      '@cdk-aegis/alarm-topic-policy',
-      `the policy of imported topic ${topic.node.path} must let cloudwatch.amazonaws.com publish (and its key, if any, let CloudWatch ` +
-        'use kms:GenerateDataKey and kms:Decrypt); cdk-aegis cannot add it, and alarms are lost without it.',
+      warningId,
+      `the policy of imported topic ${topic.node.path} must let ${service} publish (and its key, if any, let it ` +
+        `use kms:GenerateDataKey and kms:Decrypt); cdk-aegis cannot add it, and ${lost} are lost without it.`,
     );
   }
-  const key = topic.masterKey;
-  if (key !== undefined) {
-    allowServiceToUseKey(key, 'cloudwatch.amazonaws.com', { destination: KeyDestination.TOPIC });
+  if (topic.masterKey !== undefined) {
+    allowServiceToUseKey(topic.masterKey, service, { destination: KeyDestination.TOPIC });
   }
+}
+
+type ConditionBlock = { [operator: string]: { [key: string]: unknown } };
+
+/** EventBridge rules of `scope`'s account and region (naming each rule would make a policy depend on every rule). */
+function thisAccountsRules(scope: IConstruct): ConditionBlock {
+  const stack = Stack.of(scope);
+  return {
+    StringEquals: { 'aws:SourceAccount': stack.account },
+    ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) },
+  };
 }
 
 /** Retries of a security-change notification (EventBridge's default: 185 over 24 hours). */
