@@ -135,6 +135,7 @@ export class Monitoring extends Construct {
     requireEnumValue(problems, 'change', change, SecurityChange as unknown as Record<string, string>, 'SecurityChange');
     checkJustification(problems, 'justification', justification);
     problems.require(!this.skippedChanges.has(change), `the ${change} security changes are already skipped; call \`skipSecurityChanges\` once per kind.`);
+    problems.require(!this.securityChangesDetected, 'the security-change rules were already made by a synth of this app; call `skipSecurityChanges` before synthesizing.');
     problems.throwIfAny();
     this.skippedChanges.set(change, justification);
     recordOptOut(this, `securityChanges:${change}`, justification, []);

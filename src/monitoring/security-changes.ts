@@ -93,6 +93,16 @@ const LENGTH = {
   restApiId: 10,
 };
 
+/** The resources of type `type` among `all`, each named in the pattern by `values` (tokens at most `maxLength` long). */
+function watched<T extends CfnResource>(
+  all: CfnResource[],
+  type: abstract new (...args: any[]) => T,
+  maxLength: number,
+  values: (resource: T) => PatternValue[],
+): WatchedResource[] {
+  return all.filter((r): r is T => r instanceof type).map((r) => ({ path: r.node.path, values: values(r), maxLength }));
+}
+
 /** The kinds of change, in rule order. @internal */
 export const CHANGE_KINDS: ChangeKind[] = [
   {
@@ -105,12 +115,9 @@ export const CHANGE_KINDS: ChangeKind[] = [
     ),
     field: ['requestParameters', 'functionName'],
     what: 'a function of this stack changed (code, configuration, permissions, concurrency or URL) or was deleted',
-    resources: (_stack, all) => all.filter((r): r is lambda.CfnFunction => r instanceof lambda.CfnFunction).map((fn) => ({
-      path: fn.node.path,
-      // Callers name a function by its name or its ARN (`...:function:<name>`); a bare suffix would also match `x-<name>`.
-      values: [fn.ref, { suffix: Fn.join('', [':function:', fn.ref]) }],
-      maxLength: ':function:'.length + LENGTH.functionName,
-    })),
+    // Callers name a function by its name or its ARN (`...:function:<name>`); a bare suffix would also match `x-<name>`.
+    resources: (_stack, all) => watched(all, lambda.CfnFunction, ':function:'.length + LENGTH.functionName,
+      (fn) => [fn.ref, { suffix: Fn.join('', [':function:', fn.ref]) }]),
   },
   {
     change: SecurityChange.ROLES,
@@ -122,8 +129,7 @@ export const CHANGE_KINDS: ChangeKind[] = [
     ],
     field: ['requestParameters', 'roleName'],
     what: 'a role of this stack changed (a policy attached, put or removed, its trust policy or permissions boundary) or was deleted',
-    resources: (_stack, all) => all.filter((r): r is iam.CfnRole => r instanceof iam.CfnRole)
-      .map((role) => ({ path: role.node.path, values: [role.ref], maxLength: LENGTH.roleName })),
+    resources: (_stack, all) => watched(all, iam.CfnRole, LENGTH.roleName, (role) => [role.ref]),
   },
   {
     change: SecurityChange.KEYS,
@@ -132,12 +138,8 @@ export const CHANGE_KINDS: ChangeKind[] = [
     eventNames: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy', 'DisableKeyRotation'],
     field: ['requestParameters', 'keyId'],
     what: 'a key of this stack was disabled, scheduled for deletion, given a new policy or stopped rotating',
-    resources: (_stack, all) => all.filter((r): r is kms.CfnKey => r instanceof kms.CfnKey).map((key) => ({
-      path: key.node.path,
-      // Callers name a key by its id or its ARN (`...:key/<id>`): both end with the id. (An alias is not matched.)
-      values: [{ suffix: key.ref }],
-      maxLength: LENGTH.keyId,
-    })),
+    // Callers name a key by its id or its ARN (`...:key/<id>`): both end with the id. (An alias is not matched.)
+    resources: (_stack, all) => watched(all, kms.CfnKey, LENGTH.keyId, (key) => [{ suffix: key.ref }]),
   },
   {
     change: SecurityChange.SECRETS,
@@ -150,15 +152,18 @@ export const CHANGE_KINDS: ChangeKind[] = [
     resources: (stack, all) => {
       const rotators = rotationRoles(stack, all);
       const hosted = hostedRotations(stack, all);
-      return all.filter((r): r is secretsmanager.CfnSecret => r instanceof secretsmanager.CfnSecret).map((secret) => ({
-        path: secret.node.path,
-        // `Ref` of a secret is its ARN.
-        values: [secret.ref],
-        // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>
-        maxLength: LENGTH.arnPrefix + 'secretsmanager:secret:'.length + LENGTH.secretName + '-XXXXXX'.length,
-        expectedCallerArnPrefix: rotators.get(JSON.stringify(stack.resolve(secret.ref))),
-        eventNames: hosted.has(JSON.stringify(stack.resolve(secret.ref))) ? SECRET_SETTINGS_CHANGES : undefined,
-      }));
+      return all.filter((r): r is secretsmanager.CfnSecret => r instanceof secretsmanager.CfnSecret).map((secret) => {
+        const id = JSON.stringify(stack.resolve(secret.ref));
+        return {
+          path: secret.node.path,
+          // `Ref` of a secret is its ARN.
+          values: [secret.ref],
+          // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>
+          maxLength: LENGTH.arnPrefix + 'secretsmanager:secret:'.length + LENGTH.secretName + '-XXXXXX'.length,
+          expectedCallerArnPrefix: rotators.get(id),
+          eventNames: hosted.has(id) ? SECRET_SETTINGS_CHANGES : undefined,
+        };
+      });
     },
   },
   {
@@ -168,8 +173,7 @@ export const CHANGE_KINDS: ChangeKind[] = [
     eventNames: ['UpdateWebACL', 'DeleteWebACL'],
     field: ['requestParameters', 'id'],
     what: 'a web ACL of this stack changed or was deleted',
-    resources: (_stack, all) => all.filter((r): r is wafv2.CfnWebACL => r instanceof wafv2.CfnWebACL)
-      .map((acl) => ({ path: acl.node.path, values: [acl.attrId], maxLength: LENGTH.uuid })),
+    resources: (_stack, all) => watched(all, wafv2.CfnWebACL, LENGTH.uuid, (acl) => [acl.attrId]),
   },
   {
     change: SecurityChange.STAGES,
@@ -178,8 +182,7 @@ export const CHANGE_KINDS: ChangeKind[] = [
     eventNames: ['UpdateStage', 'DeleteStage'],
     field: ['requestParameters', 'restApiId'],
     what: 'a stage of a REST API of this stack changed (logging, throttling, caching, tracing, client certificate) or was deleted',
-    resources: (_stack, all) => all.filter((r): r is apigateway.CfnRestApi => r instanceof apigateway.CfnRestApi)
-      .map((api) => ({ path: api.node.path, values: [api.ref], maxLength: LENGTH.restApiId })),
+    resources: (_stack, all) => watched(all, apigateway.CfnRestApi, LENGTH.restApiId, (api) => [api.ref]),
   },
   {
     change: SecurityChange.BUCKET_POLICIES,
@@ -188,8 +191,7 @@ export const CHANGE_KINDS: ChangeKind[] = [
     eventNames: ['PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketPublicAccessBlock', 'DeleteBucketPublicAccessBlock'],
     field: ['requestParameters', 'bucketName'],
     what: 'a bucket policy or public access block of this stack changed or was deleted',
-    resources: (_stack, all) => all.filter((r): r is s3.CfnBucket => r instanceof s3.CfnBucket)
-      .map((bucket) => ({ path: bucket.node.path, values: [bucket.ref], maxLength: LENGTH.bucketName })),
+    resources: (_stack, all) => watched(all, s3.CfnBucket, LENGTH.bucketName, (bucket) => [bucket.ref]),
   },
 ];
 

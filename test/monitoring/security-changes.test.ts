@@ -233,6 +233,14 @@ describe('security changes made outside CloudFormation', () => {
     expect(() => Monitoring.of(s).skipSecurityChanges(change as any, justification as any)).toThrow(message);
   });
 
+  test('skipSecurityChanges fails when called after a synth made the rules (it would change nothing)', () => {
+    const s = new Stack(newApp(), 'Late');
+    new SecureQueue(s, 'Jobs');
+    Template.fromStack(s);
+    expect(() => Monitoring.of(s).skipSecurityChanges(SecurityChange.KEYS, { reason: 'covered by the organization trail' }))
+      .toThrow(/the security-change rules were already made by a synth of this app; call `skipSecurityChanges` before synthesizing/);
+  });
+
   test('skipSecurityChanges fails when a kind is skipped twice', () => {
     const s = new Stack(newApp(), 'Twice');
     Monitoring.of(s).skipSecurityChanges(SecurityChange.KEYS, { reason: 'covered by the organization trail' });
