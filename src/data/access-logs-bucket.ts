@@ -118,8 +118,8 @@ export function accessLogsBucket(scope: IConstruct, options?: AccessLogsOptions)
   });
 }
 
-/** The buckets that deliver server access logs to each log bucket, in the order they were added. */
-const LOG_SOURCES = new WeakMap<s3.IBucket, s3.IBucket[]>();
+/** Where a log bucket keeps the buckets that deliver to it, in the order they were added (on the bucket, not in a module registry). */
+const LOG_SOURCES = Symbol('cdk-aegis.logSources');
 
 /**
  * Lets S3 deliver `source`'s server access logs to `logs`. The log bucket's
@@ -133,11 +133,10 @@ const LOG_SOURCES = new WeakMap<s3.IBucket, s3.IBucket[]>();
  * @internal
  */
 export function allowLogDeliveryFrom(logs: s3.Bucket, source: s3.IBucket): void {
-  let sources = LOG_SOURCES.get(logs);
-  if (sources === undefined) {
+  const holder = logs as unknown as { [LOG_SOURCES]?: s3.IBucket[] };
+  if (holder[LOG_SOURCES] === undefined) {
     const list: s3.IBucket[] = [];
-    sources = list;
-    LOG_SOURCES.set(logs, list);
+    Object.defineProperty(holder, LOG_SOURCES, { value: list, enumerable: false });
     logs.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'S3ServerAccessLogsOfTheBucketsLoggingHere',
       principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
@@ -149,7 +148,7 @@ export function allowLogDeliveryFrom(logs: s3.Bucket, source: s3.IBucket): void 
       },
     }));
   }
-  sources.push(source);
+  holder[LOG_SOURCES]!.push(source);
 }
 
 /**
