@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
-import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlarmSetting, Compliance, Monitoring, SecretRotation, SecureFunction, SecureQueue, SecureSecret } from '../../src';
 import { runCli } from '../../src/compliance/reports/cli';
@@ -107,6 +107,24 @@ describe('compliance reports', () => {
     const markdown = fs.readFileSync(path.join(app.outdir, 'compliance-ledger.md'), 'utf8');
     expect(markdown).toContain('1 warning(s)');
     expect(markdown).toContain('| `Warned/AegisMonitoring` | `@cdk-aegis/alarm-fallback-missing` |');
+  });
+
+  test('stacks inside (nested) Stages are read from their nested assemblies: opt-outs, warnings, locations and the resource count', () => {
+    const app = newApp();
+    Compliance.of(app).enforce();
+    const stack = new Stack(new Stage(new Stage(app, 'Pipeline'), 'Prod'), 'Jobs');
+    new SecureQueue(stack, 'Jobs', { messageAgeAlarm: AlarmSetting.off({ reason: 'drained by a nightly batch job' }) });
+    Monitoring.of(stack).notifyEmail('oncall@example.com');
+    synthesize(app);
+    const summary = writeComplianceReports(app.outdir);
+    const templateFile = `assembly-Pipeline/assembly-Pipeline-Prod/${stack.templateFile}`;
+    const template = JSON.parse(fs.readFileSync(path.join(app.outdir, templateFile), 'utf8'));
+    expect(summary.resourcesChecked).toBe(Object.keys(template.Resources).length);
+    const ledger = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8'));
+    expect(ledger.optOutsWithoutRule).toEqual([{ constructPath: 'Pipeline/Prod/Jobs/Jobs', control: 'messageAgeAlarm', reason: 'drained by a nightly batch job' }]);
+    expect(ledger.openWarnings.map((w: any) => `${w.id} @ ${w.constructPath}`)).toEqual(['@cdk-aegis/alarm-fallback-missing @ Pipeline/Prod/Jobs/AegisMonitoring']);
+    expect(ledger.acknowledgements.length).toBeGreaterThan(0);
+    expect(new Set(ledger.acknowledgements.map((e: any) => e.templateFile))).toEqual(new Set([templateFile]));
   });
 
   test('the summary counts packs, resources, errors, warnings and acknowledgements', () => {
