@@ -32,9 +32,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // Pinned to 2.x: the 3.x CLI rejects cloud assemblies written by aws-cdk-lib 2.276.
     'aws-cdk@^2.1148.1',
-    // Ships the SARIF 2.1.0 JSON schema (draft-04) the report tests validate against, with ajv 6.
+    // Ships the SARIF 2.1.0 JSON schema (draft-04) the report tests validate against.
     '@microsoft/jest-sarif@1.0.0-beta.0',
-    'ajv@^6.12.6',
+    // JSON Schema validation in tests: SARIF 2.1.0 is draft-04 (ajv-draft-04), the vendored
+    // Threat Composer v1 schema is draft 2020-12 with `date-time` formats (ajv/dist/2020, ajv-formats).
+    'ajv@^8.17.1',
+    'ajv-draft-04@^1.0.0',
+    'ajv-formats@^3.0.1',
   ],
 
   jestOptions: {

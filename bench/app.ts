@@ -12,7 +12,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction } from '../src';
+import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction, ThreatModel } from '../src';
 
 /** Functions (with their routes) per stack: 50 × 8 resources + the API's stays under CloudFormation's 500 (BENCH_PER_STACK overrides it: 100 measures one stack of 100). */
 export const FUNCTIONS_PER_STACK = Number(process.env.BENCH_PER_STACK ?? '50');
@@ -59,10 +59,15 @@ const synthMs = performance.now() - started;
 
 // Our pack alone, on the same tree (secure variant): the time per resource and its growth.
 let aegisMs: number | undefined;
+let threatModelMs: number | undefined;
 if (variant === 'secure') {
   const t = performance.now();
   new AegisChecks().validateScope(app);
   aegisMs = performance.now() - t;
+  // The synth above already wrote the threat model (enforce() does by default); this times its generation alone, again.
+  const tm = performance.now();
+  ThreatModel.write(outdir);
+  threatModelMs = performance.now() - tm;
 }
 const templates = stacks.map((s) => JSON.parse(fs.readFileSync(path.join(outdir, `${s.artifactId}.template.json`), 'utf8')));
 const resourcesPerStack = templates.map((t) => Object.keys(t.Resources).length);
@@ -74,6 +79,7 @@ process.stdout.write(`${JSON.stringify({
   validation,
   synthMs,
   aegisMs,
+  threatModelMs,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
   resourcesPerStack,
   alarmsPerStack,

@@ -21,7 +21,7 @@ const CONFIGS: Array<{ variant: string; validation: boolean }> = [
 ];
 
 interface Run {
-  variant: string; n: number; validation: boolean; synthMs: number; aegisMs?: number; peakRssMb: number; resourcesPerStack: number[]; alarmsPerStack: number[]; processMs: number;
+  variant: string; n: number; validation: boolean; synthMs: number; aegisMs?: number; threatModelMs?: number; peakRssMb: number; resourcesPerStack: number[]; alarmsPerStack: number[]; processMs: number;
 }
 
 const median = (values: number[]) => {
@@ -54,6 +54,7 @@ for (const n of previous ? [] : SIZES) {
       synthMs: Math.round(median(runs.map((r) => r.synthMs))),
       processMs: Math.round(median(runs.map((r) => r.processMs))),
       aegisMs: runs[0].aegisMs === undefined ? undefined : Math.round(median(runs.map((r) => r.aegisMs!)) * 10) / 10,
+      threatModelMs: runs[0].threatModelMs === undefined ? undefined : Math.round(median(runs.map((r) => r.threatModelMs!)) * 10) / 10,
       peakRssMb: Math.round(Math.max(...runs.map((r) => r.peakRssMb))),
       resourcesPerStack: runs[0].resourcesPerStack,
       alarmsPerStack: runs[0].alarmsPerStack,
@@ -70,6 +71,19 @@ const oneStack: any[] = previous?.oneStack ?? (SIZES.includes(100) ? ['plain-nag
   const runs = Array.from({ length: REPEATS }, () => runOnce(variant, 100, false, 100));
   return { variant, n: 100, synthMs: Math.round(median(runs.map((r) => r.synthMs))), resources: runs[0].resourcesPerStack[0], runs: runs.map((r) => Math.round(r.synthMs)) };
 }) : []);
+// The example app (examples/app.ts): its synth, threat model included, and the threat model's generation alone.
+const example: any = previous?.example ?? (() => {
+  const runs = Array.from({ length: REPEATS }, () => JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'example.ts')], {
+    env: { ...process.env, CDK_VALIDATION: 'false' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim().split('\n').pop()!));
+  return {
+    synthMs: Math.round(median(runs.map((r) => r.synthMs))),
+    threatModelMs: Math.round(median(runs.map((r) => r.threatModelMs)) * 10) / 10,
+    threats: runs[0].threats,
+    elements: runs[0].elements,
+    flows: runs[0].flows,
+  };
+})();
 const find = (variant: string, n: number, validation: boolean) => rows.find((r) => r.variant === variant && r.n === n && r.validation === validation);
 const total = (row: any) => row.resourcesPerStack.reduce((a: number, b: number) => a + b, 0);
 const alarmTotal = (row: any) => (row.alarmsPerStack ?? []).reduce((a: number, b: number) => a + b, 0);
@@ -87,12 +101,15 @@ const targets = {
   secureOverPlainNagAt100: SIZES.includes(100) ? find('secure', 100, false).synthMs / find('plain-nag', 100, false).synthMs : undefined,
   secureOverPlainNagOneStackOf100: oneStack.length === 2 ? oneStack[1].synthMs / oneStack[0].synthMs : undefined,
   aegisLinearity: half !== undefined ? find('secure', largest, false).aegisMs / find('secure', half, false).aegisMs : undefined,
+  threatModelLinearity: half !== undefined ? find('secure', largest, false).threatModelMs / find('secure', half, false).threatModelMs : undefined,
+  // What generating the threat model adds to the example app's synth: its time over the synth without it.
+  threatModelShareOfExample: example.threatModelMs / (example.synthMs - example.threatModelMs),
   resourcesPerFunctionAndRoute: perFunction,
   resourcesPerStackFixed: perStackFixed,
   sharedAlarmsPerFunction,
   monthlyCostFor1Api10Functions: fixedMonthlyCost(10).total,
 };
-const results = { date: previous?.date ?? new Date().toISOString(), machine, repeats: REPEATS, rows, oneStack, targets, prices: { readOn: PRICES_READ_ON, ...PRICES }, cost10: fixedMonthlyCost(10) };
+const results = { date: previous?.date ?? new Date().toISOString(), machine, repeats: REPEATS, rows, oneStack, example, targets, prices: { readOn: PRICES_READ_ON, ...PRICES }, cost10: fixedMonthlyCost(10) };
 fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, undefined, 2)}\n`);
 
 const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '—' : x.toFixed(digits));
@@ -114,14 +131,17 @@ const lines = [
   '- **plain-nag**: the same with the AwsSolutions pack;',
   '- **secure**: `SecureFunction` + `SecureApi` under `Compliance.of(app).enforce()` (AwsSolutions, Serverless and Aegis packs).',
   '',
-  '| N | validation | plain ms | plain-nag ms | secure ms | secure / plain-nag | Aegis pack ms | Aegis µs / resource | peak RSS plain / secure MB | resources per stack plain / secure |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  'The **threat model** column times `ThreatModel.write` alone on the secure assembly (the secure synth time already includes one, ' +
+    'as `enforce()` writes it at every synth).',
+  '',
+  '| N | validation | plain ms | plain-nag ms | secure ms | secure / plain-nag | Aegis pack ms | Aegis µs / resource | threat model ms | peak RSS plain / secure MB | resources per stack plain / secure |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
   ...SIZES.flatMap((n) => [false, true].map((validation) => {
     const plain = find('plain', n, validation);
     const nag = find('plain-nag', n, validation);
     const secure = find('secure', n, validation);
     return `| ${n} | ${validation ? 'on' : 'off'} | ${plain.synthMs} | ${nag ? nag.synthMs : '—'} | ${secure.synthMs} | ${nag ? fmt(secure.synthMs / nag.synthMs) : '—'} | ` +
-      `${fmt(secure.aegisMs, 1)} | ${fmt((secure.aegisMs * 1000) / total(secure), 1)} | ${plain.peakRssMb} / ${secure.peakRssMb} | ` +
+      `${fmt(secure.aegisMs, 1)} | ${fmt((secure.aegisMs * 1000) / total(secure), 1)} | ${fmt(secure.threatModelMs, 1)} | ${plain.peakRssMb} / ${secure.peakRssMb} | ` +
       `${plain.resourcesPerStack.join('+')} / ${secure.resourcesPerStack.join('+')} |`;
   })),
   '',
@@ -133,6 +153,11 @@ const lines = [
   `| secure synth ≤ 1.5 × plain-nag, ONE stack of N = 100, validation off (${oneStack.map((r) => `${r.variant} ${r.synthMs} ms, ${r.resources} resources`).join('; ')}) | ` +
     `${fmt(targets.secureOverPlainNagOneStackOf100)} × | ${targets.secureOverPlainNagOneStackOf100 !== undefined && targets.secureOverPlainNagOneStackOf100 <= 1.5 ? 'yes' : 'no'} |`,
   `| Aegis pack linear: time(${largest}) / time(${half}) ≤ 2.1 | ${fmt(targets.aegisLinearity)} | ${targets.aegisLinearity !== undefined && targets.aegisLinearity <= 2.1 ? 'yes' : 'no'} |`,
+  `| threat model adds ≤ 10 % to the example app's synth (synth ${example.synthMs} ms with it; generation ${fmt(example.threatModelMs, 1)} ms ` +
+    `for ${example.elements} elements, ${example.flows} flows, ${example.threats} threats) | ${fmt(targets.threatModelShareOfExample * 100, 1)} % | ` +
+    `${targets.threatModelShareOfExample <= 0.1 ? 'yes' : 'no'} |`,
+  `| threat model linear: time(${largest}) / time(${half}) ≤ 2.1 | ${fmt(targets.threatModelLinearity)} | ` +
+    `${targets.threatModelLinearity !== undefined && targets.threatModelLinearity <= 2.1 ? 'yes' : 'no'} |`,
   `| ≤ 8 CloudFormation resources per SecureFunction + route (within a stack; each stack adds ${fmt(targets.resourcesPerStackFixed, 0)} once: ` +
     `API, stage, WAF, key, account role, alarm topic, …) | ${fmt(targets.resourcesPerFunctionAndRoute)} ` +
     `(${fmt(targets.resourcesPerFunctionAndRoute !== undefined ? targets.resourcesPerFunctionAndRoute - (targets.sharedAlarmsPerFunction ?? 0) : undefined)} ` +

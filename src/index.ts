@@ -5,6 +5,7 @@ export { type Justification, Toggle } from './core/justification';
 export { StackKey } from './core/encryption';
 export { Compliance, type EnforceOptions } from './compliance/compliance';
 export { AegisChecks } from './compliance/packs/aegis-checks';
+export { ThreatModel, type ThreatModelSummary } from './threat-model/threat-model';
 export { SecureFunction, type SecureFunctionProps } from './function/secure-function';
 export { SecureSecret, type SecureSecretProps, SecretRotation } from './secrets/secure-secret';
 export {

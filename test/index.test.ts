@@ -27,6 +27,7 @@ describe('the public API', () => {
       'SecurityChange',
       'SecurityProfile',
       'StackKey',
+      'ThreatModel',
       'Toggle',
       'WebAclScope',
     ]);

@@ -9,6 +9,8 @@ const FLOORS: Record<string, number> = {
   'core': 0,
   'compliance': 1,
   'monitoring': 1,
+  // Reads cloud assemblies only (no constructs); compliance writes it at synth.
+  'threat-model': 0.5,
   'secrets': 2,
   'data': 2,
   'function': 3,

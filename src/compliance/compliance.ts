@@ -11,12 +11,14 @@ import {
 import { IConstruct } from 'constructs';
 import { AegisChecks } from './packs/aegis-checks';
 import { IndexedAwsSolutionsChecks } from './private/indexed-aws-solutions';
+import { threatModelLine } from './reports/cli';
 import { summaryLine, writeComplianceReports } from './reports/write';
 import { ProblemCollector } from '../core/errors';
-import { ACKNOWLEDGEMENT_PREFIX, MIN_REASON_LENGTH } from '../core/justification';
+import { ACKNOWLEDGEMENT_PREFIX, checkJustification, MIN_REASON_LENGTH, Toggle } from '../core/justification';
 import { DEFAULT_LOG_RETENTION, REGULATED_MIN_LOG_RETENTION_DAYS } from '../core/log-group';
-import { requireEnumValue, requireInterface, requireOptionalArray, requireOptionalBoolean, requireStruct } from '../core/private/input-checks';
+import { requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalBoolean, requireStruct } from '../core/private/input-checks';
 import { peekProfile, PROFILE_CONTEXT_KEY, SecurityProfile, writeProfile } from '../core/profile';
+import { ThreatModel } from '../threat-model/threat-model';
 
 /**
  * Options of `Compliance.of(app).enforce()`.
@@ -45,11 +47,23 @@ export interface EnforceOptions {
    * @default false
    */
   readonly verbose?: boolean;
+
+  /**
+   * Write the STRIDE-D threat model (`threat-model.tc.json` for Threat
+   * Composer, `threat-model.md` with a Mermaid data-flow diagram) into the
+   * cloud assembly at every synth. Turning it off takes a reason, recorded in
+   * the compliance ledger.
+   *
+   * @default Toggle.on(): written at every synth
+   */
+  readonly threatModel?: Toggle;
 }
 
-/** What `enforce()` keeps on an app: the packs it registered, by name. */
+/** What `enforce()` keeps on an app: the packs it registered, by name, and whether it writes the threat model. */
 interface AppCompliance {
   readonly packs: Map<string, IPolicyValidationPlugin>;
+  /** Why the threat model is not written, when it is off. */
+  threatModelOff?: string;
 }
 
 /** Where an app keeps its compliance state: on the app object itself, never in this module. */
@@ -71,7 +85,7 @@ function stateOf(app: IConstruct): AppCompliance | undefined {
  * need the report's acknowledged findings, are written by wrapping this app's
  * `synth`. The CDK's own auto-synth calls the same method.
  */
-function writeReportsOnSynth(app: IConstruct, packNames: () => string[]): void {
+function writeReportsOnSynth(app: IConstruct, packNames: () => string[], state: AppCompliance): void {
   const target = app as unknown as { synth?: (options?: unknown) => unknown };
   const synth = target.synth;
   if (typeof synth !== 'function') {
@@ -89,13 +103,32 @@ function writeReportsOnSynth(app: IConstruct, packNames: () => string[]): void {
     } finally {
       if (assembly === undefined || assembly !== reported) {
         reported = assembly;
-        reportAfterSynth(app, started, packNames());
+        reportAfterSynth(app, started, packNames(), state.threatModelOff);
+        if (assembly !== undefined && state.threatModelOff === undefined) {
+          threatModelAfterSynth(app);
+        }
       }
     }
   };
 }
 
-function reportAfterSynth(app: IConstruct, started: number, packs: string[]): void {
+/** Writes the threat model into the assembly a synth just wrote; prints its summary under the CDK CLI. */
+function threatModelAfterSynth(app: IConstruct): void {
+  const outdir = (app as unknown as { outdir?: string }).outdir;
+  if (outdir === undefined) {
+    return;
+  }
+  try {
+    const line = threatModelLine(ThreatModel.write(outdir));
+    if (process.env.CDK_OUTDIR !== undefined) {
+      process.stderr.write(`${line}\n`);
+    }
+  } catch (e) {
+    process.stderr.write(`[cdk-aegis] could not write the threat model to ${outdir}: ${(e as Error).message}\n`);
+  }
+}
+
+function reportAfterSynth(app: IConstruct, started: number, packs: string[], threatModelOff: string | undefined): void {
   const outdir = (app as unknown as { outdir?: string }).outdir;
   if (outdir === undefined) {
     return;
@@ -106,7 +139,8 @@ function reportAfterSynth(app: IConstruct, started: number, packs: string[]): vo
     return;
   }
   try {
-    const summary = summaryLine(writeComplianceReports(outdir, packs));
+    const appOptOuts = threatModelOff === undefined ? [] : [{ constructPath: 'App', control: 'threatModel', reason: threatModelOff }];
+    const summary = summaryLine(writeComplianceReports(outdir, packs, appOptOuts));
     if (process.env.CDK_OUTDIR !== undefined) {
       process.stderr.write(`${summary}\n`);
     }
@@ -198,7 +232,10 @@ export class Compliance {
     if (!state) {
       state = { packs: new Map() };
       Object.defineProperty(this.app, STATE, { value: state, enumerable: false });
-      writeReportsOnSynth(this.app, () => this.packNames);
+      writeReportsOnSynth(this.app, () => this.packNames, state);
+    }
+    if (options.threatModel !== undefined) {
+      state.threatModelOff = options.threatModel.enabled ? undefined : options.threatModel.justification!.reason;
     }
     // Register while filtering, so a name repeated within this call is also added only once.
     const fresh: IPolicyValidationPlugin[] = [];
@@ -224,6 +261,12 @@ function checkEnforceOptions(app: IConstruct, options: EnforceOptions): void {
     requireOptionalArray(problems, 'additionalPacks', o.additionalPacks, '[new NIST80053R4Checks()]', (prop, value) =>
       requireInterface(problems, prop, value, 'validate', 'a validation plugin (an IPolicyValidationPlugin such as a cdk-nag NagPack)', true));
     requireOptionalBoolean(problems, 'verbose', o.verbose);
+    if (o.threatModel !== undefined && requireInstanceOf(problems, 'threatModel', o.threatModel, Toggle, 'Toggle.off({ reason })')) {
+      const toggle = o.threatModel as Toggle;
+      if (!toggle.enabled) {
+        checkJustification(problems, 'threatModel', toggle.justification);
+      }
+    }
   }
   problems.throwIfAny();
 }

@@ -8,7 +8,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { latestRuntimeOf } from './private/runtime';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
@@ -22,6 +21,7 @@ import {
   requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,
   requireOptionalBoolean, requireOptionalMap, requireOptionalNumber, requireOptionalString, requireOptionalStringMap, requireProps, requireStruct,
 } from '../core/private/input-checks';
+import { latestRuntimeOf } from '../core/private/runtime';
 import { detectSecret, findDynamicSecretReference } from '../core/private/secret-detector';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { attachSharedForcedPolicy, ScopedRole } from '../core/role';

@@ -5,7 +5,7 @@ import { Compliance, SecurityProfile } from '../../src';
 
 // The feature flags `cdk init` writes into a new app's cdk.json.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const RECOMMENDED_FLAGS: Record<string, unknown> = require('aws-cdk-lib/recommended-feature-flags.json');
+export const RECOMMENDED_FLAGS: Record<string, unknown> = require('aws-cdk-lib/recommended-feature-flags.json');
 
 /** An account and region a production stack names (`env: { account, region }`). */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { readAssembly } from './assembly';
+import { readAssembly, RulelessOptOut } from './assembly';
 import { ledgerMarkdown, toLedger } from './ledger';
 import { toSarif } from './sarif';
 
@@ -21,12 +21,14 @@ export interface ComplianceSummary {
 /**
  * Writes `compliance.sarif`, `compliance-ledger.json` and
  * `compliance-ledger.md` into the cloud assembly `dir`, from its validation
- * report, and returns the summary.
+ * report, and returns the summary. `appOptOuts` are controls of the whole
+ * app turned off through `enforce()` (no stack records them).
  *
  * @internal
  */
-export function writeComplianceReports(dir: string, packs: string[] = []): ComplianceSummary {
-  const facts = readAssembly(dir);
+export function writeComplianceReports(dir: string, packs: string[] = [], appOptOuts: RulelessOptOut[] = []): ComplianceSummary {
+  const assembly = readAssembly(dir);
+  const facts = { ...assembly, optOuts: [...appOptOuts, ...assembly.optOuts] };
   const allPacks = [...new Set([...packs, ...facts.plugins])];
   const relative = path.relative(process.cwd(), path.resolve(dir)).split(path.sep).join('/');
   const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion(), relative.startsWith('..') ? '' : relative);

@@ -1,0 +1,198 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Boundary, Element, ElementKind, Flow, FlowGraph, constructKey } from './graph';
+import { Evidence, Grammar, MitigationSpec, STRIDE_D_NAMES, StrideD, THREATS, Target, ThreatSpec, accountId, mitigationsFor } from './threats';
+import { AssemblyStack, TypedOptOut, typedOptOuts } from '../../core/private/cloud-assembly';
+
+/** One mitigation of the model, on one element or flow. @internal */
+export interface ModelMitigation {
+  readonly id: string;
+  readonly spec: MitigationSpec;
+  readonly targetName: string;
+  readonly evidence: Evidence;
+}
+
+/** One threat of the model, on one element or flow. @internal */
+export interface ModelThreat {
+  readonly id: string;
+  readonly spec: ThreatSpec;
+  readonly target: Target;
+  /** `CreateOrder (function)` or `Uploads → Processor`. */
+  readonly targetName: string;
+  /** The construct path (or both ends of a flow), for `custom:` metadata. */
+  readonly where: string;
+  readonly grammar: Grammar;
+  readonly assets: string[];
+  readonly statement: string;
+  readonly mitigations: ModelMitigation[];
+  readonly resolved: boolean;
+  /** Typed opt-outs recorded on the element, with their reasons. */
+  readonly comments: string[];
+}
+
+/** The whole model of an assembly. @internal */
+export interface ThreatModelData {
+  readonly graph: FlowGraph;
+  readonly threats: ModelThreat[];
+  readonly mitigations: ModelMitigation[];
+  readonly optOuts: TypedOptOut[];
+}
+
+/** UUIDv5 namespace of cdk-aegis threat models (a random UUID, fixed forever: ids are derived from it). */
+const NAMESPACE = '6f1c8a52-4d3e-5b7a-9c0d-2e8f4a6b1c3d';
+
+/** RFC 4122 version-5 UUID of `name` in the cdk-aegis namespace: the same input gives the same id on every synth. @internal */
+export function uuidV5(name: string): string {
+  const namespace = Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex');
+  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  // RFC 4122 §4.3: the version (5) in the high nibble of octet 6, the variant (10xx) in the high bits of octet 8.
+  // eslint-disable-next-line no-bitwise
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  // eslint-disable-next-line no-bitwise
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const STRIDE_ORDER = new Map(STRIDE_D_NAMES.map(([letter], i) => [letter, i]));
+
+/**
+ * Builds the threat model of the stacks of an assembly: the flow graph, one
+ * threat per catalogue entry that applies to each element and flow, and
+ * their mitigations evaluated from the templates.
+ *
+ * @internal
+ */
+export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): ThreatModelData {
+  const graph = new FlowGraph(stacks, constructPathsOf(assemblyDir, stacks));
+  for (const environment of new Set(stacks.map((s) => s.environment))) {
+    graph.external(accountId(environment).slice('ext:'.length), {
+      kind: ElementKind.ACCOUNT,
+      boundary: Boundary.ACCOUNT,
+      noun: 'account',
+      label: `AWS account ${environment.replace(/^aws:\/\//, '')}`,
+    });
+  }
+  const optOuts = stacks.flatMap((s) => typedOptOuts(s.metadata));
+  const comments = optOutsByElement([...graph.elements.values()], optOuts);
+  const mitigations = new Map<string, ModelMitigation>();
+  const threats: ModelThreat[] = [];
+  const targets: Target[] = [
+    ...[...graph.elements.values()].map((element) => ({ element })),
+    ...[...graph.flows.values()].map((flow) => ({ flow })),
+  ];
+  for (const target of targets) {
+    const where = whereOf(target);
+    const targetName = nameOf(target);
+    const recorded = target.element ? comments.get(target.element.id) ?? [] : [];
+    for (const spec of THREATS.filter((t) => t.applies(target, graph))) {
+      const linked = mitigationsFor(spec, target).map((m) => {
+        const id = uuidV5(`${where}#mitigation:${m.key}`);
+        let mitigation = mitigations.get(id);
+        if (!mitigation) {
+          mitigation = { id, spec: m, targetName, evidence: m.check(target, { graph, assemblyDir }) };
+          mitigations.set(id, mitigation);
+        }
+        return mitigation;
+      });
+      const grammar = spec.grammar(target);
+      const assets = assetsOf(target);
+      const resolved = linked.every((m) => m.evidence.resolved);
+      threats.push({
+        id: uuidV5(`${where}#threat:${spec.key}`),
+        spec,
+        target,
+        targetName,
+        where,
+        grammar,
+        assets,
+        statement: clip(`${/^[aeiou]/i.test(grammar.source) ? 'An' : 'A'} ${grammar.source} ${grammar.prerequisites} can ${grammar.action}, which leads to ${grammar.impact}, resulting in reduced ${grammar.goals.join(' and ')} of ${assets.join(', ')}`, 1400),
+        mitigations: linked,
+        resolved,
+        comments: resolved ? [] : recorded,
+      });
+    }
+  }
+  threats.sort((a, b) => Number(a.resolved) - Number(b.resolved)
+    || STRIDE_ORDER.get(a.spec.stride)! - STRIDE_ORDER.get(b.spec.stride)!
+    || a.where.localeCompare(b.where) || a.spec.key.localeCompare(b.spec.key));
+  return { graph, threats, mitigations: [...mitigations.values()], optOuts };
+}
+
+/**
+ * `<stack path>::<logical id>` → construct path, from the construct tree
+ * (`tree.json`): apps synthesized without the CDK CLI have no `aws:cdk:path`
+ * metadata in their templates.
+ */
+function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const treeFile = path.join(assemblyDir, 'tree.json');
+  if (!fs.existsSync(treeFile)) {
+    return found;
+  }
+  const stackPaths = stacks.map((s) => s.path).sort((a, b) => b.length - a.length);
+  const visit = (node: any): void => {
+    const logicalId = node?.attributes?.['aws:cdk:cloudformation:logicalId'];
+    if (typeof logicalId === 'string' && typeof node.path === 'string') {
+      const stack = stackPaths.find((s) => node.path.startsWith(`${s}/`));
+      if (stack !== undefined) {
+        found.set(constructKey(stack, logicalId), node.path);
+      }
+    }
+    for (const child of Object.values<any>(node?.children ?? {})) {
+      visit(child);
+    }
+  };
+  visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  return found;
+}
+
+function whereOf(target: Target): string {
+  const at = (e: Element) => e.constructPath ?? e.id;
+  return target.element ? at(target.element) : `${at(target.flow!.from)} -> ${at(target.flow!.to)}`;
+}
+
+function nameOf(target: Target): string {
+  return target.element ? `${target.element.label} (${target.element.noun})` : `${target.flow!.from.label} → ${target.flow!.to.label}`;
+}
+
+function assetsOf(target: Target): string[] {
+  const e = target.element;
+  if (e) {
+    return [`${e.label} ${e.noun}`];
+  }
+  const flow = target.flow as Flow;
+  return [`events from ${flow.from.label} to ${flow.to.label}`];
+}
+
+/** `Stack/Api` for `Stack/Api/Resource/Resource`: the construct that owns an L1. */
+const ownerPath = (constructPath: string) => constructPath.replace(/(\/Resource)+$/, '');
+
+/**
+ * Each opt-out belongs to the element whose construct is nearest above (or
+ * at) the construct the opt-out was recorded on: a route's authorization
+ * opt-out belongs to its API, a secret's rotation opt-out to the secret.
+ */
+function optOutsByElement(elements: Element[], optOuts: TypedOptOut[]): Map<string, string[]> {
+  const owners = elements.filter((e) => e.constructPath).map((e) => ({ e, owner: ownerPath(e.constructPath!) }));
+  const found = new Map<string, string[]>();
+  for (const o of optOuts) {
+    const nearest = owners
+      .filter(({ owner }) => o.constructPath === owner || o.constructPath.startsWith(`${owner}/`))
+      .sort((a, b) => b.owner.length - a.owner.length)[0];
+    if (nearest) {
+      found.set(nearest.e.id, [...(found.get(nearest.e.id) ?? []), `Opted out: ${o.control} (${o.reason})`]);
+    }
+  }
+  return found;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The STRIDE-D letters as the reports name them. @internal */
+export function strideName(letter: StrideD): string {
+  return STRIDE_D_NAMES.find(([l]) => l === letter)![1];
+}
