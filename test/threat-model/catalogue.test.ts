@@ -212,8 +212,12 @@ describe('threat catalogue on plain CloudFormation', () => {
       }),
       Group: { Type: 'AWS::Logs::LogGroup' },
       Key: { Type: 'AWS::KMS::Key' },
+      Orders: { Type: 'AWS::DynamoDB::Table' },
+      Audit: { Type: 'AWS::DynamoDB::GlobalTable' },
+      Bucket: { Type: 'AWS::S3::Bucket' },
     });
-    expect(evidence(m, 'over-privileged-role', 'A')).toBe('open: narrow AWS managed policy ReadOnlyAccess; dynamodb:* on arn:aws:dynamodb:eu-west-1:123456789012:table/*; wildcard action(s) dynamodb:*');
+    expect(evidence(m, 'over-privileged-role', 'A')).toBe('open: narrow AWS managed policy ReadOnlyAccess; dynamodb:* on arn:aws:dynamodb:eu-west-1:123456789012:table/* ' +
+      '(reaches Audit, Orders of this app, with no grant of their own); wildcard action(s) dynamodb:*');
     expect(evidence(m, 'over-privileged-role', 'C')).toBe('resolved: 1 statement(s), no wildcard action; `*` only for xray:PutTraceSegments (AWS allows nothing narrower)');
     expect(evidence(m, 'shared-role', 'A')).toBe('open: its role also serves B: give each function its own role');
     expect(evidence(m, 'shared-role', 'C')).toBe('resolved: its role serves it alone');

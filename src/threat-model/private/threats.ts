@@ -472,6 +472,33 @@ function statementsOf(e: Element, graph: FlowGraph) {
   return [...graph.roleUsers].filter(([, users]) => users.some((u) => u.id === e.id)).flatMap(([role]) => graph.statements.get(role) ?? []);
 }
 
+/** IAM service prefixes → the resource types of the app their ARNs name. */
+const SERVICE_TYPES: Record<string, string[]> = {
+  dynamodb: ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable'],
+  s3: ['AWS::S3::Bucket'],
+  sqs: ['AWS::SQS::Queue'],
+  sns: ['AWS::SNS::Topic'],
+  secretsmanager: ['AWS::SecretsManager::Secret'],
+  kinesis: ['AWS::Kinesis::Stream'],
+  lambda: ['AWS::Lambda::Function'],
+};
+
+/**
+ * The app's resources a wildcard statement reaches that the process has no
+ * flow to through a named grant: lateral movement beyond its flows.
+ */
+function storesReachedBeyondGrants(e: Element, actions: string[], patterns: string[], graph: FlowGraph): string[] {
+  const services = new Set(patterns.flatMap((p) => {
+    const service = /^arn:[^:]*:([^:]+):/.exec(p)?.[1];
+    return service ? [service] : p === '*' ? actions.map((a) => (a === '*' ? '*' : a.split(':')[0])) : [];
+  }));
+  const types = [...services].flatMap((service) => (service === '*' ? Object.values(SERVICE_TYPES).flat() : SERVICE_TYPES[service] ?? []));
+  const granted = new Set([...graph.flows.values()]
+    .filter((f) => f.grants.length > 0 && (f.from.id === e.id || f.to.id === e.id))
+    .flatMap((f) => [f.from.id, f.to.id]));
+  return graph.ofType(...types).map((r) => graph.elementOf(r)!).filter((x) => x.id !== e.id && !granted.has(x.id)).map((x) => x.label).sort();
+}
+
 const NO_WILDCARDS: MitigationSpec = {
   key: 'no-wildcards',
   title: 'The role names exact actions and resources; `*` only where AWS allows nothing narrower',
@@ -491,7 +518,8 @@ const NO_WILDCARDS: MitigationSpec = {
       if (s.wildcardResources.length > 0 && isForcedWildcard(s.actions, s.wildcardResources)) {
         forced.push(...s.actions);
       } else if (s.wildcardResources.length > 0) {
-        problems.push(`${s.actions.join(', ')} on ${s.wildcardResources.join(', ')}`);
+        const beyond = storesReachedBeyondGrants(el(t), s.actions, s.wildcardResources, graph);
+        problems.push(`${s.actions.join(', ')} on ${s.wildcardResources.join(', ')}${beyond.length > 0 ? ` (reaches ${beyond.join(', ')} of this app, with no grant of their own)` : ''}`);
       }
       if (wildActions.length > 0) {
         problems.push(`wildcard action(s) ${wildActions.join(', ')}`);
