@@ -187,6 +187,22 @@ describe('threat model of the example app (written by enforce() at synth)', () =
     expect(threatOn(openPost, 'unauthenticated-api', 'Api')!.mitigations[0].evidence.text).toMatch(/^2 of 3 methods take requests without authorization: POST \/orders, GET \/health/);
   });
 
+  test('the README\'s excerpt is what the example app\'s threat-model.md says (summary, diagram lines, open threats)', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Threat model'), readme.indexOf('\n## CI'));
+    const written = read(dir, ThreatModel.MARKDOWN_FILE);
+    const summary = /> (\d+ elements, \d+ flows, \*\*\d+ threats: \d+ open, \d+ resolved by the configuration\*\*)/.exec(section)![1];
+    expect(written).toContain(summary);
+    for (const row of section.match(/^> \| (Spoofing|Tampering|Repudiation|Information disclosure|Denial of service|Elevation of privilege|Dependencies) \|.*$/gm)!) {
+      expect(written).toContain(row.slice(2));
+    }
+    const diagram = /```mermaid\n([\s\S]*?)```/.exec(section)![1].split('\n').filter((l) => /n_[0-9a-f]{8}/.test(l) && !l.includes('subgraph'));
+    expect(diagram.length).toBeGreaterThan(8);
+    for (const line of diagram) {
+      expect(written).toContain(line.trim());
+    }
+  });
+
   test('ids are UUIDv5 of the construct path and threat key: the same app gives the same ids, and a changed app changes only its own', () => {
     const again = buildThreatModel(assemblyStacks(dir), dir);
     expect(again.threats.map((t) => t.id)).toEqual(model.threats.map((t) => t.id));
