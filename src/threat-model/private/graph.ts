@@ -405,14 +405,13 @@ export class FlowGraph {
       if (Array.isArray(types) && types.length > 0 && types.every((t) => t === 'PRIVATE')) {
         continue;
       }
-      const flow = this.flow(this.external('internet'), element, FlowVia.INTERNET, 'HTTPS');
+      this.flow(this.external('internet'), element, FlowVia.INTERNET, 'HTTPS');
       if (element.resource!.type === 'AWS::Lambda::Url') {
         // The URL hands the request to its function.
         for (const fn of this.targets(element.resource!.stack, props.TargetFunctionArn).elements) {
           this.flow(element, fn, FlowVia.API, `invoke (auth ${props.AuthType ?? 'unset'})`);
         }
       }
-      void flow;
     }
   }
 
@@ -745,8 +744,8 @@ export function constructKey(stackPath: string, logicalId: string): string {
   return `${stackPath}::${logicalId}`;
 }
 
-/** `CreateOrder` for `OrdersService/CreateOrder/Resource`: the construct path inside its stack. */
-function labelOf(resource: Resource): string {
+/** `CreateOrder` for `OrdersService/CreateOrder/Resource`: the construct path inside its stack. @internal */
+export function labelOf(resource: Resource): string {
   const prefix = `${resource.stack.path}/`;
   const inStack = resource.path.startsWith(prefix) ? resource.path.slice(prefix.length) : resource.path;
   return inStack.replace(/(\/Resource)+$/, '') || resource.logicalId;

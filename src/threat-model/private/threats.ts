@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, flattenArn, actionReads } from './graph';
+import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, labelOf as labelInStack } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
 import { detectSecret } from '../../core/private/secret-detector';
@@ -883,10 +883,4 @@ export function accountId(environment: string): string {
   return `ext:account:${environment}`;
 }
 
-function labelInStack(r: Resource): string {
-  const prefix = `${r.stack.path}/`;
-  return (r.path.startsWith(prefix) ? r.path.slice(prefix.length) : r.path).replace(/\/Resource$/, '');
-}
 
-/** Readable form of an expression, for reports. @internal */
-export const describeExpression = flattenArn;
