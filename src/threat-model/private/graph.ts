@@ -191,7 +191,10 @@ export class FlowGraph {
   public readonly guards = new Map<string, Element[]>();
 
   private readonly resources: Resource[] = [];
+  private readonly byType = new Map<string, Resource[]>();
   private readonly byKey = new Map<string, Resource>();
+  /** The roles each element acts with (role keys), the reverse of `roleUsers`. */
+  private readonly rolesByUser = new Map<string, string[]>();
   /** Resources that reference a logical id: `<stack>::<id>` → resources. */
   private readonly referrers = new Map<string, Resource[]>();
   private readonly exportsByName = new Map<string, { stack: AssemblyStack; value: unknown }>();
@@ -220,12 +223,12 @@ export class FlowGraph {
         };
         this.resources.push(resource);
         this.byKey.set(key(stack, logicalId), resource);
+        pushTo(this.byType, resource.type, resource);
       }
     }
     for (const resource of this.resources) {
       for (const id of localRefs(resource.props)) {
-        const k = key(resource.stack, id);
-        this.referrers.set(k, [...(this.referrers.get(k) ?? []), resource]);
+        pushTo(this.referrers, key(resource.stack, id), resource);
       }
       const kind = RESOURCE_KINDS[resource.type];
       if (kind) {
@@ -237,7 +240,12 @@ export class FlowGraph {
 
   /** Resources of a type. */
   public ofType(...types: string[]): Resource[] {
-    return this.resources.filter((r) => types.includes(r.type));
+    return types.flatMap((type) => this.byType.get(type) ?? []);
+  }
+
+  /** The roles (by key) whose users include `element`. */
+  public rolesOf(element: Element): string[] {
+    return this.rolesByUser.get(element.id) ?? [];
   }
 
   /** Resources of `type` whose properties reference `element`'s resource. */
@@ -631,7 +639,7 @@ export class FlowGraph {
     const guard = (guardElement: Element | undefined, protectedElements: Element[]) => {
       for (const element of protectedElements) {
         if (guardElement && element.kind === ElementKind.ENTRY) {
-          this.guards.set(element.id, [...(this.guards.get(element.id) ?? []), guardElement]);
+          pushTo(this.guards, element.id, guardElement);
         }
       }
     };
@@ -652,8 +660,7 @@ export class FlowGraph {
     const policiesOf = new Map<string, Array<{ name: string; document: any; stack: AssemblyStack }>>();
     const attach = (stack: AssemblyStack, roles: unknown, name: string, document: any) => {
       for (const id of localRefs(roles)) {
-        const k = key(stack, id);
-        policiesOf.set(k, [...(policiesOf.get(k) ?? []), { name, document, stack }]);
+        pushTo(policiesOf, key(stack, id), { name, document, stack });
       }
     };
     for (const policy of this.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
@@ -664,6 +671,9 @@ export class FlowGraph {
       const users = (this.referrers.get(k) ?? []).map((r) => this.elementOf(r))
         .filter((e): e is Element => e !== undefined && e.kind !== ElementKind.GUARD);
       this.roleUsers.set(k, users);
+      for (const user of users) {
+        pushTo(this.rolesByUser, user.id, k);
+      }
       const statements: Statement[] = [];
       for (const inline of Array.isArray(role.props.Policies) ? role.props.Policies : []) {
         attach(role.stack, { Ref: role.logicalId }, `${role.logicalId}/${inline.PolicyName ?? 'inline'}`, inline.PolicyDocument);
@@ -732,6 +742,15 @@ export class FlowGraph {
   public describe(stack: AssemblyStack, expr: unknown): string {
     const element = this.targets(stack, expr).elements[0];
     return element ? `${element.label} (${element.noun})` : flattenArn(expr);
+  }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, k: K, value: V): void {
+  const list = map.get(k);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(k, [value]);
   }
 }
 

@@ -47,7 +47,8 @@ export function toThreatComposer(model: ThreatModelData, appName: string): Recor
       ],
       tags: ['cdk-aegis'],
     })),
-    assumptionLinks: threats.flatMap((t) => assumptions.slice(0, 2).map((a) => ({ type: 'Threat', assumptionId: a.id, linkedId: t.id }))),
+    // The assumptions hold for the whole model: no per-threat links (they would double the file for a large app).
+    assumptionLinks: [],
     mitigationLinks: threats.flatMap((t) => t.mitigations.map((m) => ({ mitigationId: m.id, linkedId: t.id }))),
     threats: threats.map((t, i) => composerThreat(t, i + 1)),
   };

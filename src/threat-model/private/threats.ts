@@ -469,7 +469,7 @@ const SOURCE_SCOPED_PERMISSION: MitigationSpec = {
 
 /** The statements of the roles a process acts with. */
 function statementsOf(e: Element, graph: FlowGraph) {
-  return [...graph.roleUsers].filter(([, users]) => users.some((u) => u.id === e.id)).flatMap(([role]) => graph.statements.get(role) ?? []);
+  return graph.rolesOf(e).flatMap((role) => graph.statements.get(role) ?? []);
 }
 
 /** IAM service prefixes → the resource types of the app their ARNs name. */
@@ -535,9 +535,9 @@ const OWN_ROLE: MitigationSpec = {
   key: 'own-role',
   title: 'The process has a role of its own, shared with no other process',
   check(t, { graph }) {
-    const shared = [...graph.roleUsers]
-      .filter(([, users]) => users.some((u) => u.id === el(t).id) && users.filter((u) => u.kind === ElementKind.PROCESS).length > 1);
-    return shared.length === 0 ? ok('its role serves it alone') : missing(`its role also serves ${shared.flatMap(([, users]) => users).filter((u) => u.id !== el(t).id).map((u) => u.label).join(', ')}: give each function its own role`);
+    const others = graph.rolesOf(el(t)).flatMap((role) => graph.roleUsers.get(role) ?? [])
+      .filter((u) => u.kind === ElementKind.PROCESS && u.id !== el(t).id);
+    return others.length === 0 ? ok('its role serves it alone') : missing(`its role also serves ${others.map((u) => u.label).join(', ')}: give each function its own role`);
   },
 };
 
