@@ -12,7 +12,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction, ThreatModel } from '../src';
+import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction, ThreatModel, Toggle } from '../src';
 
 /** Functions (with their routes) per stack: 50 × 8 resources + the API's stays under CloudFormation's 500 (BENCH_PER_STACK overrides it: 100 measures one stack of 100). */
 export const FUNCTIONS_PER_STACK = Number(process.env.BENCH_PER_STACK ?? '50');
@@ -27,7 +27,8 @@ const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-bench-'));
 // One stack of more than 500 resources is what the issue measures; CloudFormation would refuse it, synth does not need to.
 const app = new App({ outdir, context: FUNCTIONS_PER_STACK > 50 ? { '@aws-cdk/core:stackResourceLimit': 0 } : {} });
 if (variant === 'secure') {
-  Compliance.of(app).enforce();
+  // BENCH_THREAT_MODEL=off measures the synth without the threat model enforce() writes by default.
+  Compliance.of(app).enforce(process.env.BENCH_THREAT_MODEL === 'off' ? { threatModel: Toggle.off({ reason: 'benchmark: synth without the threat model' }) } : {});
 } else if (variant === 'plain-nag') {
   Validations.of(app).addPlugins(new AwsSolutionsChecks());
 }

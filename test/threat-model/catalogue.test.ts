@@ -165,6 +165,37 @@ describe('threat catalogue on plain CloudFormation', () => {
     expect(flows(m)).toEqual(expect.arrayContaining(['Rule → Scoped: event; sns:Publish', 'sns → Open: sqs:SendMessage', 'Internet clients → Open: sqs:SendMessage'.replace('Internet clients', 'sns')]));
   });
 
+  test('buckets that take uploads (CORS PUT/POST, or a policy letting anyone put) are entry points; public and cross-account policies are flows from outside', () => {
+    const m = model({
+      Browser: { Type: 'AWS::S3::Bucket', Properties: { CorsConfiguration: { CorsRules: [{ AllowedMethods: ['GET', 'PUT'], AllowedOrigins: ['https://app.example.com'] }] } } },
+      Dropbox: { Type: 'AWS::S3::Bucket' },
+      DropboxPolicy: { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: ref('Dropbox'), PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: '*', Action: ['s3:PutObject'], Resource: '*' }] } } },
+      Site: { Type: 'AWS::S3::Bucket' },
+      SitePolicy: {
+        Type: 'AWS::S3::BucketPolicy',
+        Properties: {
+          Bucket: ref('Site'),
+          PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: '*' }, { Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }] },
+        },
+      },
+      Shared: { Type: 'AWS::SQS::Queue' },
+      SharedPolicy: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: { Queues: [ref('Shared')], PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::210987654321:root', '123456789012'] }, Action: 'sqs:SendMessage' }] } },
+      },
+    });
+    const kinds = Object.fromEntries([...m.graph.elements.values()].filter((e) => e.resource).map((e) => [e.label, e.kind]));
+    expect(kinds).toMatchObject({ Browser: 'entry point', Dropbox: 'entry point', Site: 'data store', Shared: 'data store' });
+    expect(flows(m)).toEqual([
+      'Internet clients → Browser: HTTPS uploads',
+      'Internet clients → Dropbox: HTTPS uploads; s3:PutObject',
+      'Internet clients → Site: s3:GetObject',
+      'Other AWS accounts → Shared: sqs:SendMessage',
+    ]);
+    // Entry-point buckets are still stores to encrypt.
+    expect(evidence(m, 'unencrypted-data', 'Browser')).toBe('open: SSE-S3 (the default): set SSE-KMS with a customer managed key');
+  });
+
   test('stores: keys, versioning, public access, retention, rotation and deletion protection are read per type', () => {
     const m = model({
       Table: { Type: 'AWS::DynamoDB::Table', Properties: { SSESpecification: { SSEEnabled: true } } },

@@ -189,6 +189,9 @@ export class FlowGraph {
   public readonly roleUsers = new Map<string, Element[]>();
   /** Guards of each element: web ACLs and authorizers in front of an API. */
   public readonly guards = new Map<string, Element[]>();
+  /** Flows by the element they end at, and by the element they start from. */
+  private readonly flowsTo = new Map<string, Flow[]>();
+  private readonly flowsFrom = new Map<string, Flow[]>();
 
   private readonly resources: Resource[] = [];
   private readonly byType = new Map<string, Resource[]>();
@@ -230,17 +233,47 @@ export class FlowGraph {
       for (const id of localRefs(resource.props)) {
         pushTo(this.referrers, key(resource.stack, id), resource);
       }
+    }
+    for (const resource of this.resources) {
       const kind = RESOURCE_KINDS[resource.type];
       if (kind) {
-        this.addResourceElement(resource, kind);
+        this.addResourceElement(resource, this.takesUploads(resource) ? [ElementKind.ENTRY, kind[1]] : kind);
       }
     }
     this.deriveFlows();
   }
 
+  /**
+   * A bucket takes uploads from outside the account when its CORS rules allow
+   * browsers to PUT or POST (presigned uploads), or its policy lets anyone put objects.
+   */
+  private takesUploads(resource: Resource): boolean {
+    if (resource.type !== 'AWS::S3::Bucket') {
+      return false;
+    }
+    const cors = [resource.props.CorsConfiguration?.CorsRules ?? []].flat();
+    if (cors.some((rule: any) => [rule.AllowedMethods ?? []].flat().some((m: string) => m === 'PUT' || m === 'POST'))) {
+      return true;
+    }
+    return (this.referrers.get(key(resource.stack, resource.logicalId)) ?? [])
+      .filter((r) => r.type === 'AWS::S3::BucketPolicy')
+      .flatMap((p) => [p.props.PolicyDocument?.Statement].flat().filter(Boolean))
+      .some((st: any) => st.Effect === 'Allow' && isAnyone(st.Principal) && st.Condition === undefined && [st.Action].flat().some((a: string) => a === '*' || a === 's3:*' || a === 's3:PutObject'));
+  }
+
   /** Resources of a type. */
   public ofType(...types: string[]): Resource[] {
     return types.flatMap((type) => this.byType.get(type) ?? []);
+  }
+
+  /** The flows that end at `element`. */
+  public flowsInto(element: Element): Flow[] {
+    return this.flowsTo.get(element.id) ?? [];
+  }
+
+  /** The flows that start or end at `element`. */
+  public flowsOf(element: Element): Flow[] {
+    return [...(this.flowsFrom.get(element.id) ?? []), ...(this.flowsTo.get(element.id) ?? [])];
   }
 
   /** The roles (by key) whose users include `element`. */
@@ -343,6 +376,8 @@ export class FlowGraph {
     if (!flow) {
       flow = { id, from, to, labels: new Set(), vias: new Set(), deliveries: [], permissions: [], grants: [], keyFilters: [], crossStack: false };
       this.flows.set(id, flow);
+      pushTo(this.flowsTo, to.id, flow);
+      pushTo(this.flowsFrom, from.id, flow);
     }
     flow.vias.add(via);
     if (label) {
@@ -387,13 +422,22 @@ export class FlowGraph {
         const document = policy.props.PolicyDocument ?? (policy.props.Statement ? { Statement: [policy.props.Statement] } : {});
         for (const statement of [document.Statement].flat().filter(Boolean)) {
           const services: string[] = [statement.Principal?.Service].flat().filter((x) => typeof x === 'string');
-          if (statement.Effect !== 'Allow' || services.length === 0) {
+          if (statement.Effect !== 'Allow') {
+            continue;
+          }
+          const actions = shortActions([statement.Action].flat().filter((a) => typeof a === 'string'));
+          // Principals outside the account: anyone (with no condition), or the accounts a statement names.
+          const outside = isAnyone(statement.Principal) && statement.Condition === undefined ? this.external('internet')
+            : foreignAccounts(statement.Principal, policy.stack.environment).length > 0 ? this.external('other-accounts') : undefined;
+          for (const to of outside ? targets : []) {
+            this.flow(outside!, to, FlowVia.RESOURCE_POLICY, actions);
+          }
+          if (services.length === 0) {
             continue;
           }
           const conditions = Object.values<any>(statement.Condition ?? {}).flatMap((block) =>
             Object.entries<any>(block ?? {}).filter(([k]) => k.toLowerCase() === 'aws:sourcearn').map(([, v]) => v));
           const known = this.targets(policy.stack, conditions);
-          const actions = shortActions([statement.Action].flat().filter((a) => typeof a === 'string'));
           for (const to of targets) {
             const sources = known.elements.length > 0 ? known.elements : services.map((service) => this.external(service, { label: service.split('.')[0] }));
             for (const from of sources.filter((f) => f.id !== to.id)) {
@@ -413,7 +457,7 @@ export class FlowGraph {
       if (Array.isArray(types) && types.length > 0 && types.every((t) => t === 'PRIVATE')) {
         continue;
       }
-      this.flow(this.external('internet'), element, FlowVia.INTERNET, 'HTTPS');
+      this.flow(this.external('internet'), element, FlowVia.INTERNET, element.noun === 'bucket' ? 'HTTPS uploads' : 'HTTPS');
       if (element.resource!.type === 'AWS::Lambda::Url') {
         // The URL hands the request to its function.
         for (const fn of this.targets(element.resource!.stack, props.TargetFunctionArn).elements) {
@@ -539,8 +583,7 @@ export class FlowGraph {
           const dlq = target.DeadLetterConfig?.Arn;
           flow.deliveries.push({ via: FlowVia.RULE, resource: rule, failurePath: dlq !== undefined ? `DeadLetterConfig → ${this.describe(rule.stack, dlq)}` : undefined });
           // The same events reach the target: carry the rule's key filters to the target flow.
-          const incoming = [...this.flows.values()].filter((f) => f.to.id === element.id);
-          flow.keyFilters.push(...incoming.flatMap((f) => f.keyFilters));
+          flow.keyFilters.push(...this.flowsInto(element).flatMap((f) => f.keyFilters));
           if (to.kind === ElementKind.PROCESS) {
             this.asyncInvocation(flow, to);
           }
@@ -743,6 +786,19 @@ export class FlowGraph {
     const element = this.targets(stack, expr).elements[0];
     return element ? `${element.label} (${element.noun})` : flattenArn(expr);
   }
+}
+
+/** `*` or `{ AWS: '*' }`: any principal. */
+function isAnyone(principal: any): boolean {
+  return principal === '*' || principal?.AWS === '*' || (Array.isArray(principal?.AWS) && principal.AWS.includes('*'));
+}
+
+/** The 12-digit accounts an `AWS` principal names, other than the stack's own (all of them for an env-agnostic stack). */
+function foreignAccounts(principal: any, environment: string): string[] {
+  const own = /^aws:\/\/(\d{12})\//.exec(environment)?.[1];
+  return [principal?.AWS].flat().filter((p) => typeof p === 'string')
+    .map((p: string) => /^(\d{12})$/.exec(p)?.[1] ?? /^arn:[^:]+:iam::(\d{12}):/.exec(p)?.[1])
+    .filter((account): account is string => account !== undefined && account !== own);
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, k: K, value: V): void {

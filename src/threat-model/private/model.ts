@@ -42,10 +42,11 @@ export interface ThreatModelData {
 /** UUIDv5 namespace of cdk-aegis threat models (a random UUID, fixed forever: ids are derived from it). */
 const NAMESPACE = '6f1c8a52-4d3e-5b7a-9c0d-2e8f4a6b1c3d';
 
+const NAMESPACE_BYTES = Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex');
+
 /** RFC 4122 version-5 UUID of `name` in the cdk-aegis namespace: the same input gives the same id on every synth. @internal */
 export function uuidV5(name: string): string {
-  const namespace = Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
+  const hash = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
   // RFC 4122 §4.3: the version (5) in the high nibble of octet 6, the variant (10xx) in the high bits of octet 8.
   // eslint-disable-next-line no-bitwise
   hash[6] = (hash[6] & 0x0f) | 0x50;
@@ -128,7 +129,9 @@ export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): 
 function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[]): Map<string, string> {
   const found = new Map<string, string>();
   const treeFile = path.join(assemblyDir, 'tree.json');
-  if (!fs.existsSync(treeFile)) {
+  // Templates the CDK CLI writes carry every construct path already: read the tree only when one is missing.
+  const complete = stacks.every((s) => Object.values<any>(s.template.Resources ?? {}).every((r) => typeof r?.Metadata?.['aws:cdk:path'] === 'string'));
+  if (complete || !fs.existsSync(treeFile)) {
     return found;
   }
   const stackPaths = stacks.map((s) => s.path).sort((a, b) => b.length - a.length);

@@ -423,6 +423,20 @@ const ENVIRONMENT_KEY: MitigationSpec = {
   },
 };
 
+/** Whether an API's stages are throttled, once per API and graph (every function behind it asks). */
+const THROTTLED = new WeakMap<FlowGraph, Map<string, boolean>>();
+function throttled(api: Element, graph: FlowGraph): boolean {
+  let known = THROTTLED.get(graph);
+  if (!known) {
+    known = new Map();
+    THROTTLED.set(graph, known);
+  }
+  if (!known.has(api.id)) {
+    known.set(api.id, STAGE_THROTTLING.check({ element: api }, { graph, assemblyDir: '' }).resolved);
+  }
+  return known.get(api.id)!;
+}
+
 const BOUNDED_CONCURRENCY: MitigationSpec = {
   key: 'bounded-concurrency',
   title: 'Invocations are bounded: reserved concurrency, or every trigger is throttled upstream',
@@ -431,9 +445,9 @@ const BOUNDED_CONCURRENCY: MitigationSpec = {
     if (p.ReservedConcurrentExecutions !== undefined) {
       return ok(`\`ReservedConcurrentExecutions: ${p.ReservedConcurrentExecutions}\``);
     }
-    const incoming = [...graph.flows.values()].filter((f) => f.to.id === el(t).id && !f.vias.has(FlowVia.IAM) && !f.vias.has(FlowVia.LOGGING));
+    const incoming = graph.flowsInto(el(t)).filter((f) => !f.vias.has(FlowVia.IAM) && !f.vias.has(FlowVia.LOGGING));
     const bounded = incoming.filter((f) =>
-      (f.vias.has(FlowVia.API) && STAGE_THROTTLING.check({ element: f.from }, { graph, assemblyDir: '' }).resolved)
+      (f.vias.has(FlowVia.API) && throttled(f.from, graph))
       || f.deliveries.some((d) => d.via === FlowVia.EVENT_SOURCE_MAPPING && d.resource.props.ScalingConfig?.MaximumConcurrency !== undefined));
     if (incoming.length > 0 && bounded.length === incoming.length) {
       return ok(`every trigger is throttled upstream (${incoming.map((f) => f.from.label).join(', ')})`);
@@ -493,9 +507,7 @@ function storesReachedBeyondGrants(e: Element, actions: string[], patterns: stri
     return service ? [service] : p === '*' ? actions.map((a) => (a === '*' ? '*' : a.split(':')[0])) : [];
   }));
   const types = [...services].flatMap((service) => (service === '*' ? Object.values(SERVICE_TYPES).flat() : SERVICE_TYPES[service] ?? []));
-  const granted = new Set([...graph.flows.values()]
-    .filter((f) => f.grants.length > 0 && (f.from.id === e.id || f.to.id === e.id))
-    .flatMap((f) => [f.from.id, f.to.id]));
+  const granted = new Set(graph.flowsOf(e).filter((f) => f.grants.length > 0).flatMap((f) => [f.from.id, f.to.id]));
   return graph.ofType(...types).map((r) => graph.elementOf(r)!).filter((x) => x.id !== e.id && !granted.has(x.id)).map((x) => x.label).sort();
 }
 
@@ -546,7 +558,7 @@ const SCOPED_TO_FLOW: MitigationSpec = {
   title: 'The function reads only the objects its events name (prefix and suffix), not the whole bucket',
   check(t, { graph }) {
     const flow = t.flow!;
-    const buckets = flow.from.noun === 'bucket' ? [flow.from] : [...graph.flows.values()].filter((f) => f.to.id === flow.from.id && f.from.noun === 'bucket').map((f) => f.from);
+    const buckets = flow.from.noun === 'bucket' ? [flow.from] : graph.flowsInto(flow.from).filter((f) => f.from.noun === 'bucket').map((f) => f.from);
     const filters = new Set(flow.keyFilters.map((k) => `/${k}`));
     const reads = buckets.flatMap((b) => graph.flows.get(`${b.id}->${flow.to.id}`)?.grants ?? []);
     const objectScopes = reads.filter((g) => g.actions.some((a) => a.startsWith('s3:') && actionReads(a))).flatMap((g) => g.scopes).filter((s) => s.startsWith('/'));
@@ -760,7 +772,7 @@ export const THREATS: ThreatSpec[] = [
     key: 'unencrypted-data',
     stride: StrideD.INFORMATION_DISCLOSURE,
     priority: 'Medium',
-    applies: (t) => t.element?.kind === ElementKind.STORE,
+    applies: (t) => t.element?.kind === ElementKind.STORE || BUCKETS(t),
     grammar: (t) => ({ source: 'principal with storage-level access', prerequisites: `to ${name(el(t))}, or an AWS-side read`, action: 'read the data without any key policy of yours allowing it', impact: 'data disclosed with no KMS record of who decrypted it', goals: ['confidentiality'] }),
     mitigations: [CUSTOMER_KEY],
   },
