@@ -333,6 +333,22 @@ describe('threat model options and errors', () => {
     expect(() => Compliance.of(newApp()).enforce(options as any)).toThrow(message);
   });
 
+  test('an empty app gives an empty model; an app of many stacks is named by its stack count', () => {
+    const empty = newApp();
+    empty.synth();
+    expect(ThreatModel.write(empty.outdir)).toMatchObject({ elements: 0, flows: 0, threats: 0, openThreats: 0 });
+    expect(read(empty.outdir, ThreatModel.MARKDOWN_FILE)).toMatch(/^# Threat model: empty app\n[\s\S]*## Open threats\n\nNone\./);
+    expect(schemaErrors(composer(empty.outdir))).toEqual([]);
+    const many = newApp();
+    for (const name of ['A', 'B', 'C', 'D', 'E']) {
+      new sqs.Queue(new Stack(many, name), 'Jobs', { enforceSSL: true });
+    }
+    many.synth();
+    const summary = ThreatModel.write(many.outdir);
+    expect(summary.elements).toBe(6); // five queues and the (env-agnostic) account
+    expect(read(many.outdir, ThreatModel.MARKDOWN_FILE)).toMatch(/^# Threat model: 5 stacks\n/);
+  });
+
   test('ThreatModel.write fails with a clear error when the directory holds no cloud assembly; the CLI exits 2', () => {
     expect(() => ThreatModel.write('/nonexistent/cdk.out')).toThrow('`assemblyDir` must be a cloud assembly directory (with a manifest.json), got: "/nonexistent/cdk.out". Pass the `cdk synth --output` directory, e.g. `cdk.out`.');
     expect(() => ThreatModel.write(42 as any)).toThrow(/`assemblyDir` must be a cloud assembly directory .* got: 42/);
