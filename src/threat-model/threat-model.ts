@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildThreatModel } from './private/model';
 import { toMarkdown, toThreatComposer } from './private/render';
-import { assemblyStacks } from '../core/private/cloud-assembly';
+import { assemblyStacks, nestedStacks } from '../core/private/cloud-assembly';
 
 /** What one threat-model generation found and wrote. */
 export interface ThreatModelSummary {
@@ -47,9 +47,10 @@ export class ThreatModel {
       throw new Error(`\`assemblyDir\` must be a cloud assembly directory (with a manifest.json), got: ${JSON.stringify(assemblyDir)}. ` +
         'Pass the `cdk synth --output` directory, e.g. `cdk.out`.');
     }
-    const stacks = assemblyStacks(assemblyDir);
+    const top = assemblyStacks(assemblyDir);
+    const stacks = [...top, ...top.flatMap((stack) => nestedStacks(assemblyDir, stack))];
     const model = buildThreatModel(stacks, assemblyDir);
-    const appName = stacks.length === 0 ? 'empty app' : stacks.length <= 4 ? stacks.map((s) => s.path).join(', ') : `${stacks.length} stacks`;
+    const appName = top.length === 0 ? 'empty app' : top.length <= 4 ? top.map((s) => s.path).join(', ') : `${top.length} stacks`;
     const files = [path.join(assemblyDir, ThreatModel.COMPOSER_FILE), path.join(assemblyDir, ThreatModel.MARKDOWN_FILE)];
     fs.writeFileSync(files[0], `${JSON.stringify(toThreatComposer(model, appName), undefined, 2)}\n`);
     fs.writeFileSync(files[1], toMarkdown(model, appName));

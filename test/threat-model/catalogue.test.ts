@@ -1,6 +1,6 @@
 import { AssemblyStack } from '../../src/core/private/cloud-assembly';
 import { buildThreatModel, ThreatModelData } from '../../src/threat-model/private/model';
-import { toMarkdown, toThreatComposer } from '../../src/threat-model/private/render';
+import { mermaidFlowchart, toMarkdown, toThreatComposer } from '../../src/threat-model/private/render';
 
 /**
  * The catalogue on hand-written templates: each threat's mitigations read the
@@ -67,10 +67,20 @@ describe('threat catalogue on plain CloudFormation', () => {
       Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: ref('Api'), StageName: 'v1', MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: true }] } },
       Plan: { Type: 'AWS::ApiGateway::UsagePlan', Properties: { ApiStages: [{ ApiId: ref('Api'), Stage: ref('Stage') }], Throttle: { RateLimit: 10 } } },
       Put: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: ref('Api'), HttpMethod: 'PUT', AuthorizationType: 'AWS_IAM', Integration: { Type: 'MOCK' } } },
-      Post: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: ref('Api'), HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', Integration: { Type: 'AWS_PROXY', Uri: 'arn:aws:apigateway:x' } } },
+      Post: {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: { RestApiId: ref('Api'), HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', ApiKeyRequired: true, Integration: { Type: 'AWS_PROXY', Uri: 'arn:aws:apigateway:x' } },
+      },
       Orphan: { Type: 'AWS::ApiGateway::RestApi' },
     });
     expect(flows(m).filter((f) => f.startsWith('Internet'))).toEqual(['Internet clients → Orphan: HTTPS']);
+    // A usage plan throttles only requests with an API key: without `ApiKeyRequired` on every method it proves nothing.
+    const keyless = model({
+      Api: { Type: 'AWS::ApiGateway::RestApi' },
+      Get: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: ref('Api'), HttpMethod: 'GET', AuthorizationType: 'AWS_IAM', Integration: { Type: 'AWS_PROXY', Uri: 'x' } } },
+      Plan: { Type: 'AWS::ApiGateway::UsagePlan', Properties: { ApiStages: [{ ApiId: ref('Api') }], Throttle: { RateLimit: 10 } } },
+    });
+    expect(evidence(keyless, 'request-flood', 'Api')).toMatch(/^open: set `ThrottlingRateLimit`/);
     expect(evidence(m, 'request-flood', 'Api')).toBe('resolved: usage plan Plan: 10 requests/s | open: associate a web ACL with a rate-based rule (per IP, action Block) with the stage');
     expect(evidence(m, 'payloads-in-logs', 'Api')).toBe('open: turn off `DataTraceEnabled` on Stage: it logs full request and response bodies');
     expect(evidence(m, 'malformed-requests', 'Api')).toBe('open: validate the body of Post: a request validator and a JSON schema model');
@@ -189,8 +199,9 @@ describe('threat catalogue on plain CloudFormation', () => {
     expect(flows(m)).toEqual([
       'Internet clients → Browser: HTTPS uploads',
       'Internet clients → Dropbox: HTTPS uploads; s3:PutObject',
-      'Internet clients → Site: s3:GetObject',
       'Other AWS accounts → Shared: sqs:SendMessage',
+      // Public reads flow out of the bucket, to anyone.
+      'Site → Internet clients: s3:GetObject',
     ]);
     // Entry-point buckets are still stores to encrypt.
     expect(evidence(m, 'unencrypted-data', 'Browser')).toBe('open: SSE-S3 (the default): set SSE-KMS with a customer managed key');
@@ -210,7 +221,12 @@ describe('threat catalogue on plain CloudFormation', () => {
       Topic: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: 'alias/aws/sns' } },
     });
     expect(evidence(m, 'unencrypted-data', 'Table')).toBe('open: encrypted with the AWS managed key aws/dynamodb: set a customer managed `KMSMasterKeyId`');
-    expect(evidence(m, 'unencrypted-data', 'Global')).toMatch(/^open: `SSESpecification.KMSMasterKeyId` is the AWS managed key alias\/aws\/dynamodb/);
+    expect(evidence(m, 'unencrypted-data', 'Global')).toBe('open: encrypted with the AWS managed key aws/dynamodb: set each replica\'s `KMSMasterKeyId`');
+    // A global table (TableV2) keeps its key, recovery and deletion protection per replica.
+    const replica = { Region: 'eu-west-1', SSESpecification: { KMSMasterKeyId: arn('Key') }, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true };
+    const v2 = model({ Key: { Type: 'AWS::KMS::Key' }, V2: { Type: 'AWS::DynamoDB::GlobalTable', Properties: { SSESpecification: { SSEEnabled: true, SSEType: 'KMS' }, Replicas: [replica] } } });
+    expect(evidence(v2, 'unencrypted-data', 'V2')).toBe('resolved: every replica\'s `SSESpecification.KMSMasterKeyId` → Key (KMS key)');
+    expect(evidence(v2, 'tampered-records', 'V2')).toBe('resolved: `PointInTimeRecoveryEnabled: true` | resolved: `DeletionProtectionEnabled: true`');
     expect(evidence(m, 'tampered-records', 'Table')).toBe('open: enable point-in-time recovery | open: set `DeletionProtectionEnabled: true`');
     expect(evidence(m, 'unencrypted-data', 'Bucket (')).toBe('resolved: SSE-KMS, `KMSMasterKeyID` → Key (KMS key)');
     expect(evidence(m, 'unencrypted-data', 'Plain')).toBe('open: AES256: set SSE-KMS with a customer managed key');
@@ -255,7 +271,7 @@ describe('threat catalogue on plain CloudFormation', () => {
     expect(evidence(m, 'outdated-runtime', 'A')).toMatch(/^open: `Runtime: python3\.9`: move to python3\.\d+/);
     expect(evidence(m, 'outdated-runtime', 'B')).toMatch(/^open: a container image/);
     expect(evidence(m, 'outdated-runtime', 'C')).toBe('open: runtime cobol85 is unknown to this aws-cdk-lib: check its deprecation date');
-    expect(evidence(m, 'foreign-layers', 'A')).toBe('open: layers from other accounts run in this function: arn:aws:lambda:eu-west-1:999999999999:layer:tools:3; vendor them or publish them in your account');
+    expect(evidence(m, 'foreign-layers', 'A')).toBe('open: layers from other (or unknown) accounts run in this function: arn:aws:lambda:eu-west-1:999999999999:layer:tools:3; vendor them or publish them in your account');
     expect(evidence(m, 'foreign-layers', 'C')).toBe('resolved: 1 layer(s), all from this account or this app');
     expect(evidence(m, 'unsigned-code', 'C')).toBe('resolved: `CodeSigningConfigArn` → arn:aws:lambda:eu-west-1:123456789012:code-signing-config:csc-1');
     expect(evidence(m, 'payloads-in-logs', 'A')).toBe('open: `ApplicationLogLevel` is DEBUG: use INFO or above in production');
@@ -274,6 +290,154 @@ describe('threat catalogue on plain CloudFormation', () => {
     const elsewhere = model({}, {}, [{ path: 'T', stackName: 'T', templateFile: 'T.json', template: { Resources: { Trail: trail } }, metadata: {}, environment: 'aws://210987654321/eu-west-1' }]);
     expect(evidence(elsewhere, 'untraceable-account-changes', 'AWS account 123456789012')).toMatch(/^open:/);
     expect(evidence(elsewhere, 'untraceable-account-changes', 'AWS account 210987654321')).toMatch(/^resolved:/);
+  });
+
+  test('nothing reads as resolved when the control is missing: customer managed policies, imported roles, built wildcards, NotResource', () => {
+    const m = model({
+      Managed: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } } },
+      Role: { Type: 'AWS::IAM::Role', Properties: { ManagedPolicyArns: [ref('Managed')] } },
+      Admin: FUNCTION({ Role: arn('Role') }),
+      Imported: FUNCTION({ Role: 'arn:aws:iam::123456789012:role/legacy' }),
+      BuiltRole: { Type: 'AWS::IAM::Role' },
+      Built: FUNCTION({ Role: arn('BuiltRole') }),
+      BuiltPolicy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: [ref('BuiltRole')],
+          PolicyDocument: {
+            Statement: [
+              { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':dynamodb:eu-west-1:123456789012:table/*']] } },
+              { Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' },
+            ],
+          },
+        },
+      },
+      // A role ARN in an environment variable does not make the function a user of that role.
+      Reader: FUNCTION({ Role: arn('ReaderRole'), Environment: { Variables: { TARGET: arn('BuiltRole') } } }),
+      ReaderRole: { Type: 'AWS::IAM::Role' },
+    });
+    // The customer managed policy the role attaches by reference is read: `*` on `*` reaches every function of the app.
+    expect(evidence(m, 'over-privileged-role', 'Admin')).toBe('open: narrow * on * (reaches Built, Imported, Reader of this app, with no grant of their own); wildcard action(s) *');
+    expect(evidence(m, 'over-privileged-role', 'Imported')).toBe('open: its role (arn:aws:iam::123456789012:role/legacy) is not defined in this app: its permissions, and who else uses it, cannot be checked here');
+    expect(evidence(m, 'shared-role', 'Imported')).toMatch(/^open: its role \(arn:aws:iam::123456789012:role\/legacy\) is not defined in this app/);
+    expect(evidence(m, 'over-privileged-role', 'Built')).toBe('open: narrow dynamodb:GetItem on arn:${AWS::Partition}:dynamodb:eu-west-1:123456789012:table/*; NotResource arn:aws:s3:::secret/* (allows everything else)');
+    expect(evidence(m, 'shared-role', 'Reader')).toBe('resolved: its role serves it alone');
+    expect(evidence(m, 'shared-role', 'Built')).toBe('resolved: its role serves it alone');
+  });
+
+  test('APIs defined by an OpenAPI body, count-mode rule groups and scoping-free conditions are not taken as controls', () => {
+    const m = model({
+      Spec: { Type: 'AWS::ApiGateway::RestApi', Properties: { Body: { openapi: '3.0.1' } } },
+      Quick: { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP', Target: arn('Fn') } },
+      Fn: FUNCTION(),
+      Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{ Name: 'Common', OverrideAction: { Count: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } }] } },
+      Association: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { WebACLArn: arn('Acl'), ResourceArn: ref('Spec') } },
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: { 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':kms:eu-west-1:123456789012:alias/aws/sqs']] } } },
+      QueueInline: {
+        Type: 'AWS::SQS::QueueInlinePolicy',
+        Properties: {
+          Queue: ref('Queue'),
+          PolicyDocument: {
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: ['*'] }, Action: 'sqs:SendMessage', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+              { Effect: 'Deny', Principal: { AWS: 'arn:aws:iam::123456789012:role/x' }, Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+            ],
+          },
+        },
+      },
+      Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: 'b' } },
+      Legacy: { Type: 'AWS::Events::EventBusPolicy', Properties: { EventBusName: ref('Bus'), StatementId: 's', Action: 'events:PutEvents', Principal: '*' } },
+    });
+    expect(evidence(m, 'unauthenticated-api', 'Spec')).toMatch(/^open: methods are defined in the API's OpenAPI body/);
+    expect(evidence(m, 'malformed-requests', 'Spec')).toMatch(/^open: methods are defined in the API's OpenAPI body/);
+    expect(evidence(m, 'unauthenticated-api', 'Quick')).toMatch(/^open: methods are defined in the API's OpenAPI body \(or quick-create target\)/);
+    expect(evidence(m, 'web-exploits', 'Spec')).toMatch(/^open: associate a web ACL with managed rule groups/);
+    expect(evidence(m, 'forged-messages', 'Queue')).toBe('open: the policy admits anyone (Principal *): add `aws:SourceArn` and `aws:SourceAccount` conditions');
+    expect(evidence(m, 'tampered-messages', 'Queue')).toMatch(/^open: add a resource policy statement that denies .* \| open: `KmsMasterKeyId` is the AWS managed key arn:\$\{AWS::Partition\}:kms:eu-west-1:123456789012:alias\/aws\/sqs/);
+    expect(evidence(m, 'forged-messages', 'Bus')).toBe('open: the policy admits anyone (Principal *): add `aws:SourceArn` and `aws:SourceAccount` conditions');
+    expect(flows(m)).toEqual(expect.arrayContaining(['Internet clients → Bus: events:PutEvents']));
+  });
+
+  test('layers, object reads and access-log encryption are read whatever form the template gives them', () => {
+    const m = model({
+      Powertools: FUNCTION({ Layers: [{ 'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':lambda:', ref('AWS::Region'), ':017000801446:layer:AWSLambdaPowertoolsTypeScriptV2:3']] }] }),
+      Insights: FUNCTION({ Layers: [{ 'Fn::FindInMap': ['LambdaInsights', ref('AWS::Region'), 'arn'] }] }),
+      Mine: FUNCTION({ Layers: [{ 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:layer:mine:1' }, ref('Layer')] }),
+      Layer: { Type: 'AWS::Lambda::LayerVersion' },
+      Uploads: { Type: 'AWS::S3::Bucket', Properties: { LoggingConfiguration: { DestinationBucketName: ref('Logs') } } },
+      Logs: { Type: 'AWS::S3::Bucket' },
+      Rule: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { detail: { bucket: { name: [ref('Uploads')] }, object: { key: [{ prefix: 'in/' }] } } }, Targets: [{ Id: 'a', Arn: arn('Reader') }] } },
+      Reader: FUNCTION({ Role: arn('ReaderRole') }),
+      ReaderRole: { Type: 'AWS::IAM::Role' },
+      ReaderPolicy: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [ref('ReaderRole')], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: [{ 'Fn::Sub': '${Uploads.Arn}/*' }, '*'] }] } },
+      },
+      Filtered: { Type: 'AWS::S3::Bucket', Properties: { NotificationConfiguration: { QueueConfigurations: [{ Event: 's3:ObjectCreated:*', Queue: arn('Q'), Filter: { S3Key: { Rules: { 'Fn::If': ['C', [], []] } } } }] } } },
+      Q: { Type: 'AWS::SQS::Queue' },
+    });
+    expect(evidence(m, 'foreign-layers', 'Powertools')).toMatch(/^open: layers from other \(or unknown\) accounts .*:017000801446:layer:AWSLambdaPowertoolsTypeScriptV2:3/);
+    expect(evidence(m, 'foreign-layers', 'Insights')).toMatch(/^open: layers from other \(or unknown\) accounts/);
+    expect(evidence(m, 'foreign-layers', 'Mine')).toBe('resolved: 2 layer(s), all from this account or this app');
+    expect(evidence(m, 'access-beyond-flow', 'Rule → Reader')).toBe('open: the role reads /*, * but events carry only /in/*: grant `s3:GetObject` on those keys alone');
+    // aws-cdk-lib writes no encryption for a server access logs bucket: S3's default (SSE-S3) is what log delivery needs.
+    expect(evidence(m, 'unencrypted-data', 'Logs')).toBe('resolved: SSE-S3: server access logs of 1 bucket(s) land here, and S3 delivers them only to SSE-S3 buckets');
+    expect(flows(m)).toContain('Filtered → Q: S3 s3:ObjectCreated:*');
+  });
+
+  test('nested stacks are read from the assembly; trails cover their account in every region; the account\'s own principals are not "other accounts"', () => {
+    const trail = { Type: 'AWS::CloudTrail::Trail', Properties: { IsMultiRegionTrail: true, EnableLogFileValidation: true } };
+    const m = model({ Trail: trail, Permission: { Type: 'AWS::Lambda::Permission', Properties: { FunctionName: ref('Fn'), Principal: ref('AWS::AccountId'), Action: 'lambda:InvokeFunction' } }, Fn: FUNCTION() },
+      {}, [{ path: 'East', stackName: 'East', templateFile: 'East.json', template: { Resources: {} }, metadata: {}, environment: 'aws://123456789012/us-east-1' }]);
+    expect(evidence(m, 'untraceable-account-changes', 'AWS account 123456789012/us-east-1')).toBe('resolved: trail Trail in S: multi-region, log file validation on');
+    expect(flows(m)).toContain('IAM principals of this account → Fn: lambda:InvokeFunction');
+  });
+
+  test('typed opt-outs are comments on the threats their control concerns, and only those', () => {
+    const optOut = (control: string, reason: string) => [{ type: 'cdk-aegis:opt-out', data: { control, reason, rules: [] } }];
+    const m = model({
+      Secret: { Type: 'AWS::SecretsManager::Secret', Metadata: { 'aws:cdk:path': 'S/Secret/Resource' } },
+      Fn: FUNCTION(),
+      Rule: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(1 hour)', Targets: [{ Id: 'a', Arn: arn('Fn') }] } },
+      Api: { Type: 'AWS::ApiGateway::RestApi', Metadata: { 'aws:cdk:path': 'S/Api/Resource' } },
+      Acl: { Type: 'AWS::WAFv2::WebACL', Metadata: { 'aws:cdk:path': 'S/Api/WebAcl/Resource' }, Properties: { Rules: [] } },
+      Association: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { WebACLArn: arn('Acl'), ResourceArn: ref('Api') } },
+    }, {
+      metadata: {
+        '/S/Secret': optOut('rotation', 'rotated by the vendor'),
+        '/S/Fn': optOut('deadLetterQueue', 'idempotent hourly job'),
+        '/S/Api/WebAcl': optOut('waf-block:AWSManagedRulesSQLiRuleSet', 'tuning false positives'),
+        '/S/Api': optOut('tracing', 'sampled elsewhere'),
+      },
+    });
+    const comments = (key: string, where: string) => m.threats.find((t) => t.spec.key === key && t.targetName.startsWith(where))!.comments;
+    expect(comments('stale-secret', 'Secret')).toEqual(['Opted out: rotation (rotated by the vendor)']);
+    expect(comments('unencrypted-data', 'Secret')).toEqual([]);
+    expect(comments('lost-events', 'Rule → Fn')).toEqual(['Opted out: deadLetterQueue (idempotent hourly job)']);
+    expect(comments('concurrency-exhaustion', 'Fn')).toEqual([]);
+    expect(comments('web-exploits', 'Api')).toEqual(['Opted out: waf-block:AWSManagedRulesSQLiRuleSet (tuning false positives)']);
+    // A control no threat reads (tracing) stays in the ledger only.
+    expect(m.threats.flatMap((t) => t.comments).filter((c) => c.includes('tracing'))).toEqual([]);
+  });
+
+  test('Mermaid\'s edge limit collapses the diagram even when the text is short', () => {
+    const resources: Record<string, any> = {};
+    for (let f = 0; f < 26; f++) {
+      resources[`F${f}`] = FUNCTION({ Role: arn(`R${f}`) });
+      resources[`R${f}`] = { Type: 'AWS::IAM::Role' };
+      resources[`P${f}`] = {
+        Type: 'AWS::IAM::Policy',
+        Properties: { Roles: [ref(`R${f}`)], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sqs:ReceiveMessage', Resource: Array.from({ length: 20 }, (_, q) => arn(`Q${q}`)) }] } },
+      };
+    }
+    for (let q = 0; q < 20; q++) {
+      resources[`Q${q}`] = { Type: 'AWS::SQS::Queue' };
+    }
+    const m = model(resources);
+    expect(m.graph.flows.size).toBe(520);
+    const diagram = mermaidFlowchart(m);
+    expect(diagram.collapsed).toBe(true);
+    expect(diagram.text).toContain('"stack S (46 elements)"');
   });
 
   test('cross-stack references that name no output are dropped, not guessed; writers keep the schema\'s limits', () => {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { App, AppProps, Stack, Stage } from 'aws-cdk-lib';
+import { App, AppProps, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { buildApp } from '../../examples/app';
 import { Compliance, SecureQueue, ThreatModel, Toggle } from '../../src';
 import { runCli } from '../../src/compliance/reports/cli';
-import { AssemblyStack, assemblyStacks } from '../../src/core/private/cloud-assembly';
+import { AssemblyStack, assemblyStacks, nestedStacks } from '../../src/core/private/cloud-assembly';
 import { Flow } from '../../src/threat-model/private/graph';
 import { buildThreatModel, ThreatModelData, uuidV5 } from '../../src/threat-model/private/model';
 import { MERMAID_MAX_EDGES, MERMAID_MAX_TEXT, mermaidFlowchart } from '../../src/threat-model/private/render';
@@ -284,6 +284,22 @@ describe('threat model where teams deploy', () => {
     expect(JSON.stringify(assemblyStacks(flatDir).find((s) => s.path === 'Compute')!.template)).toContain('"Fn::ImportValue"');
     ThreatModel.write(staged.outdir);
     expect(schemaErrors(composer(staged.outdir))).toEqual([]);
+  });
+
+  test('nested stacks are read from their template files, with or without the CLI\'s asset metadata', () => {
+    for (const context of [{}, { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true }]) {
+      const app = newApp({ context });
+      const nested = new NestedStack(new Stack(app, 'Parent'), 'Inner');
+      const jobs = new sqs.Queue(nested, 'Jobs', { enforceSSL: true });
+      const worker = new lambda.Function(nested, 'Worker', { code: CODE, handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X });
+      worker.addEventSource(new eventSources.SqsEventSource(jobs));
+      app.synth();
+      const summary = ThreatModel.write(app.outdir);
+      const model = buildThreatModel([...assemblyStacks(app.outdir), ...nestedStacks(app.outdir, assemblyStacks(app.outdir)[0])], app.outdir);
+      expect(flowLines(model)).toContain('Jobs → Worker: poll queue; sqs:GetQueueAttributes, GetQueueUrl, ReceiveMessage');
+      expect(findFlow(model, 'Jobs', 'Worker')!.from.constructPath).toBe('Parent/Inner/Jobs/Resource');
+      expect(summary.elements).toBe(model.graph.elements.size);
+    }
   });
 
   test('a large app collapses to one node per stack within Mermaid\'s limits, and the model grows linearly', () => {

@@ -61,6 +61,74 @@ export function assemblyStacks(dir: string, subdir = ''): AssemblyStack[] {
   return found;
 }
 
+/**
+ * The nested stacks of `parent` (and theirs), read from the template files
+ * the assembly holds for them: found by the `aws:asset:path` metadata the CDK
+ * CLI writes, else by the asset hash in the `TemplateURL`.
+ *
+ * @internal
+ */
+export function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[] {
+  const base = path.dirname(path.join(dir, parent.templateFile));
+  const found: AssemblyStack[] = [];
+  for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources ?? {})) {
+    if (resource?.Type !== 'AWS::CloudFormation::Stack') {
+      continue;
+    }
+    const file = resource.Metadata?.['aws:asset:path'] ?? assetFileOfUrl(base, resource.Properties?.TemplateURL);
+    if (typeof file !== 'string' || !fs.existsSync(path.join(base, file))) {
+      continue;
+    }
+    const cdkPath = resource.Metadata?.['aws:cdk:path'] ?? nestedStackResourcePath(dir, parent.path, logicalId);
+    const nested: AssemblyStack = {
+      // `Parent/Inner.NestedStack/Inner.NestedStackResource` → `Parent/Inner`, the construct path of the nested stack.
+      path: typeof cdkPath === 'string' ? cdkPath.replace(/\.NestedStack\/.*$/, '') : `${parent.path}/${logicalId}`,
+      stackName: `${parent.stackName}-${logicalId}`,
+      templateFile: path.relative(dir, path.join(base, file)).split(path.sep).join('/'),
+      template: JSON.parse(fs.readFileSync(path.join(base, file), 'utf8')),
+      // The parent's metadata already holds the nested stack's constructs.
+      metadata: {},
+      environment: parent.environment,
+    };
+    found.push(nested, ...nestedStacks(dir, nested));
+  }
+  return found;
+}
+
+/** The construct path of a nested stack's resource, from the construct tree (for templates without `aws:cdk:path`). */
+function nestedStackResourcePath(dir: string, parentPath: string, logicalId: string): string | undefined {
+  const treeFile = path.join(dir, 'tree.json');
+  if (!fs.existsSync(treeFile)) {
+    return undefined;
+  }
+  let found: string | undefined;
+  const visit = (node: any): void => {
+    if (node?.attributes?.['aws:cdk:cloudformation:logicalId'] === logicalId && String(node.path).startsWith(`${parentPath}/`) && String(node.path).endsWith('.NestedStackResource')) {
+      found = node.path;
+    }
+    for (const child of Object.values<any>(node?.children ?? {})) {
+      visit(child);
+    }
+  };
+  visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  return found;
+}
+
+/** The file an asset manifest in `base` gives for the asset hash a template URL ends with. */
+function assetFileOfUrl(base: string, url: unknown): string | undefined {
+  const hash = /([0-9a-f]{64})\.json/.exec(JSON.stringify(url ?? ''))?.[1];
+  if (!hash) {
+    return undefined;
+  }
+  for (const manifest of fs.readdirSync(base).filter((f) => f.endsWith('.assets.json'))) {
+    const source = JSON.parse(fs.readFileSync(path.join(base, manifest), 'utf8')).files?.[hash]?.source?.path;
+    if (typeof source === 'string') {
+      return source;
+    }
+  }
+  return undefined;
+}
+
 /** A stack's metadata: construct path → entries (in the manifest, or in the file it names). */
 function stackMetadata(dir: string, artifact: any): Record<string, unknown> {
   const file = typeof artifact.additionalMetadataFile === 'string' ? path.join(dir, artifact.additionalMetadataFile) : undefined;

@@ -120,6 +120,8 @@ export interface Statement {
   readonly wildcardResources: string[];
   /** Whether an AWS managed policy grants it (its statements are not in the template). */
   readonly awsManaged: boolean;
+  /** `NotAction` / `NotResource`: everything but what is listed, a wildcard in disguise. */
+  readonly negated?: string;
 }
 
 const RESOURCE_KINDS: Record<string, [ElementKind, string]> = {
@@ -156,6 +158,52 @@ const STANDS_FOR: Record<string, string> = {
   'AWS::KMS::Alias': 'TargetKeyId',
 };
 
+/**
+ * Resource policy types and the property that names what they are attached
+ * to (`.`: the policy is a property of the resource itself).
+ */
+const RESOURCE_POLICIES: ReadonlyArray<[string, string]> = [
+  ['AWS::SQS::QueuePolicy', 'Queues'],
+  ['AWS::SQS::QueueInlinePolicy', 'Queue'],
+  ['AWS::SNS::TopicPolicy', 'Topics'],
+  ['AWS::SNS::TopicInlinePolicy', 'TopicArn'],
+  ['AWS::S3::BucketPolicy', 'Bucket'],
+  ['AWS::Events::EventBusPolicy', 'EventBusName'],
+  ['AWS::Events::EventBus', '.'],
+];
+
+/**
+ * The statements of a resource policy, whatever its form: a `PolicyDocument`,
+ * an event bus's `Policy`, or the legacy `EventBusPolicy` shape (a top-level
+ * `Statement`, or `Principal` + `Action` + `Condition`).
+ *
+ * @internal
+ */
+export function policyStatements(policy: Resource): any[] {
+  const p = policy.props;
+  const document = policy.type === 'AWS::Events::EventBus' ? p.Policy : p.PolicyDocument;
+  if (document !== undefined) {
+    return [document?.Statement].flat().filter((x) => x && typeof x === 'object');
+  }
+  if (p.Statement !== undefined) {
+    return [p.Statement].flat().filter((x) => x && typeof x === 'object');
+  }
+  if (p.Principal !== undefined) {
+    return [{ Effect: 'Allow', Principal: p.Principal === '*' ? '*' : { AWS: p.Principal }, Action: p.Action, Condition: p.Condition }];
+  }
+  return [];
+}
+
+/**
+ * Where each element type names the role it acts with. Only these make an
+ * element a role's user: a role ARN in an environment variable does not.
+ */
+const ROLE_PROPERTIES: Record<string, (props: Record<string, any>) => unknown[]> = {
+  'AWS::Lambda::Function': (p) => [p.Role],
+  'AWS::StepFunctions::StateMachine': (p) => [p.RoleArn],
+  'AWS::Events::Rule': (p) => [p.RoleArn, ...(Array.isArray(p.Targets) ? p.Targets.map((t: any) => t?.RoleArn) : [])],
+};
+
 /** Read verbs: data flows from the resource to the caller. Everything else writes. */
 const READ_VERB = /^(Get|List|Describe|Query|Scan|BatchGet|Receive|Select|Head|Lookup|Search|Decrypt|Export|Read|View|Check|ConditionCheck|Download|Subscribe)/;
 
@@ -177,6 +225,7 @@ const EXTERNAL: Record<string, Omit<Element, 'id'>> = {
   'subscribers': { kind: ElementKind.ACTOR, boundary: Boundary.INTERNET, noun: 'actor', label: 'Email and HTTPS subscribers' },
   'default-bus': { kind: ElementKind.ROUTER, boundary: Boundary.AWS, noun: 'event bus', label: 'EventBridge default bus' },
   'scheduler': { kind: ElementKind.ROUTER, boundary: Boundary.AWS, noun: 'schedule', label: 'EventBridge schedules' },
+  'this-account': { kind: ElementKind.ACTOR, boundary: Boundary.ACCOUNT, noun: 'actor', label: 'IAM principals of this account' },
 };
 
 /** The data-flow graph of an assembly. @internal */
@@ -257,13 +306,20 @@ export class FlowGraph {
     }
     return (this.referrers.get(key(resource.stack, resource.logicalId)) ?? [])
       .filter((r) => r.type === 'AWS::S3::BucketPolicy')
-      .flatMap((p) => [p.props.PolicyDocument?.Statement].flat().filter(Boolean))
+      .flatMap(policyStatements)
       .some((st: any) => st.Effect === 'Allow' && isAnyone(st.Principal) && st.Condition === undefined && [st.Action].flat().some((a: string) => a === '*' || a === 's3:*' || a === 's3:PutObject'));
   }
 
   /** Resources of a type. */
   public ofType(...types: string[]): Resource[] {
     return types.flatMap((type) => this.byType.get(type) ?? []);
+  }
+
+  /** The statements of every resource policy attached to `element` (queue, topic, bucket or bus). */
+  public resourcePolicyStatements(element: Element): any[] {
+    const attached = RESOURCE_POLICIES.filter(([, by]) => by !== '.').map(([type]) => type);
+    const own = element.resource?.type === 'AWS::Events::EventBus' ? policyStatements(element.resource) : [];
+    return [...own, ...this.referring(element, ...attached).flatMap(policyStatements)];
   }
 
   /** The flows that end at `element`. */
@@ -413,24 +469,20 @@ export class FlowGraph {
    * (a topic's dead-letter queue), else from the service itself (CloudWatch alarms).
    */
   private resourcePolicies(): void {
-    const policies: Array<[string, string]> = [
-      ['AWS::SQS::QueuePolicy', 'Queues'], ['AWS::SNS::TopicPolicy', 'Topics'], ['AWS::S3::BucketPolicy', 'Bucket'], ['AWS::Events::EventBusPolicy', 'EventBusName'],
-    ];
-    for (const [type, attachedTo] of policies) {
+    for (const [type, attachedTo] of RESOURCE_POLICIES) {
       for (const policy of this.ofType(type)) {
-        const targets = this.targets(policy.stack, policy.props[attachedTo]).elements;
-        const document = policy.props.PolicyDocument ?? (policy.props.Statement ? { Statement: [policy.props.Statement] } : {});
-        for (const statement of [document.Statement].flat().filter(Boolean)) {
+        const targets = attachedTo === '.' ? [this.elementOf(policy)!] : this.targets(policy.stack, policy.props[attachedTo]).elements;
+        for (const statement of policyStatements(policy)) {
           const services: string[] = [statement.Principal?.Service].flat().filter((x) => typeof x === 'string');
           if (statement.Effect !== 'Allow') {
             continue;
           }
-          const actions = shortActions([statement.Action].flat().filter((a) => typeof a === 'string'));
+          const allowed: string[] = [statement.Action].flat().filter((a) => typeof a === 'string');
           // Principals outside the account: anyone (with no condition), or the accounts a statement names.
           const outside = isAnyone(statement.Principal) && statement.Condition === undefined ? this.external('internet')
             : foreignAccounts(statement.Principal, policy.stack.environment).length > 0 ? this.external('other-accounts') : undefined;
           for (const to of outside ? targets : []) {
-            this.flow(outside!, to, FlowVia.RESOURCE_POLICY, actions);
+            this.policyFlows(outside!, to, allowed, false);
           }
           if (services.length === 0) {
             continue;
@@ -441,11 +493,23 @@ export class FlowGraph {
           for (const to of targets) {
             const sources = known.elements.length > 0 ? known.elements : services.map((service) => this.external(service, { label: service.split('.')[0] }));
             for (const from of sources.filter((f) => f.id !== to.id)) {
-              this.flow(from, to, FlowVia.RESOURCE_POLICY, actions, known.crossStack);
+              this.policyFlows(from, to, allowed, known.crossStack);
             }
           }
         }
       }
+    }
+  }
+
+  /** A principal a resource policy admits: reads flow out of the resource, writes into it. */
+  private policyFlows(principal: Element, resource: Element, actions: string[], crossStack: boolean): void {
+    const reads = actions.filter(actionReads);
+    const writes = actions.filter(actionWrites);
+    if (reads.length > 0) {
+      this.flow(resource, principal, FlowVia.RESOURCE_POLICY, shortActions(reads), crossStack);
+    }
+    if (writes.length > 0 || actions.length === 0) {
+      this.flow(principal, resource, FlowVia.RESOURCE_POLICY, shortActions(writes), crossStack);
     }
   }
 
@@ -513,13 +577,15 @@ export class FlowGraph {
       if (!fn) {
         continue;
       }
-      const principal = typeof permission.props.Principal === 'string' ? permission.props.Principal : JSON.stringify(permission.props.Principal);
+      const principal = flattenArn(permission.props.Principal);
       const sourceTargets = this.targets(permission.stack, permission.props.SourceArn);
       let sources = sourceTargets.elements.filter((e) => e.id !== fn.id);
       if (sources.length === 0) {
+        const own = /^aws:\/\/(\d{12})\//.exec(permission.stack.environment)?.[1];
         sources = [principal === '*' ? this.external('internet')
           : /\.amazonaws\.com(\.cn)?$/.test(principal) ? this.external(principal, { label: `any ${principal.split('.')[0]} resource` })
-            : this.external('other-accounts')];
+            : principal.includes('${AWS::AccountId}') || (own !== undefined && principal.includes(own)) ? this.external('this-account')
+              : this.external('other-accounts')];
       }
       for (const source of sources) {
         const flow = this.flow(source, fn, FlowVia.PERMISSION, String(permission.props.Action ?? 'lambda:InvokeFunction'), sourceTargets.crossStack);
@@ -706,40 +772,69 @@ export class FlowGraph {
         pushTo(policiesOf, key(stack, id), { name, document, stack });
       }
     };
+    const attached = new Map<string, Set<string>>();
     for (const policy of this.ofType('AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy')) {
       attach(policy.stack, policy.props.Roles, policy.logicalId, policy.props.PolicyDocument);
+      for (const id of localRefs(policy.props.Roles)) {
+        pushToSet(attached, key(policy.stack, id), policy.logicalId);
+      }
+    }
+    // Elements acting with each role, through the properties that name a role.
+    const usersOf = new Map<string, Element[]>();
+    for (const [type, rolesOf] of Object.entries(ROLE_PROPERTIES)) {
+      for (const resource of this.ofType(type)) {
+        const element = this.elementOf(resource);
+        for (const id of localRefs(rolesOf(resource.props).filter((r) => r !== undefined))) {
+          const k = key(resource.stack, id);
+          if (element && this.byKey.get(k)?.type === 'AWS::IAM::Role' && !(usersOf.get(k) ?? []).includes(element)) {
+            pushTo(usersOf, k, element);
+          }
+        }
+      }
     }
     for (const role of this.ofType('AWS::IAM::Role')) {
       const k = key(role.stack, role.logicalId);
-      const users = (this.referrers.get(k) ?? []).map((r) => this.elementOf(r))
-        .filter((e): e is Element => e !== undefined && e.kind !== ElementKind.GUARD);
+      const users = usersOf.get(k) ?? [];
       this.roleUsers.set(k, users);
       for (const user of users) {
         pushTo(this.rolesByUser, user.id, k);
       }
       const statements: Statement[] = [];
       for (const inline of Array.isArray(role.props.Policies) ? role.props.Policies : []) {
-        attach(role.stack, { Ref: role.logicalId }, `${role.logicalId}/${inline.PolicyName ?? 'inline'}`, inline.PolicyDocument);
+        attach(role.stack, { Ref: role.logicalId }, `${role.logicalId}/${inline?.PolicyName ?? 'inline'}`, inline?.PolicyDocument);
       }
       for (const arn of Array.isArray(role.props.ManagedPolicyArns) ? role.props.ManagedPolicyArns : []) {
         const name = /:iam::aws:policy\/(.+)$/.exec(flattenArn(arn))?.[1];
         if (name) {
           statements.push({ role, policy: name, actions: [`(AWS managed policy ${name})`], wildcardResources: ['*'], awsManaged: true });
+          continue;
+        }
+        // A customer managed policy of the app, attached by the role rather than by the policy's `Roles`.
+        for (const id of localRefs(arn)) {
+          const managed = this.byKey.get(key(role.stack, id));
+          if (managed?.type === 'AWS::IAM::ManagedPolicy' && !attached.get(k)?.has(id)) {
+            attach(role.stack, { Ref: role.logicalId }, id, managed.props.PolicyDocument);
+          }
         }
       }
       for (const { name, document, stack } of policiesOf.get(k) ?? []) {
-        for (const statement of Array.isArray(document?.Statement) ? document.Statement : [document?.Statement].filter(Boolean)) {
+        for (const statement of [document?.Statement].flat().filter((x) => x && typeof x === 'object')) {
           if (statement.Effect !== 'Allow') {
             continue;
           }
           const actions: string[] = [statement.Action].flat().filter((a) => typeof a === 'string');
           const resources: unknown[] = [statement.Resource].flat().filter((r) => r !== undefined);
+          const negated = statement.NotAction !== undefined ? `NotAction ${flattenArn(statement.NotAction)}`
+            : statement.NotResource !== undefined ? `NotResource ${flattenArn(statement.NotResource)}` : undefined;
           statements.push({
             role,
             policy: name,
-            actions,
-            wildcardResources: resources.filter((r) => typeof r === 'string' && r.includes('*')).map(String),
+            actions: statement.NotAction !== undefined ? ['*'] : actions,
+            // Built ARNs count too (`formatArn({ resourceName: '*' })` writes a Fn::Join ending in `/*`); keys under one named
+            // resource (`<Bucket>/incoming/*`, `<Table>/index/*`) do not: how far they reach is the flows' business.
+            wildcardResources: statement.NotResource !== undefined ? ['*'] : resources.map(flattenArn).filter((r) => r.includes('*') && !/^<[^>]+>/.test(r)),
             awsManaged: false,
+            negated,
           });
           for (const user of users) {
             for (const resourceExpr of resources) {
@@ -799,6 +894,12 @@ function foreignAccounts(principal: any, environment: string): string[] {
   return [principal?.AWS].flat().filter((p) => typeof p === 'string')
     .map((p: string) => /^(\d{12})$/.exec(p)?.[1] ?? /^arn:[^:]+:iam::(\d{12}):/.exec(p)?.[1])
     .filter((account): account is string => account !== undefined && account !== own);
+}
+
+function pushToSet<K, V>(map: Map<K, Set<V>>, k: K, value: V): void {
+  const set = map.get(k) ?? new Set<V>();
+  set.add(value);
+  map.set(k, set);
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, k: K, value: V): void {
@@ -920,7 +1021,8 @@ export function flattenArn(expr: unknown): string {
       return (Array.isArray(parts) ? parts : []).map(flattenArn).join(String(sep));
     }
     if (o['Fn::Sub'] !== undefined) {
-      return String([o['Fn::Sub']].flat()[0]);
+      // `${Bucket.Arn}/*` reads as `<Bucket>/*`, like a Fn::Join of the same ARN; pseudo parameters stay as written.
+      return String([o['Fn::Sub']].flat()[0]).replace(/\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9.]+)?\}/g, (_all, id: string) => `<${id}>`);
     }
     if (o['Fn::ImportValue'] !== undefined) {
       return `<import ${flattenArn(o['Fn::ImportValue'])}>`;
@@ -945,7 +1047,8 @@ function keyFiltersOfPattern(keyFilter: unknown): string[] {
 
 /** `incoming/*.jpg` from an S3 notification's key filter rules. */
 function keyFiltersOfNotification(filter: any): string[] {
-  const rules: any[] = filter?.Key?.FilterRules ?? filter?.S3Key?.Rules ?? [];
+  const listed = filter?.Key?.FilterRules ?? filter?.S3Key?.Rules;
+  const rules: any[] = Array.isArray(listed) ? listed.filter((r) => r && typeof r === 'object') : [];
   const prefix = rules.find((r) => String(r.Name).toLowerCase() === 'prefix')?.Value;
   const suffix = rules.find((r) => String(r.Name).toLowerCase() === 'suffix')?.Value;
   return prefix === undefined && suffix === undefined ? [] : [`${prefix ?? ''}*${suffix ?? ''}`];

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Boundary, Element, ElementKind, Flow, FlowGraph, constructKey } from './graph';
-import { Evidence, Grammar, MitigationSpec, STRIDE_D_NAMES, StrideD, THREATS, Target, ThreatSpec, accountId, mitigationsFor } from './threats';
+import { CheckContext, Evidence, Grammar, MitigationSpec, STRIDE_D_NAMES, StrideD, THREATS, Target, ThreatSpec, accountId, mitigationsFor } from './threats';
 import { AssemblyStack, TypedOptOut, typedOptOuts } from '../../core/private/cloud-assembly';
 
 /** One mitigation of the model, on one element or flow. @internal */
@@ -76,7 +76,7 @@ export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): 
     });
   }
   const optOuts = stacks.flatMap((s) => typedOptOuts(s.metadata));
-  const comments = optOutsByElement([...graph.elements.values()], optOuts);
+  const comments = optOutsByElement(graph, optOuts);
   const mitigations = new Map<string, ModelMitigation>();
   const threats: ModelThreat[] = [];
   const targets: Target[] = [
@@ -86,13 +86,14 @@ export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): 
   for (const target of targets) {
     const where = whereOf(target);
     const targetName = nameOf(target);
-    const recorded = target.element ? comments.get(target.element.id) ?? [] : [];
+    // A flow's delivery opt-out (a function without its dead-letter queue) is recorded on the element it delivers to.
+    const recorded = comments.get(target.element?.id ?? target.flow!.to.id) ?? [];
     for (const spec of THREATS.filter((t) => t.applies(target, graph))) {
       const linked = mitigationsFor(spec, target).map((m) => {
         const id = uuidV5(`${where}#mitigation:${m.key}`);
         let mitigation = mitigations.get(id);
         if (!mitigation) {
-          mitigation = { id, spec: m, targetName, evidence: m.check(target, { graph, assemblyDir }) };
+          mitigation = { id, spec: m, targetName, evidence: evaluate(m, target, { graph, assemblyDir }) };
           mitigations.set(id, mitigation);
         }
         return mitigation;
@@ -111,7 +112,7 @@ export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): 
         statement: clip(`${/^[aeiou]/i.test(grammar.source) ? 'An' : 'A'} ${grammar.source} ${grammar.prerequisites} can ${grammar.action}, which leads to ${grammar.impact}, resulting in reduced ${grammar.goals.join(' and ')} of ${assets.join(', ')}`, 1400),
         mitigations: linked,
         resolved,
-        comments: resolved ? [] : recorded,
+        comments: resolved ? [] : recorded.filter((c) => c.threats.includes(spec.key)).map((c) => c.text),
       });
     }
   }
@@ -169,23 +170,57 @@ function assetsOf(target: Target): string[] {
   return [`events from ${flow.from.label} to ${flow.to.label}`];
 }
 
+/**
+ * A check's evidence; a template shape no check expected (an intrinsic where a
+ * list should be) reads as not proven, never as a crash or a pass.
+ */
+function evaluate(m: MitigationSpec, target: Target, context: CheckContext): Evidence {
+  try {
+    return m.check(target, context);
+  } catch (e) {
+    return { resolved: false, text: `not proven: cdk-aegis could not read the template here (${(e as Error).message}); check it by hand` };
+  }
+}
+
 /** `Stack/Api` for `Stack/Api/Resource/Resource`: the construct that owns an L1. */
 const ownerPath = (constructPath: string) => constructPath.replace(/(\/Resource)+$/, '');
+
+/** The threats each typed opt-out concerns, by its control; controls no threat reads (alarms, tracing) are in the ledger only. */
+const CONTROL_THREATS: Record<string, string[]> = {
+  'authorization': ['unauthenticated-api'],
+  'rotation': ['stale-secret'],
+  'deletionProtection': ['tampered-records'],
+  'objectLock': ['tampered-objects'],
+  'deadLetterQueue': ['lost-events'],
+  'waf-block': ['web-exploits'],
+};
+
+/** An opt-out, as a comment, and the threat keys it concerns. */
+interface OptOutComment {
+  readonly text: string;
+  readonly threats: string[];
+}
 
 /**
  * Each opt-out belongs to the element whose construct is nearest above (or
  * at) the construct the opt-out was recorded on: a route's authorization
- * opt-out belongs to its API, a secret's rotation opt-out to the secret.
+ * opt-out belongs to its API, a secret's rotation opt-out to the secret. An
+ * opt-out on a guard (a web ACL's rule in count mode) concerns what it guards.
  */
-function optOutsByElement(elements: Element[], optOuts: TypedOptOut[]): Map<string, string[]> {
-  const owners = elements.filter((e) => e.constructPath).map((e) => ({ e, owner: ownerPath(e.constructPath!) }));
-  const found = new Map<string, string[]>();
+function optOutsByElement(graph: FlowGraph, optOuts: TypedOptOut[]): Map<string, OptOutComment[]> {
+  const owners = [...graph.elements.values()].filter((e) => e.constructPath).map((e) => ({ e, owner: ownerPath(e.constructPath!) }));
+  const found = new Map<string, OptOutComment[]>();
   for (const o of optOuts) {
+    const threats = CONTROL_THREATS[o.control.split(':')[0]];
     const nearest = owners
       .filter(({ owner }) => o.constructPath === owner || o.constructPath.startsWith(`${owner}/`))
       .sort((a, b) => b.owner.length - a.owner.length)[0];
-    if (nearest) {
-      found.set(nearest.e.id, [...(found.get(nearest.e.id) ?? []), `Opted out: ${o.control} (${o.reason})`]);
+    if (!nearest || !threats) {
+      continue;
+    }
+    const guarded = [...graph.guards].filter(([, guards]) => guards.some((g) => g.id === nearest.e.id)).map(([id]) => id);
+    for (const id of [nearest.e.id, ...guarded]) {
+      found.set(id, [...(found.get(id) ?? []), { text: `Opted out: ${o.control} (${o.reason})`, threats }]);
     }
   }
   return found;

@@ -127,7 +127,7 @@ const SHAPES: Record<ElementKind, (text: string) => string> = {
  */
 export function mermaidFlowchart(model: ThreatModelData): { text: string; collapsed: boolean } {
   const detailed = detailedFlowchart(model);
-  const edges = (detailed.match(/ --> | -\.-> /g) ?? []).length;
+  const edges = detailed.split('\n').filter((line) => / -->\|| -\.->\|/.test(line)).length;
   if (detailed.length <= MERMAID_MAX_TEXT && edges <= MERMAID_MAX_EDGES) {
     return { text: detailed, collapsed: false };
   }
@@ -145,9 +145,12 @@ function detailedFlowchart(model: ThreatModelData): string {
       lines.push(`  subgraph ${boundaryId(boundary)}[${label(boundary)}]`, ...inside.map((e) => `    ${node(e)}`), '  end');
     }
   }
-  const stacks = [...new Set(elements.filter((e) => e.boundary === Boundary.ACCOUNT).map((e) => e.stackPath!))];
-  if (stacks.length > 0) {
+  const inAccount = elements.filter((e) => e.boundary === Boundary.ACCOUNT);
+  const stacks = [...new Set(inAccount.filter((e) => e.stackPath !== undefined).map((e) => e.stackPath!))];
+  if (inAccount.length > 0) {
     lines.push(`  subgraph ${boundaryId(Boundary.ACCOUNT)}[${label(Boundary.ACCOUNT)}]`);
+    // Actors of the account itself (its IAM principals) sit in the account, outside every stack.
+    lines.push(...inAccount.filter((e) => e.stackPath === undefined).map((e) => `    ${node(e)}`));
     for (const stack of stacks) {
       lines.push(`    subgraph ${nodeId(`stack:${stack}`)}[${label(`stack ${stack}`)}]`);
       lines.push(...elements.filter((e) => e.stackPath === stack).map((e) => `      ${node(e)}`), '    end');

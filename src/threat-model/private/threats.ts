@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, labelOf as labelInStack } from './graph';
+import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, flattenArn, labelOf as labelInStack } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
 import { detectSecret } from '../../core/private/secret-detector';
@@ -91,26 +91,29 @@ const flowName = (f: Flow) => `${f.from.label} → ${f.to.label}`;
 
 /** Statements of the resource policies attached to a queue, topic, bucket or bus. */
 function resourcePolicyStatements(e: Element, graph: FlowGraph): any[] {
-  const policyTypes: Record<string, string> = {
-    'AWS::SQS::Queue': 'AWS::SQS::QueuePolicy',
-    'AWS::SNS::Topic': 'AWS::SNS::TopicPolicy',
-    'AWS::S3::Bucket': 'AWS::S3::BucketPolicy',
-    'AWS::Events::EventBus': 'AWS::Events::EventBusPolicy',
-  };
-  const policyType = policyTypes[e.resource?.type ?? ''];
-  if (!policyType) {
-    return [];
-  }
-  return graph.referring(e, policyType).flatMap((p) => {
-    const document = p.props.PolicyDocument ?? (p.props.Statement ? { Statement: [p.props.Statement] } : {});
-    return [document.Statement].flat().filter(Boolean);
-  });
+  return graph.resourcePolicyStatements(e);
+}
+
+/** Condition keys that narrow who may call: the source resource or account, the organization, the VPC endpoint. */
+const SCOPING_KEYS = ['aws:sourcearn', 'aws:sourceaccount', 'aws:sourceorgid', 'aws:principalorgid', 'aws:principalaccount', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principalarn'];
+
+/** The IAM service prefix of a resource type with a resource policy. */
+const SERVICE_OF_TYPE: Record<string, string> = {
+  'AWS::SQS::Queue': 'sqs', 'AWS::SNS::Topic': 'sns', 'AWS::S3::Bucket': 's3', 'AWS::Events::EventBus': 'events',
+};
+
+/** `*` or `{ AWS: '*' }` (or a list holding `*`): any principal. */
+function isAnyone(principal: any): boolean {
+  return principal === '*' || [principal?.AWS].flat().includes('*');
 }
 
 const conditionKeys = (statement: any): string[] =>
   Object.values<any>(statement?.Condition ?? {}).flatMap((block) => Object.keys(block ?? {})).map((k) => k.toLowerCase());
 
 // ---------------------------------------------------------------- mitigations
+
+/** An API whose methods come from an OpenAPI body (SpecRestApi, imported definitions) or an HTTP API quick-create target. */
+const definedInBody = (e: Element) => ['Body', 'BodyS3Location', 'Target'].some((k) => e.resource?.props[k] !== undefined);
 
 const METHOD_AUTHORIZATION: MitigationSpec = {
   key: 'method-authorization',
@@ -121,6 +124,9 @@ const METHOD_AUTHORIZATION: MitigationSpec = {
     const all = [...methods.map((m) => ({ route: `${m.props.HttpMethod} ${graph.resourcePath(m)}`, auth: m.props.AuthorizationType })),
       ...routes.map((r) => ({ route: String(r.props.RouteKey), auth: r.props.AuthorizationType }))];
     const open = all.filter((m) => m.auth === undefined || m.auth === 'NONE');
+    if (definedInBody(el(t))) {
+      return missing('methods are defined in the API\'s OpenAPI body (or quick-create target), which this model does not read: check their security schemes');
+    }
     if (all.length === 0) {
       return ok('the API has no methods yet');
     }
@@ -149,7 +155,8 @@ const WAF_MANAGED_RULES: MitigationSpec = {
     if (el(t).resource?.type === 'AWS::ApiGatewayV2::Api') {
       return missing('HTTP APIs cannot take a web ACL: put a CloudFront distribution with a web ACL in front of it');
     }
-    const groups = webAclRules(t, graph).filter(({ rule }) => rule.Statement?.ManagedRuleGroupStatement);
+    // A group overridden to Count only counts: it blocks nothing.
+    const groups = webAclRules(t, graph).filter(({ rule }) => rule.Statement?.ManagedRuleGroupStatement && rule.OverrideAction?.None !== undefined);
     return groups.length > 0
       ? ok(`web ACL ${groups[0].acl.label}: ${groups.map(({ rule }) => rule.Statement.ManagedRuleGroupStatement.Name).join(', ')}`)
       : missing('associate a web ACL with managed rule groups (AWSManagedRulesCommonRuleSet, KnownBadInputs) with the stage');
@@ -181,7 +188,12 @@ const STAGE_THROTTLING: MitigationSpec = {
       const settings = [s.props.MethodSettings ?? []].flat().find((m: any) => m.HttpMethod === '*' && m.ResourcePath === '/*') ?? s.props.DefaultRouteSettings ?? {};
       return { stage: s, rate: settings.ThrottlingRateLimit, burst: settings.ThrottlingBurstLimit };
     });
-    const plans = graph.ofType('AWS::ApiGateway::UsagePlan').filter((p) => graph.targets(p.stack, p.props.ApiStages).elements.some((e) => e.id === el(t).id) && p.props.Throttle?.RateLimit !== undefined);
+    // A usage plan throttles only requests that carry an API key: it counts when every method requires one.
+    const methods = graph.referring(el(t), 'AWS::ApiGateway::Method').filter((m) => m.props.Integration?.Type !== 'MOCK');
+    const keyed = methods.length > 0 && methods.every((m) => m.props.ApiKeyRequired === true);
+    const plans = graph.ofType('AWS::ApiGateway::UsagePlan')
+      .filter((p) => keyed && p.props.Throttle?.RateLimit !== undefined)
+      .filter((p) => graph.targets(p.stack, p.props.ApiStages).elements.some((e) => e.id === el(t).id));
     const unthrottled = limits.filter((l) => l.rate === undefined);
     if (stages.length > 0 && unthrottled.length === 0) {
       return ok(limits.map((l) => `stage ${l.stage.props.StageName ?? labelInStack(l.stage)}: ${l.rate} requests/s, burst ${l.burst}`).join('; '));
@@ -200,6 +212,9 @@ const REQUEST_VALIDATION: MitigationSpec = {
     const bodied = graph.referring(el(t), 'AWS::ApiGateway::Method')
       .filter((m) => ['POST', 'PUT', 'PATCH'].includes(m.props.HttpMethod) && m.props.Integration?.Type !== 'MOCK');
     const unvalidated = bodied.filter((m) => m.props.RequestValidatorId === undefined || m.props.RequestModels === undefined);
+    if (definedInBody(el(t))) {
+      return missing('methods are defined in the API\'s OpenAPI body, which this model does not read: check that each body is validated');
+    }
     if (bodied.length === 0) {
       return ok('no method takes a request body');
     }
@@ -248,21 +263,31 @@ function encryptionOf(e: Element, graph: FlowGraph): Evidence {
   const p = e.resource!.props;
   const stack = e.resource!.stack;
   const customer = (keyExpr: unknown, prop: string, awsManagedAlias: RegExp) =>
-    keyExpr === undefined ? undefined : typeof keyExpr === 'string' && awsManagedAlias.test(keyExpr)
-      ? missing(`\`${prop}\` is the AWS managed key ${keyExpr}: no key policy of yours controls who decrypts; use a customer managed key`)
+    keyExpr === undefined ? undefined : awsManagedAlias.test(flattenArn(keyExpr))
+      ? missing(`\`${prop}\` is the AWS managed key ${flattenArn(keyExpr)}: no key policy of yours controls who decrypts; use a customer managed key`)
       : ok(`\`${prop}\` → ${graph.describe(stack, keyExpr)}`);
   switch (e.resource!.type) {
     case 'AWS::DynamoDB::Table':
-    case 'AWS::DynamoDB::GlobalTable':
       return customer(p.SSESpecification?.KMSMasterKeyId, 'SSESpecification.KMSMasterKeyId', /alias\/aws\//)
         ?? missing(p.SSESpecification?.SSEEnabled ? 'encrypted with the AWS managed key aws/dynamodb: set a customer managed `KMSMasterKeyId`' : 'encrypted with an AWS owned key only: set `SSESpecification` with a customer managed key');
+    case 'AWS::DynamoDB::GlobalTable': {
+      // A global table (TableV2) sets the key per replica; SSEType KMS without one is the AWS managed key.
+      const keys = replicas(p).map((r) => r?.SSESpecification?.KMSMasterKeyId);
+      if (p.SSESpecification?.SSEType === 'KMS' && keys.length > 0 && keys.every((k) => k !== undefined)) {
+        const weak = keys.find((k) => /alias\/aws\//.test(flattenArn(k)));
+        return weak !== undefined ? missing(`a replica uses the AWS managed key ${flattenArn(weak)}: use a customer managed key`)
+          : ok(`every replica's \`SSESpecification.KMSMasterKeyId\` → ${[...new Set(keys.map((k) => graph.describe(stack, k)))].join(', ')}`);
+      }
+      return missing(p.SSESpecification?.SSEType === 'KMS' ? 'encrypted with the AWS managed key aws/dynamodb: set each replica\'s `KMSMasterKeyId`' : 'encrypted with an AWS owned key only: set `SSESpecification` (KMS) and a customer managed key per replica');
+    }
     case 'AWS::S3::Bucket': {
       const rule = [p.BucketEncryption?.ServerSideEncryptionConfiguration ?? []].flat()[0]?.ServerSideEncryptionByDefault;
       if (rule?.SSEAlgorithm?.startsWith?.('aws:kms') && rule.KMSMasterKeyID !== undefined) {
         return ok(`SSE-KMS, \`KMSMasterKeyID\` → ${graph.describe(stack, rule.KMSMasterKeyID)}`);
       }
       const logSources = graph.ofType('AWS::S3::Bucket').filter((b) => graph.targets(b.stack, b.props.LoggingConfiguration?.DestinationBucketName).elements.some((x) => x.id === e.id));
-      if (logSources.length > 0 && rule?.SSEAlgorithm === 'AES256') {
+      // No rule at all is SSE-S3 too: S3 encrypts every new object with it by default.
+      if (logSources.length > 0 && (rule === undefined || rule.SSEAlgorithm === 'AES256')) {
         return ok(`SSE-S3: server access logs of ${logSources.length} bucket(s) land here, and S3 delivers them only to SSE-S3 buckets`);
       }
       return missing(`${rule?.SSEAlgorithm ?? 'SSE-S3 (the default)'}: set SSE-KMS with a customer managed key`);
@@ -274,7 +299,7 @@ function encryptionOf(e: Element, graph: FlowGraph): Evidence {
     case 'AWS::SecretsManager::Secret':
       return customer(p.KmsKeyId, 'KmsKeyId', /alias\/aws\/secretsmanager/) ?? missing('the AWS managed key aws/secretsmanager: set a customer managed `KmsKeyId` to control (and audit) who decrypts');
     case 'AWS::Logs::LogGroup':
-      return customer(p.KmsKeyId, 'KmsKeyId', /^$/) ?? missing('CloudWatch Logs default encryption only: set a customer managed `KmsKeyId`');
+      return customer(p.KmsKeyId, 'KmsKeyId', /(?!)/) ?? missing('CloudWatch Logs default encryption only: set a customer managed `KmsKeyId`');
     case 'AWS::Kinesis::Stream':
       return customer(p.StreamEncryption?.KeyId, 'StreamEncryption.KeyId', /alias\/aws\/kinesis/) ?? missing('the stream is not encrypted at rest: set `StreamEncryption` with a customer managed key');
     default:
@@ -292,7 +317,11 @@ const TLS_ONLY: MitigationSpec = {
   key: 'tls-only',
   title: 'The resource policy denies requests without TLS',
   check(t, { graph }) {
-    const deny = resourcePolicyStatements(el(t), graph).find((s) => s.Effect === 'Deny' && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false');
+    // It must deny everyone every call of the service: a deny for one principal or one action leaves the rest on plain HTTP.
+    const service = SERVICE_OF_TYPE[el(t).resource?.type ?? ''];
+    const everything = (s: any) => [s.Action].flat().some((a) => a === '*' || a === `${service}:*` || (service === 'sns' && a === 'sns:Publish'));
+    const deny = resourcePolicyStatements(el(t), graph)
+      .find((s) => s.Effect === 'Deny' && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false' && isAnyone(s.Principal) && everything(s));
     return deny ? ok(`policy statement ${deny.Sid ? `\`${deny.Sid}\` ` : ''}denies \`aws:SecureTransport: false\``) : missing('add a resource policy statement that denies requests with `aws:SecureTransport: false`');
   },
 };
@@ -302,7 +331,8 @@ const SOURCE_SCOPED_SENDERS: MitigationSpec = {
   title: 'The resource policy admits services only for named sources (aws:SourceArn / aws:SourceAccount) and no anonymous principal',
   check(t, { graph }) {
     const allows = resourcePolicyStatements(el(t), graph).filter((s) => s.Effect === 'Allow');
-    const anonymous = allows.filter((s) => (s.Principal === '*' || s.Principal?.AWS === '*') && conditionKeys(s).length === 0);
+    // A condition scopes anyone only if it names who or where from; `aws:SecureTransport` does not.
+    const anonymous = allows.filter((s) => isAnyone(s.Principal) && !conditionKeys(s).some((k) => SCOPING_KEYS.includes(k)));
     const unscopedServices = allows.filter((s) => s.Principal?.Service !== undefined && !conditionKeys(s).some((k) => k === 'aws:sourcearn' || k === 'aws:sourceaccount'));
     if (allows.length === 0) {
       return ok('no resource policy admits anyone: only IAM principals of this account with a grant');
@@ -352,16 +382,24 @@ const BUCKET_ACCESS_LOGS: MitigationSpec = {
   },
 };
 
+/** The settings objects of a table: the table itself, or every replica of a global table (TableV2). */
+function replicas(p: Record<string, any>): any[] {
+  return Array.isArray(p.Replicas) ? p.Replicas : [];
+}
+const tableSettings = (t: Target): any[] => (el(t).resource?.type === 'AWS::DynamoDB::GlobalTable' ? replicas(props(t)) : [props(t)]);
+const onEvery = (settings: any[], read: (s: any) => unknown) => settings.length > 0 && settings.every((s) => read(s) === true);
+
 const POINT_IN_TIME_RECOVERY: MitigationSpec = {
   key: 'point-in-time-recovery',
   title: 'Point-in-time recovery can restore the table to before a bad write',
-  check: (t) => (props(t).PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true ? ok('`PointInTimeRecoveryEnabled: true`') : missing('enable point-in-time recovery')),
+  check: (t) => (onEvery(tableSettings(t), (s) => s?.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled)
+    ? ok('`PointInTimeRecoveryEnabled: true`') : missing('enable point-in-time recovery')),
 };
 
 const DELETION_PROTECTION: MitigationSpec = {
   key: 'deletion-protection',
   title: 'Deletion protection stops the table from being deleted by one call',
-  check: (t) => (props(t).DeletionProtectionEnabled === true ? ok('`DeletionProtectionEnabled: true`') : missing('set `DeletionProtectionEnabled: true`')),
+  check: (t) => (onEvery(tableSettings(t), (s) => s?.DeletionProtectionEnabled) ? ok('`DeletionProtectionEnabled: true`') : missing('set `DeletionProtectionEnabled: true`')),
 };
 
 const LOG_RETENTION: MitigationSpec = {
@@ -388,8 +426,16 @@ const CLOUDTRAIL: MitigationSpec = {
   key: 'cloudtrail-trail',
   title: 'A multi-region CloudTrail trail records the account\'s API calls, with log file validation',
   check(t, { graph }) {
-    const trails = graph.ofType('AWS::CloudTrail::Trail').filter((r) => t.element!.id === accountId(r.stack.environment) || t.element!.id === accountId('aws://unknown-account/unknown-region'));
-    const good = trails.find((r) => r.props.IsMultiRegionTrail === true && r.props.EnableLogFileValidation === true && r.props.IsLogging !== false);
+    // A multi-region trail covers every region of its account; an env-agnostic stack's trail deploys to whichever account it is given.
+    const [, account] = /^ext:account:aws:\/\/([^/]+)\/(.+)$/.exec(t.element!.id) ?? [];
+    const covers = (env: string) => {
+      const [, trailAccount] = /^aws:\/\/([^/]+)\/(.+)$/.exec(env) ?? [];
+      return { account: trailAccount === account || trailAccount === 'unknown-account' || account === 'unknown-account' };
+    };
+    const good = graph.ofType('AWS::CloudTrail::Trail').find((r) => {
+      const where = covers(r.stack.environment);
+      return where.account && r.props.IsMultiRegionTrail === true && r.props.EnableLogFileValidation === true && r.props.IsLogging !== false;
+    });
     return good
       ? ok(`trail ${labelInStack(good)} in ${good.stack.path}: multi-region, log file validation on`)
       : missing('no multi-region trail with log file validation in this app: add one (e.g. SecureAuditTrail), or record here that an organization trail covers the account');
@@ -481,6 +527,15 @@ const SOURCE_SCOPED_PERMISSION: MitigationSpec = {
   },
 };
 
+/** Why a process's permissions cannot be read from the app (its role is imported), or undefined when they can. */
+function roleOutsideApp(e: Element, graph: FlowGraph): string | undefined {
+  const named = e.resource?.props.Role ?? e.resource?.props.RoleArn;
+  if (named === undefined || graph.rolesOf(e).length > 0) {
+    return undefined;
+  }
+  return `its role (${flattenArn(named)}) is not defined in this app: its permissions, and who else uses it, cannot be checked here`;
+}
+
 /** The statements of the roles a process acts with. */
 function statementsOf(e: Element, graph: FlowGraph) {
   return graph.rolesOf(e).flatMap((role) => graph.statements.get(role) ?? []);
@@ -515,15 +570,23 @@ const NO_WILDCARDS: MitigationSpec = {
   key: 'no-wildcards',
   title: 'The role names exact actions and resources; `*` only where AWS allows nothing narrower',
   check(t, { graph }) {
+    const outside = roleOutsideApp(el(t), graph);
+    if (outside) {
+      return missing(outside);
+    }
     const statements = statementsOf(el(t), graph);
     if (statements.length === 0) {
-      return ok('no role in this app');
+      return ok('its role has no statements');
     }
     const problems: string[] = [];
     const forced: string[] = [];
     for (const s of statements) {
       if (s.awsManaged) {
         problems.push(`AWS managed policy ${s.policy}`);
+        continue;
+      }
+      if (s.negated) {
+        problems.push(`${s.negated} (allows everything else)`);
         continue;
       }
       const wildActions = s.actions.filter((a) => a.includes('*'));
@@ -547,6 +610,10 @@ const OWN_ROLE: MitigationSpec = {
   key: 'own-role',
   title: 'The process has a role of its own, shared with no other process',
   check(t, { graph }) {
+    const outside = roleOutsideApp(el(t), graph);
+    if (outside) {
+      return missing(outside);
+    }
     const others = graph.rolesOf(el(t)).flatMap((role) => graph.roleUsers.get(role) ?? [])
       .filter((u) => u.kind === ElementKind.PROCESS && u.id !== el(t).id);
     return others.length === 0 ? ok('its role serves it alone') : missing(`its role also serves ${others.map((u) => u.label).join(', ')}: give each function its own role`);
@@ -562,6 +629,11 @@ const SCOPED_TO_FLOW: MitigationSpec = {
     const filters = new Set(flow.keyFilters.map((k) => `/${k}`));
     const reads = buckets.flatMap((b) => graph.flows.get(`${b.id}->${flow.to.id}`)?.grants ?? []);
     const objectScopes = reads.filter((g) => g.actions.some((a) => a.startsWith('s3:') && actionReads(a))).flatMap((g) => g.scopes).filter((s) => s.startsWith('/'));
+    // S3 reads on a wildcard (`*`, `arn:aws:s3:::*`) reach this bucket's objects too.
+    const wildReads = statementsOf(flow.to, graph)
+      .filter((s) => !s.awsManaged && s.actions.some((a) => (a === '*' || a.startsWith('s3:')) && actionReads(a)))
+      .flatMap((s) => s.wildcardResources.filter((r) => r === '*' || r.startsWith('arn:aws:s3:::') || r.startsWith('arn:${AWS::Partition}:s3:::')));
+    objectScopes.push(...wildReads);
     const beyond = objectScopes.filter((s) => !filters.has(s));
     if (objectScopes.length === 0) {
       return ok('the function has no object read access to the bucket');
@@ -607,13 +679,16 @@ const OWN_LAYERS: MitigationSpec = {
   key: 'own-layers',
   title: 'Layers come from this account (or none are used)',
   check(t) {
-    const layers = [props(t).Layers ?? []].flat();
+    const layers: string[] = [props(t).Layers ?? []].flat().map((l: unknown) => flattenArn(l));
     const account = /^aws:\/\/(\d{12})\//.exec(el(t).resource!.stack.environment)?.[1];
-    const foreign = layers.filter((l) => typeof l === 'string' && /:lambda:[^:]*:(\d{12}):layer:/.test(l) && /:lambda:[^:]*:(\d{12}):layer:/.exec(l)![1] !== account);
+    // A layer of the app (`<LogicalId>`), or an ARN in this account (literal or `${AWS::AccountId}`); anything else is someone else's, or unknown.
+    const ours = (l: string) => /^<[^>]+>$/.test(l) || l.includes(':${AWS::AccountId}:') || (account !== undefined && l.includes(`:${account}:layer:`));
+    const foreign = layers.filter((l) => !ours(l));
     if (layers.length === 0) {
       return ok('no layers');
     }
-    return foreign.length === 0 ? ok(`${layers.length} layer(s), all from this account or this app`) : missing(`layers from other accounts run in this function: ${foreign.join(', ')}; vendor them or publish them in your account`);
+    return foreign.length === 0 ? ok(`${layers.length} layer(s), all from this account or this app`)
+      : missing(`layers from other (or unknown) accounts run in this function: ${foreign.join(', ')}; vendor them or publish them in your account`);
   },
 };
 
