@@ -6,6 +6,7 @@ export { StackKey } from './core/encryption';
 export { Compliance, type EnforceOptions } from './compliance/compliance';
 export { AegisChecks } from './compliance/packs/aegis-checks';
 export { ThreatModel, type ThreatModelSummary } from './threat-model/threat-model';
+export { SecureDefaults, type SecureDefaultsOptions, HardeningSkip, HardeningControl, HardenedConstruct } from './hardening/secure-defaults';
 export { SecureFunction, type SecureFunctionProps } from './function/secure-function';
 export { SecureSecret, type SecureSecretProps, SecretRotation } from './secrets/secure-secret';
 export {

@@ -16,6 +16,8 @@ const FLOORS: Record<string, number> = {
   'function': 3,
   'api': 4,
   'audit': 3,
+  // SecureDefaults hardens plain constructs with the Secure* building blocks (API and functions next).
+  'hardening': 5,
   // The entry points re-export and wire everything.
   'index.ts': 9,
   'cli.ts': 9,

@@ -13,6 +13,7 @@ import { AegisValidationError, ProblemCollector, received } from '../core/errors
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
+import { BUCKET_READ_ACTIONS, OBJECT_DELETE_ACTIONS, OBJECT_PUT_ACTIONS, OBJECT_READ_ACTIONS } from '../core/private/exact-actions';
 import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
 import { allowServiceToInvoke } from '../core/private/invoke-permission';
 import { shortHash } from '../core/private/short-hash';
@@ -26,17 +27,6 @@ export const DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
 export const OBJECT_EVENT_RETRY_ATTEMPTS = 8;
 export const OBJECT_EVENT_MAX_AGE = Duration.hours(24);
 
-const OBJECT_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'];
-const BUCKET_READ_ACTIONS = ['s3:ListBucket', 's3:GetBucketLocation'];
-const OBJECT_PUT_ACTIONS = [
-  's3:PutObject',
-  's3:PutObjectTagging',
-  's3:PutObjectVersionTagging',
-  's3:PutObjectLegalHold',
-  's3:PutObjectRetention',
-  's3:AbortMultipartUpload',
-];
-const OBJECT_DELETE_ACTIONS = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
 const KEY_WRITE_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 /** Key parts of an event filter: no wildcard, no IAM policy variable. */
 const KEY_PART = /^[^*?$]*$/;

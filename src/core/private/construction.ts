@@ -142,8 +142,29 @@ export function guardedProps<P extends object>(
   props: P,
   secured: { [prop: string]: SecuredProp },
 ): P {
+  markLibraryBuilt(props);
   checkPropertyInjection(scope, id, construct, base, props as { [key: string]: unknown }, secured);
   return props;
+}
+
+/**
+ * Marks props cdk-aegis built for an L2, so that `SecureDefaults` (a property
+ * injector for plain aws-cdk-lib constructs) leaves them alone: they are
+ * secure already, and hardening them again would add children twice (a
+ * dead-letter queue to a dead-letter queue). An enumerable symbol key: it
+ * survives the spreads injectors make, and L2s ignore it.
+ *
+ * @internal
+ */
+export const LIBRARY_BUILT = Symbol.for('cdk-aegis.library-built-props');
+
+function markLibraryBuilt(props: object): void {
+  (props as { [LIBRARY_BUILT]?: boolean })[LIBRARY_BUILT] = true;
+}
+
+/** Whether cdk-aegis built these props (see {@link LIBRARY_BUILT}). @internal */
+export function isLibraryBuilt(props: unknown): boolean {
+  return typeof props === 'object' && props !== null && (props as { [LIBRARY_BUILT]?: boolean })[LIBRARY_BUILT] === true;
 }
 
 function findInjector(scope: IConstruct, injectionId: string) {

@@ -1,0 +1,366 @@
+import { AspectPriority, Aspects, IPropertyInjector, InjectionContext, PropertyInjectors, Stack, Token } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IConstruct } from 'constructs';
+import { ExactGrantActions } from './exact-grants';
+import { StackKey } from '../core/encryption';
+import { ProblemCollector, received } from '../core/errors';
+import { checkJustification, Justification } from '../core/justification';
+import { DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { isLibraryBuilt } from '../core/private/construction';
+import { HARDENING_METADATA, HardeningRecord } from '../core/private/hardening-record';
+import { requireEnumValue, requireOptionalArray, requireInstanceOf, requireStruct } from '../core/private/input-checks';
+import { readProfile } from '../core/profile';
+
+/** The plain aws-cdk-lib constructs `SecureDefaults` hardens. */
+export enum HardenedConstruct {
+  /** `dynamodb.Table`: the stack key, point-in-time recovery, deletion protection. */
+  TABLE = 'dynamodb.Table',
+  /** `dynamodb.TableV2`: the stack key, point-in-time recovery, deletion protection. */
+  TABLE_V2 = 'dynamodb.TableV2',
+  /** `sqs.Queue`: the stack key, TLS only. */
+  QUEUE = 'sqs.Queue',
+  /** `sns.Topic`: the stack key, TLS only. */
+  TOPIC = 'sns.Topic',
+  /** `secretsmanager.Secret`: the stack key; rotation is the owner's decision and is reported. */
+  SECRET = 'secretsmanager.Secret',
+  /** `logs.LogGroup`: the stack key and the profile's retention. */
+  LOG_GROUP = 'logs.LogGroup',
+}
+
+/** One default `SecureDefaults` fills when it is unset. */
+export enum HardeningControl {
+  /** A table (Table or TableV2) encrypted with the stack key. */
+  TABLE_ENCRYPTION = 'table.encryption',
+  /** A table's point-in-time recovery. */
+  TABLE_POINT_IN_TIME_RECOVERY = 'table.pointInTimeRecovery',
+  /** A table's deletion protection. */
+  TABLE_DELETION_PROTECTION = 'table.deletionProtection',
+  /** A queue encrypted with the stack key. */
+  QUEUE_ENCRYPTION = 'queue.encryption',
+  /** A queue that accepts TLS requests only. */
+  QUEUE_TLS_ONLY = 'queue.enforceSSL',
+  /** A topic encrypted with the stack key. */
+  TOPIC_ENCRYPTION = 'topic.masterKey',
+  /** A topic that accepts TLS requests only. */
+  TOPIC_TLS_ONLY = 'topic.enforceSSL',
+  /** A secret encrypted with the stack key. */
+  SECRET_ENCRYPTION = 'secret.encryptionKey',
+  /** A log group encrypted with the stack key. */
+  LOG_GROUP_ENCRYPTION = 'logGroup.encryptionKey',
+  /** A log group's retention (the profile's default). */
+  LOG_GROUP_RETENTION = 'logGroup.retention',
+  /** Exact actions instead of the wildcards of aws-cdk-lib's `grant*()` methods (`s3:GetObject*`, `kms:GenerateDataKey*`, …). */
+  GRANT_EXACT_ACTIONS = 'grants.exactActions',
+}
+
+/** Where `SecureDefaults` leaves the app's constructs as they are, with the reason. */
+export class HardeningSkip {
+  /**
+   * Leaves the construct at `constructPath` (and everything under it) as written.
+   *
+   * @param constructPath e.g. `Orders/LegacyQueue`
+   */
+  public static path(constructPath: string, justification: Justification): HardeningSkip {
+    return new HardeningSkip(justification, constructPath, undefined);
+  }
+
+  /** Does not fill `control` anywhere in the scope. */
+  public static control(control: HardeningControl, justification: Justification): HardeningSkip {
+    return new HardeningSkip(justification, undefined, control);
+  }
+
+  private constructor(
+    /** Why. */
+    public readonly justification: Justification,
+    /** The construct path it leaves alone, if it is a path skip. */
+    public readonly skippedPath?: string,
+    /** The control it does not fill, if it is a control skip. */
+    public readonly skippedControl?: HardeningControl,
+  ) {}
+}
+
+/** Options of `SecureDefaults.apply()`. */
+export interface SecureDefaultsOptions {
+  /**
+   * Constructs or controls to leave as the app writes them, each with a reason
+   * (recorded in the hardening report and the compliance ledger).
+   *
+   * @default - harden everything covered
+   */
+  readonly skip?: HardeningSkip[];
+}
+
+/**
+ * The secure defaults of cdk-aegis for an app's own plain aws-cdk-lib
+ * constructs: one line, before the constructs are created.
+ *
+ * ```ts
+ * const app = new App();
+ * SecureDefaults.of(app).apply();   // or of(stage) / of(stack)
+ * Compliance.of(app).enforce();
+ * // ...the team's existing code, unchanged
+ * ```
+ *
+ * It registers aws-cdk-lib property injectors that fill only what the app
+ * left unset; an explicit choice stays, and the hardening report (written
+ * with the compliance reports) lists it with the fix. cdk-aegis's own
+ * constructs are never touched: they are secure already.
+ *
+ * Covered so far: tables (Table, TableV2), queues, topics, secrets, log
+ * groups, and exact actions instead of the wildcards of `grant*()` calls.
+ * Functions, REST APIs, buckets and queue dead-letter queues are not covered yet.
+ */
+export class SecureDefaults {
+  /** Metadata type of the per-construct hardening records. */
+  public static readonly METADATA_TYPE: string = HARDENING_METADATA;
+
+  /**
+   * The secure defaults of `scope`: an App, a Stage or a Stack.
+   */
+  public static of(scope: IConstruct): SecureDefaults {
+    return new SecureDefaults(scope);
+  }
+
+  private constructor(private readonly scope: IConstruct) {}
+
+  /**
+   * Registers the injectors on the scope. Call it before the constructs it
+   * should harden are created; a construct created earlier is left as it is,
+   * and calling it when covered constructs already exist under the scope fails.
+   */
+  public apply(options: SecureDefaultsOptions = {}): void {
+    const skips = checkOptions(this.scope, options);
+    const existing = this.scope.node.findAll().filter((c) => c !== this.scope && coveredKindOf(c) !== undefined);
+    if (existing.length > 0) {
+      const problems = new ProblemCollector(this.scope, this.scope.node.path ? undefined : 'App');
+      problems.add(
+        `SecureDefaults.of(...).apply() must come before the constructs it hardens; ${existing.length} already exist ` +
+          `(${existing.slice(0, 3).map((c) => c.node.path).join(', ')}${existing.length > 3 ? ', …' : ''}). Call it right after \`new App()\` (or the Stage or Stack).`,
+      );
+      problems.throwIfAny();
+    }
+    const applied = this.scope as unknown as { [APPLIED]?: boolean };
+    if (applied[APPLIED]) {
+      return;
+    }
+    Object.defineProperty(applied, APPLIED, { value: true, enumerable: false });
+    const injectors = PropertyInjectors.of(this.scope);
+    for (const hardener of HARDENERS) {
+      // A team's own injector for the same construct runs first; ours then fills what is still unset.
+      const theirs = injectors.for(hardener.uniqueId);
+      injectors.add(new HardeningInjector(hardener, skips, theirs));
+    }
+    if (!skips.some((s) => s.skippedControl === HardeningControl.GRANT_EXACT_ACTIONS)) {
+      const skippedPaths = skips.filter((s) => s.skippedPath !== undefined).map((s) => s.skippedPath!);
+      Aspects.of(this.scope).add(new ExactGrantActions(skippedPaths), { priority: AspectPriority.MUTATING });
+    }
+  }
+}
+
+/** Marks a scope SecureDefaults was applied to: a second `apply()` adds nothing. */
+const APPLIED = Symbol.for('cdk-aegis.secure-defaults-applied');
+
+/** How one construct type is hardened: fill unset props, keep explicit ones with the fix. */
+interface Hardener {
+  readonly kind: HardenedConstruct;
+  readonly uniqueId: string;
+  /** The controls it fills (a control skip is recorded only on the constructs it concerns). */
+  readonly controls: readonly HardeningControl[];
+  harden(props: Record<string, any>, record: HardeningRecord, context: InjectionContext): void;
+}
+
+class HardeningInjector implements IPropertyInjector {
+  public readonly constructUniqueId: string;
+
+  constructor(private readonly hardener: Hardener, private readonly skips: HardeningSkip[], private readonly theirs?: IPropertyInjector) {
+    this.constructUniqueId = hardener.uniqueId;
+  }
+
+  public inject(originalProps: any, context: InjectionContext): any {
+    const given = this.theirs ? this.theirs.inject(originalProps, context) : originalProps;
+    if (isLibraryBuilt(given)) {
+      return given;
+    }
+    const path = context.scope.node.path ? `${context.scope.node.path}/${context.id}` : context.id;
+    const skippedHere = this.skips.find((s) => s.skippedPath !== undefined && (path === s.skippedPath || path.startsWith(`${s.skippedPath}/`)));
+    const record = new HardeningRecord(context.id, this.hardener.kind);
+    if (skippedHere) {
+      record.skip('*', skippedHere.justification.reason);
+      context.scope.node.addMetadata(HARDENING_METADATA, record.toJson());
+      return given;
+    }
+    const props: Record<string, any> = { ...(given ?? {}) };
+    for (const skip of this.skips.filter((s) => s.skippedControl !== undefined && this.hardener.controls.includes(s.skippedControl))) {
+      record.skip(skip.skippedControl!, skip.justification.reason);
+    }
+    this.hardener.harden(props, record, context);
+    context.scope.node.addMetadata(HARDENING_METADATA, record.toJson());
+    return props;
+  }
+}
+
+/** Fills `prop` with `value()` when unset, unless `control` is skipped; records what happened. */
+function fill(
+  props: Record<string, any>, record: HardeningRecord, control: HardeningControl, prop: string, value: () => unknown, described: string,
+): boolean {
+  if (record.isSkipped(control)) {
+    return false;
+  }
+  if (props[prop] !== undefined) {
+    return false;
+  }
+  props[prop] = value();
+  record.add(control, described);
+  return true;
+}
+
+const TABLE: Hardener = {
+  kind: HardenedConstruct.TABLE,
+  uniqueId: dynamodb.Table.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION],
+  harden(props, record, { scope }) {
+    if (!record.isSkipped(HardeningControl.TABLE_ENCRYPTION) && props.encryption === undefined && props.encryptionKey === undefined) {
+      props.encryption = dynamodb.TableEncryption.CUSTOMER_MANAGED;
+      props.encryptionKey = StackKey.of(scope);
+      record.add(HardeningControl.TABLE_ENCRYPTION, 'encrypted with the stack key');
+    } else if (props.encryption !== undefined && props.encryption !== dynamodb.TableEncryption.CUSTOMER_MANAGED) {
+      record.keep('encryption', props.encryption, 'use `encryption: TableEncryption.CUSTOMER_MANAGED` with a key of yours (or leave it unset)');
+    }
+    pointInTimeRecovery(props, record);
+    deletionProtection(props, record);
+  },
+};
+
+const TABLE_V2: Hardener = {
+  kind: HardenedConstruct.TABLE_V2,
+  uniqueId: dynamodb.TableV2.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION],
+  harden(props, record, { scope }) {
+    // TableV2 names a key per replica region: an env-agnostic stack cannot render one (aws-cdk-lib refuses), so it is left to decide.
+    if (Token.isUnresolved(Stack.of(scope).region)) {
+      if (props.encryption === undefined && !record.isSkipped(HardeningControl.TABLE_ENCRYPTION)) {
+        record.decide('encryption', 'bind the stack to a region, or pass `encryption: TableEncryptionV2.customerManagedKey(key)`: a TableV2 key is per replica region');
+      }
+    } else {
+      fill(props, record, HardeningControl.TABLE_ENCRYPTION, 'encryption', () => dynamodb.TableEncryptionV2.customerManagedKey(StackKey.of(scope)), 'encrypted with the stack key');
+    }
+    pointInTimeRecovery(props, record);
+    deletionProtection(props, record);
+  },
+};
+
+function pointInTimeRecovery(props: Record<string, any>, record: HardeningRecord): void {
+  const set = props.pointInTimeRecoverySpecification?.pointInTimeRecoveryEnabled ?? props.pointInTimeRecovery;
+  if (set === false) {
+    record.keep('pointInTimeRecovery', false, 'turn point-in-time recovery on: without it a bad write cannot be undone');
+  } else if (set === undefined && !record.isSkipped(HardeningControl.TABLE_POINT_IN_TIME_RECOVERY)) {
+    props.pointInTimeRecoverySpecification = { pointInTimeRecoveryEnabled: true };
+    record.add(HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, 'point-in-time recovery');
+  }
+}
+
+function deletionProtection(props: Record<string, any>, record: HardeningRecord): void {
+  if (props.deletionProtection === false) {
+    record.keep('deletionProtection', false, 'turn deletion protection on: one call deletes the table otherwise');
+  }
+  fill(props, record, HardeningControl.TABLE_DELETION_PROTECTION, 'deletionProtection', () => true, 'deletion protection');
+}
+
+const QUEUE: Hardener = {
+  kind: HardenedConstruct.QUEUE,
+  uniqueId: sqs.Queue.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.QUEUE_ENCRYPTION, HardeningControl.QUEUE_TLS_ONLY],
+  harden(props, record, { scope }) {
+    if (!record.isSkipped(HardeningControl.QUEUE_ENCRYPTION) && props.encryption === undefined && props.encryptionMasterKey === undefined) {
+      props.encryption = sqs.QueueEncryption.KMS;
+      props.encryptionMasterKey = StackKey.of(scope);
+      record.add(HardeningControl.QUEUE_ENCRYPTION, 'encrypted with the stack key');
+    } else if (props.encryption === sqs.QueueEncryption.UNENCRYPTED || props.encryption === sqs.QueueEncryption.SQS_MANAGED) {
+      record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key of yours (or leave it unset)');
+    }
+    tlsOnly(props, record, HardeningControl.QUEUE_TLS_ONLY);
+  },
+};
+
+const TOPIC: Hardener = {
+  kind: HardenedConstruct.TOPIC,
+  uniqueId: sns.Topic.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.TOPIC_ENCRYPTION, HardeningControl.TOPIC_TLS_ONLY],
+  harden(props, record, { scope }) {
+    fill(props, record, HardeningControl.TOPIC_ENCRYPTION, 'masterKey', () => StackKey.of(scope), 'encrypted with the stack key');
+    tlsOnly(props, record, HardeningControl.TOPIC_TLS_ONLY);
+  },
+};
+
+function tlsOnly(props: Record<string, any>, record: HardeningRecord, control: HardeningControl): void {
+  if (props.enforceSSL === false) {
+    record.keep('enforceSSL', false, 'accept TLS requests only (`enforceSSL: true`)');
+  }
+  fill(props, record, control, 'enforceSSL', () => true, 'TLS-only resource policy');
+}
+
+const SECRET: Hardener = {
+  kind: HardenedConstruct.SECRET,
+  uniqueId: secretsmanager.Secret.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.SECRET_ENCRYPTION],
+  harden(props, record, { scope }) {
+    fill(props, record, HardeningControl.SECRET_ENCRYPTION, 'encryptionKey', () => StackKey.of(scope), 'encrypted with the stack key');
+    record.decide('rotation', 'add a rotation schedule (`secret.addRotationSchedule`), or record why the secret is rotated elsewhere');
+  },
+};
+
+const LOG_GROUP: Hardener = {
+  kind: HardenedConstruct.LOG_GROUP,
+  uniqueId: logs.LogGroup.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.LOG_GROUP_ENCRYPTION, HardeningControl.LOG_GROUP_RETENTION],
+  harden(props, record, { scope }) {
+    fill(props, record, HardeningControl.LOG_GROUP_ENCRYPTION, 'encryptionKey', () => StackKey.of(scope), 'encrypted with the stack key');
+    if (props.retention === logs.RetentionDays.INFINITE) {
+      record.keep('retention', 'INFINITE', 'set a retention: logs kept forever are kept at growing cost, and no one decided how long evidence lives');
+    }
+    const retention = DEFAULT_LOG_RETENTION[readProfile(Stack.of(scope))];
+    fill(props, record, HardeningControl.LOG_GROUP_RETENTION, 'retention', () => retention, `retention ${retention} days (the profile's default)`);
+  },
+};
+
+const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP];
+
+/** The covered kind of an existing construct, if it is one `apply()` would have hardened. */
+function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
+  if (c instanceof dynamodb.Table) return HardenedConstruct.TABLE;
+  if (c instanceof dynamodb.TableV2) return HardenedConstruct.TABLE_V2;
+  if (c instanceof sqs.Queue) return HardenedConstruct.QUEUE;
+  if (c instanceof sns.Topic) return HardenedConstruct.TOPIC;
+  if (c instanceof secretsmanager.Secret) return HardenedConstruct.SECRET;
+  if (c instanceof logs.LogGroup) return HardenedConstruct.LOG_GROUP;
+  return undefined;
+}
+
+/** Types of the options, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
+function checkOptions(scope: IConstruct, options: SecureDefaultsOptions): HardeningSkip[] {
+  const problems = new ProblemCollector(scope, scope.node.path ? undefined : 'App');
+  const skips: HardeningSkip[] = [];
+  if (requireStruct(problems, 'options', options, '{ skip: [HardeningSkip.path(\'Orders/Legacy\', { reason })] }', true)) {
+    const o = options as unknown as Record<keyof SecureDefaultsOptions, unknown>;
+    requireOptionalArray(problems, 'skip', o.skip, '[HardeningSkip.control(HardeningControl.TABLE_DELETION_PROTECTION, { reason })]', (prop, value) => {
+      if (requireInstanceOf(problems, prop, value, HardeningSkip, 'HardeningSkip.path(path, { reason }) or HardeningSkip.control(control, { reason })', true)) {
+        const skip = value as HardeningSkip;
+        checkJustification(problems, prop, skip.justification);
+        if (skip.skippedControl !== undefined) {
+          requireEnumValue(problems, `${prop} control`, skip.skippedControl, HardeningControl, 'HardeningControl');
+        } else if (typeof skip.skippedPath !== 'string' || skip.skippedPath.length === 0) {
+          problems.add(`\`${prop}\` needs a construct path, got: ${received(skip.skippedPath)}.`);
+        }
+        skips.push(skip);
+        return true;
+      }
+      return false;
+    });
+  }
+  problems.throwIfAny();
+  return skips;
+}

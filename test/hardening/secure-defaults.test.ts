@@ -1,0 +1,267 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, IPropertyInjector, PropertyInjectors, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureDefaults, SecureQueue, SecureTable } from '../../src';
+import { typicalSeedsApp } from '../fixtures/typical-seeds-app';
+import { newApp, synthesize } from '../helpers/synth';
+
+const KEY = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AegisEncryptionKey'), 'Arn'] };
+
+/** Every covered construct, written as teams write them (no security props). */
+function plainStores(stack: Stack): void {
+  new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  new dynamodb.TableV2(stack, 'TableV2', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+  new sqs.Queue(stack, 'Queue');
+  new sns.Topic(stack, 'Topic');
+  new secretsmanager.Secret(stack, 'Secret');
+  new logs.LogGroup(stack, 'Logs');
+}
+
+/** The hardening records in a stack's metadata, by construct id. */
+function records(stack: Stack): Record<string, any> {
+  const found: Record<string, any> = {};
+  for (const c of stack.node.findAll()) {
+    for (const entry of c.node.metadata.filter((m) => m.type === SecureDefaults.METADATA_TYPE)) {
+      found[`${c.node.path}/${(entry.data as any).id}`] = entry.data;
+    }
+  }
+  return found;
+}
+
+describe('SecureDefaults', () => {
+  test('fills the secure defaults of every covered store: the stack key, TLS only, recovery, deletion protection, retention', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    // Bound to a region: a TableV2 names its key per replica region.
+    const stack = new Stack(app, 'Plain', { env: { account: '123456789012', region: 'eu-west-1' } });
+    plainStores(stack);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: KEY },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      Replicas: [Match.objectLike({
+        SSESpecification: { KMSMasterKeyId: KEY },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      })],
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
+    t.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: KEY });
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: KEY });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY, RetentionInDays: 90 });
+    const hardened = records(stack);
+    expect(Object.keys(hardened).sort()).toEqual(['Plain/Logs', 'Plain/Queue', 'Plain/Secret', 'Plain/Table', 'Plain/TableV2', 'Plain/Topic']);
+    expect(hardened['Plain/Table'].added.map((a: any) => a.control)).toEqual([
+      HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION,
+    ]);
+    expect(hardened['Plain/Secret'].decide).toEqual([{ what: 'rotation', how: expect.stringContaining('addRotationSchedule') }]);
+  });
+
+  test('never overrides an explicit value: an insecure choice stays, and is reported with the fix', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Explicit');
+    new sqs.Queue(stack, 'Queue', { enforceSSL: false, encryption: sqs.QueueEncryption.SQS_MANAGED });
+    new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, pointInTimeRecovery: false, deletionProtection: false });
+    new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.INFINITE });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });
+    t.resourceCountIs('AWS::SQS::QueuePolicy', 0);
+    t.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.absent(), KmsKeyId: KEY });
+    const hardened = records(stack);
+    expect(hardened['Explicit/Queue'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['encryption: SQS_MANAGED', 'enforceSSL: false']);
+    expect(hardened['Explicit/Table'].kept.map((k: any) => k.prop)).toEqual(['pointInTimeRecovery', 'deletionProtection']);
+    expect(hardened['Explicit/Logs'].kept[0]).toMatchObject({ prop: 'retention', value: 'INFINITE' });
+  });
+
+  test('opt-outs: a construct path or a control, each with a reason in the record', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply({
+      skip: [
+        HardeningSkip.path('Skips/Legacy', { reason: 'drained and deleted next quarter' }),
+        HardeningSkip.control(HardeningControl.TABLE_DELETION_PROTECTION, { reason: 'scratch tables, recreated by tests' }),
+      ],
+    });
+    const stack = new Stack(app, 'Skips');
+    new sqs.Queue(stack, 'Legacy');
+    new dynamodb.Table(stack, 'Scratch', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent() });
+    t.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: Match.absent(), PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    const hardened = records(stack);
+    expect(hardened['Skips/Legacy']).toMatchObject({ added: [], skipped: [{ control: '*', reason: 'drained and deleted next quarter' }] });
+    expect(hardened['Skips/Scratch'].skipped).toEqual([{ control: 'table.deletionProtection', reason: 'scratch tables, recreated by tests' }]);
+  });
+
+  test.each([
+    ['a skip without a reason', { skip: [HardeningSkip.path('A/B', { reason: 'no' })] }, /`skip\[0\]` opt-out needs a reason of at least \d+ characters, got: "no"/],
+    ['a string instead of a HardeningSkip (untyped callers)', { skip: ['A/B'] }, /`skip\[0\]` must be HardeningSkip\.path\(path, \{ reason \}\) or HardeningSkip\.control\(control, \{ reason \}\), got: "A\/B"/],
+    ['skip is not a list', { skip: 'A/B' }, /`skip` must be a list such as/],
+  ])('apply() fails with %s', (_name, options, message) => {
+    expect(() => SecureDefaults.of(newApp()).apply(options as any)).toThrow(message);
+  });
+
+  test('an env-agnostic TableV2 is left to decide (its key is per replica region); explicit AWS-owned encryption is kept; a second apply() adds nothing', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Agnostic');
+    new dynamodb.TableV2(stack, 'V2', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    new dynamodb.Table(stack, 'Owned', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, encryption: dynamodb.TableEncryption.DEFAULT });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', { SSESpecification: Match.absent() });
+    t.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: false }, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    const hardened = records(stack);
+    expect(hardened['Agnostic/V2'].decide).toEqual([{ what: 'encryption', how: expect.stringContaining('bind the stack to a region') }]);
+    expect(hardened['Agnostic/Owned'].kept).toEqual([{ prop: 'encryption', value: 'AWS_OWNED', fix: expect.stringContaining('CUSTOMER_MANAGED') }]);
+    expect(stack.node.metadata.filter((m) => m.type === SecureDefaults.METADATA_TYPE)).toHaveLength(2);
+  });
+
+  test('the grant rewrite can be skipped for the app or for a construct path', () => {
+    const build = (skip: HardeningSkip) => {
+      const app = newApp();
+      SecureDefaults.of(app).apply({ skip: [skip] });
+      const stack = new Stack(app, 'Grants');
+      const bucket = new s3.Bucket(stack, 'Bucket');
+      bucket.grantRead(new lambda.Function(stack, 'Fn', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X }));
+      return JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    };
+    expect(build(HardeningSkip.control(HardeningControl.GRANT_EXACT_ACTIONS, { reason: 'reviewed by the platform team' }))).toContain('"s3:GetObject*"');
+    expect(build(HardeningSkip.path('Grants/Fn', { reason: 'legacy function, replaced next sprint' }))).toContain('"s3:GetObject*"');
+    expect(build(HardeningSkip.path('Grants/Other', { reason: 'another construct entirely' }))).not.toContain('"s3:GetObject*"');
+  });
+
+  test('apply() fails when covered constructs already exist under the scope: it would leave them unhardened', () => {
+    const app = newApp();
+    new sqs.Queue(new Stack(app, 'Early'), 'Queue');
+    expect(() => SecureDefaults.of(app).apply()).toThrow(/SecureDefaults\.of\(\.\.\.\)\.apply\(\) must come before the constructs it hardens; 1 already exist \(Early\/Queue\)/);
+  });
+
+  test('cdk-aegis constructs are left exactly as they are (their templates do not change)', () => {
+    const build = (harden: boolean) => {
+      const app = newApp();
+      if (harden) {
+        SecureDefaults.of(app).apply();
+      }
+      const stack = new Stack(app, 'Ours');
+      new SecureQueue(stack, 'Jobs');
+      new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+      return { template: Template.fromStack(stack).toJSON(), records: records(stack) };
+    };
+    const hardened = build(true);
+    expect(hardened.template).toEqual(build(false).template);
+    expect(hardened.records).toEqual({});
+  });
+
+  test('applies at app, stage or stack level, and only there', () => {
+    const app = newApp();
+    const stage = new Stage(app, 'Prod');
+    SecureDefaults.of(stage).apply();
+    const inside = new Stack(stage, 'Inside');
+    const outside = new Stack(app, 'Outside');
+    const stackLevel = new Stack(app, 'StackLevel');
+    SecureDefaults.of(stackLevel).apply();
+    for (const stack of [inside, outside, stackLevel]) {
+      new sqs.Queue(stack, 'Queue');
+    }
+    Template.fromStack(inside).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
+    Template.fromStack(stackLevel).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
+    Template.fromStack(outside).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent() });
+    expect(stage.synth().getStackByName(inside.stackName).template.Resources).toBeDefined();
+  });
+
+  test('a team\'s own injector for the same construct runs first; SecureDefaults fills what it left unset', () => {
+    const app = newApp();
+    const theirs: IPropertyInjector = {
+      constructUniqueId: sqs.Queue.PROPERTY_INJECTION_ID,
+      inject: (props: any) => ({ ...props, enforceSSL: false }),
+    };
+    PropertyInjectors.of(app).add(theirs);
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Theirs');
+    new sqs.Queue(stack, 'Queue');
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
+    Template.fromStack(stack).resourceCountIs('AWS::SQS::QueuePolicy', 0);
+    expect(records(stack)['Theirs/Queue'].kept).toEqual([{ prop: 'enforceSSL', value: 'false', fix: expect.stringContaining('enforceSSL: true') }]);
+  });
+
+  test('under enforce(), the hardening report and the ledger list what was added, kept, skipped and left to decide', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply({ skip: [HardeningSkip.control(HardeningControl.LOG_GROUP_RETENTION, { reason: 'retention set by the platform subscription filter' })] });
+    Compliance.of(app).enforce();
+    const stack = new Stack(app, 'Reported');
+    new secretsmanager.Secret(stack, 'Secret');
+    new logs.LogGroup(stack, 'Logs');
+    synthesize(app);
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'hardening-report.json'), 'utf8'));
+    expect(report.constructs.map((c: any) => `${c.constructPath} ${c.construct}`)).toEqual([
+      `Reported/Logs ${HardenedConstruct.LOG_GROUP}`, `Reported/Secret ${HardenedConstruct.SECRET}`,
+    ]);
+    const markdown = fs.readFileSync(path.join(app.outdir, 'hardening-report.md'), 'utf8');
+    expect(markdown).toContain('SecureDefaults hardened 2 construct(s): 2 default(s) added, 0 explicit value(s) kept, 1 decision(s) to make, 1 skip(s).');
+    expect(markdown).toContain('| `Reported/Secret` | rotation | add a rotation schedule');
+    expect(markdown).toContain('| `Reported/Logs` | `logGroup.retention` | retention set by the platform subscription filter |');
+    const ledger = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8'));
+    expect(ledger.hardening).toEqual(report.constructs);
+  });
+
+  test('the typical plain-L2 seeds app: what is covered so far is gone through configuration (functions, the API and the bucket are next)', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(), new ServerlessChecks());
+    typicalSeedsApp(new Stack(app, 'Seeds'));
+    const { findings, acknowledged } = synthesize(app);
+    const total = findings.reduce((n, f) => n + f.paths.length, 0);
+    // Point-in-time recovery (DDB3) and the grant wildcards (IAM5: s3:GetObject*, s3:GetBucket*, s3:List*) are gone, and
+    // encrypting with the stack key added no kms:*-wildcard finding; the object pattern <Uploads.Arn>/* is acknowledged as AWS-forced.
+    expect(findings.filter((f) => f.rule === 'AwsSolutions-DDB3' || f.rule.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+    expect(acknowledged.map((a) => `${a.rule} ${a.reason.split(':')[0]}`)).toEqual(['AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/*] cdk-aegis (AWS-forced)']);
+    expect(total).toBe(30);
+  });
+
+  test('the grant rewrite keeps references to other stacks (the stack key of a table in another stack)', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const data = new Stack(app, 'Data');
+    const table = new dynamodb.Table(data, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const compute = new Stack(app, 'Compute');
+    const fn = new lambda.Function(compute, 'Fn', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X });
+    table.grantReadWriteData(fn);
+    const policy = Object.values<any>(app.synth().getStackByName('Compute').template.Resources).find((r) => r.Type === 'AWS::IAM::Policy');
+    const kms = policy.Properties.PolicyDocument.Statement.find((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    expect(kms.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey']);
+    expect(kms.Resource).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^Data:ExportsOutputFnGetAttAegisEncryptionKey/) });
+  });
+});
+
+describe('SecureDefaults with the real-deployment settings', () => {
+  test.each([['app'], ['stage'], ['stack']])('hardened stores synthesize when applied at %s level, with aws:cdk:path and the cdk init flags', (level) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const app = new App({ outdir: newApp().outdir, context: require('aws-cdk-lib/recommended-feature-flags.json') });
+    const stage = new Stage(app, 'Pipeline', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const stack = new Stack(stage, 'Stores');
+    SecureDefaults.of(level === 'app' ? app : level === 'stage' ? stage : stack).apply();
+    plainStores(stack);
+    const assembly = app.synth();
+    const template = assembly.nestedAssemblies[0].nestedAssembly.getStackByName(stack.stackName).template;
+    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SQS::Queue').map((r) => r.Properties.KmsMasterKeyId)).toEqual([KEY_ARN]);
+  });
+});
+
+const KEY_ARN = { 'Fn::GetAtt': [expect.stringMatching(/^AegisEncryptionKey/), 'Arn'] };
