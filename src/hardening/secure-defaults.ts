@@ -1,6 +1,7 @@
-import { AspectPriority, Aspects, IPropertyInjector, InjectionContext, PropertyInjectors, Stack, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, IAspect, IPropertyInjector, InjectionContext, Names, PropertyInjectors, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,6 +15,7 @@ import { isLibraryBuilt } from '../core/private/construction';
 import { HARDENING_METADATA, HardeningRecord } from '../core/private/hardening-record';
 import { requireEnumValue, requireOptionalArray, requireInstanceOf, requireStruct } from '../core/private/input-checks';
 import { readProfile } from '../core/profile';
+import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, PRIVATE_BUCKET } from '../data/access-logs-bucket';
 
 /** The plain aws-cdk-lib constructs `SecureDefaults` hardens. */
 export enum HardenedConstruct {
@@ -29,6 +31,8 @@ export enum HardenedConstruct {
   SECRET = 'secretsmanager.Secret',
   /** `logs.LogGroup`: the stack key and the profile's retention. */
   LOG_GROUP = 'logs.LogGroup',
+  /** `s3.Bucket`: the stack key, TLS 1.2 only, no public access, no ACLs, versioning, access logs. */
+  BUCKET = 's3.Bucket',
 }
 
 /** One default `SecureDefaults` fills when it is unset. */
@@ -53,6 +57,16 @@ export enum HardeningControl {
   LOG_GROUP_ENCRYPTION = 'logGroup.encryptionKey',
   /** A log group's retention (the profile's default). */
   LOG_GROUP_RETENTION = 'logGroup.retention',
+  /** A bucket encrypted with the stack key (SSE-KMS with an S3 Bucket Key). */
+  BUCKET_ENCRYPTION = 'bucket.encryption',
+  /** A bucket that accepts TLS 1.2 requests only. */
+  BUCKET_TLS_ONLY = 'bucket.enforceSSL',
+  /** A bucket with all four public access blocks and bucket-owner object ownership (no ACLs). */
+  BUCKET_NO_PUBLIC_ACCESS = 'bucket.blockPublicAccess',
+  /** A bucket that keeps object versions. */
+  BUCKET_VERSIONING = 'bucket.versioned',
+  /** A bucket's server access logs, delivered to the stack's access-log bucket. */
+  BUCKET_ACCESS_LOGS = 'bucket.accessLogs',
   /** Exact actions instead of the wildcards of aws-cdk-lib's `grant*()` methods (`s3:GetObject*`, `kms:GenerateDataKey*`, …). */
   GRANT_EXACT_ACTIONS = 'grants.exactActions',
 }
@@ -111,8 +125,8 @@ export interface SecureDefaultsOptions {
  * constructs are never touched: they are secure already.
  *
  * Covered so far: tables (Table, TableV2), queues, topics, secrets, log
- * groups, and exact actions instead of the wildcards of `grant*()` calls.
- * Functions, REST APIs, buckets and queue dead-letter queues are not covered yet.
+ * groups, buckets, and exact actions instead of the wildcards of `grant*()`
+ * calls. Functions, REST APIs and queue dead-letter queues are not covered yet.
  */
 export class SecureDefaults {
   /** Metadata type of the per-construct hardening records. */
@@ -154,6 +168,7 @@ export class SecureDefaults {
       const theirs = injectors.for(hardener.uniqueId);
       injectors.add(new HardeningInjector(hardener, skips, theirs));
     }
+    Aspects.of(this.scope).add(new BucketAccessLogs(), { priority: AspectPriority.MUTATING });
     if (!skips.some((s) => s.skippedControl === HardeningControl.GRANT_EXACT_ACTIONS)) {
       const skippedPaths = skips.filter((s) => s.skippedPath !== undefined).map((s) => s.skippedPath!);
       Aspects.of(this.scope).add(new ExactGrantActions(skippedPaths), { priority: AspectPriority.MUTATING });
@@ -327,7 +342,73 @@ const LOG_GROUP: Hardener = {
   },
 };
 
-const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP];
+/** Buckets whose injector asked for access logs: the logging configuration is set on the L1 once the bucket exists. */
+const WANTS_ACCESS_LOGS = Symbol.for('cdk-aegis.secure-defaults-access-logs');
+
+const BUCKET: Hardener = {
+  kind: HardenedConstruct.BUCKET,
+  uniqueId: s3.Bucket.PROPERTY_INJECTION_ID,
+  controls: [
+    HardeningControl.BUCKET_ENCRYPTION, HardeningControl.BUCKET_TLS_ONLY, HardeningControl.BUCKET_NO_PUBLIC_ACCESS,
+    HardeningControl.BUCKET_VERSIONING, HardeningControl.BUCKET_ACCESS_LOGS,
+  ],
+  harden(props, record, { scope, id }) {
+    if (!record.isSkipped(HardeningControl.BUCKET_ENCRYPTION) && props.encryption === undefined && props.encryptionKey === undefined) {
+      props.encryption = s3.BucketEncryption.KMS;
+      props.encryptionKey = StackKey.of(scope);
+      props.bucketKeyEnabled = props.bucketKeyEnabled ?? true;
+      record.add(HardeningControl.BUCKET_ENCRYPTION, 'SSE-KMS with the stack key and an S3 Bucket Key');
+    }
+    if (props.enforceSSL === false) {
+      record.keep('enforceSSL', false, 'accept TLS requests only (`enforceSSL: true`)');
+    }
+    if (fill(props, record, HardeningControl.BUCKET_TLS_ONLY, 'enforceSSL', () => true, 'TLS-only bucket policy (TLS 1.2 or newer)')) {
+      props.minimumTLSVersion = props.minimumTLSVersion ?? PRIVATE_BUCKET.minimumTLSVersion;
+    }
+    if (props.publicReadAccess === true) {
+      record.keep('publicReadAccess', true, 'serve public content through CloudFront with origin access control, and block public access');
+    }
+    if (props.blockPublicAccess === undefined && props.publicReadAccess !== true && !record.isSkipped(HardeningControl.BUCKET_NO_PUBLIC_ACCESS)) {
+      props.blockPublicAccess = PRIVATE_BUCKET.blockPublicAccess;
+      props.objectOwnership = props.objectOwnership ?? PRIVATE_BUCKET.objectOwnership;
+      record.add(HardeningControl.BUCKET_NO_PUBLIC_ACCESS, 'all four public access blocks, bucket-owner object ownership');
+    }
+    if (props.versioned === false) {
+      record.keep('versioned', false, 'keep object versions: an overwrite or delete cannot be undone otherwise');
+    }
+    fill(props, record, HardeningControl.BUCKET_VERSIONING, 'versioned', () => true, 'versioning');
+    const logsUnset = props.serverAccessLogsBucket === undefined && props.serverAccessLogsPrefix === undefined;
+    if (logsUnset && !record.isSkipped(HardeningControl.BUCKET_ACCESS_LOGS)) {
+      // The L2 would grant log delivery with ACLs (without the cdk init flag), which bucket-owner ownership forbids:
+      // the logging configuration is set on the L1 once the bucket exists, and the log bucket's policy names it.
+      const wants = scope as unknown as { [WANTS_ACCESS_LOGS]?: Set<string> };
+      if (!wants[WANTS_ACCESS_LOGS]) {
+        Object.defineProperty(wants, WANTS_ACCESS_LOGS, { value: new Set<string>(), enumerable: false });
+      }
+      wants[WANTS_ACCESS_LOGS]!.add(id);
+      record.add(HardeningControl.BUCKET_ACCESS_LOGS, `server access logs to the stack's ${ACCESS_LOGS_BUCKET_ID}`);
+    }
+  },
+};
+
+/** Sets the access logging of the buckets whose injector asked for it (see WANTS_ACCESS_LOGS). */
+class BucketAccessLogs implements IAspect {
+  public visit(node: IConstruct): void {
+    const parent = node.node.scope as unknown as { [WANTS_ACCESS_LOGS]?: Set<string> } | undefined;
+    if (!(node instanceof s3.Bucket) || !parent?.[WANTS_ACCESS_LOGS]?.has(node.node.id)) {
+      return;
+    }
+    parent[WANTS_ACCESS_LOGS]!.delete(node.node.id);
+    const destination = accessLogsBucket(node);
+    (node.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: destination.bucketName,
+      logFilePrefix: `${Names.uniqueResourceName(node, { maxLength: 200 })}/`,
+    };
+    allowLogDeliveryFrom(destination, node);
+  }
+}
+
+const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET];
 
 /** The covered kind of an existing construct, if it is one `apply()` would have hardened. */
 function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
@@ -337,6 +418,7 @@ function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
   if (c instanceof sns.Topic) return HardenedConstruct.TOPIC;
   if (c instanceof secretsmanager.Secret) return HardenedConstruct.SECRET;
   if (c instanceof logs.LogGroup) return HardenedConstruct.LOG_GROUP;
+  if (c instanceof s3.Bucket) return HardenedConstruct.BUCKET;
   return undefined;
 }
 

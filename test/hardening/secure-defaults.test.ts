@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureDefaults, SecureQueue, SecureTable } from '../../src';
+import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureQueue, SecureTable } from '../../src';
 import { typicalSeedsApp } from '../fixtures/typical-seeds-app';
 import { newApp, synthesize } from '../helpers/synth';
 
@@ -24,6 +24,7 @@ function plainStores(stack: Stack): void {
   new sns.Topic(stack, 'Topic');
   new secretsmanager.Secret(stack, 'Secret');
   new logs.LogGroup(stack, 'Logs');
+  new s3.Bucket(stack, 'Bucket');
 }
 
 /** The hardening records in a stack's metadata, by construct id. */
@@ -64,8 +65,20 @@ describe('SecureDefaults', () => {
     t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: KEY });
     t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY, RetentionInDays: 90 });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AegisAccessLogsBucket') } },
+    });
+    // The stack's access-log bucket lets S3 deliver exactly this bucket's logs.
+    t.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^AegisAccessLogsBucket') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Condition: Match.objectLike({ ArnLike: { 'aws:SourceArn': [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Bucket'), 'Arn'] }] } }) })]) },
+    });
     const hardened = records(stack);
-    expect(Object.keys(hardened).sort()).toEqual(['Plain/Logs', 'Plain/Queue', 'Plain/Secret', 'Plain/Table', 'Plain/TableV2', 'Plain/Topic']);
+    expect(Object.keys(hardened).sort()).toEqual(['Plain/Bucket', 'Plain/Logs', 'Plain/Queue', 'Plain/Secret', 'Plain/Table', 'Plain/TableV2', 'Plain/Topic']);
     expect(hardened['Plain/Table'].added.map((a: any) => a.control)).toEqual([
       HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION,
     ]);
@@ -79,7 +92,9 @@ describe('SecureDefaults', () => {
     new sqs.Queue(stack, 'Queue', { enforceSSL: false, encryption: sqs.QueueEncryption.SQS_MANAGED });
     new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, pointInTimeRecovery: false, deletionProtection: false });
     new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.INFINITE });
+    new s3.Bucket(stack, 'Site', { publicReadAccess: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ACLS_ONLY, versioned: false });
     const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: Match.absent(), PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: false }) });
     t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });
     t.resourceCountIs('AWS::SQS::QueuePolicy', 0);
     t.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false });
@@ -88,6 +103,7 @@ describe('SecureDefaults', () => {
     expect(hardened['Explicit/Queue'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['encryption: SQS_MANAGED', 'enforceSSL: false']);
     expect(hardened['Explicit/Table'].kept.map((k: any) => k.prop)).toEqual(['pointInTimeRecovery', 'deletionProtection']);
     expect(hardened['Explicit/Logs'].kept[0]).toMatchObject({ prop: 'retention', value: 'INFINITE' });
+    expect(hardened['Explicit/Site'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['publicReadAccess: true', 'versioned: false']);
   });
 
   test('opt-outs: a construct path or a control, each with a reason in the record', () => {
@@ -162,6 +178,7 @@ describe('SecureDefaults', () => {
       const stack = new Stack(app, 'Ours');
       new SecureQueue(stack, 'Jobs');
       new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+      new SecureBucket(stack, 'Uploads');
       return { template: Template.fromStack(stack).toJSON(), records: records(stack) };
     };
     const hardened = build(true);
@@ -221,18 +238,19 @@ describe('SecureDefaults', () => {
     expect(ledger.hardening).toEqual(report.constructs);
   });
 
-  test('the typical plain-L2 seeds app: what is covered so far is gone through configuration (functions, the API and the bucket are next)', () => {
+  test('the typical plain-L2 seeds app: what is covered so far is gone through configuration (functions and the API are next)', () => {
     const app = newApp();
     SecureDefaults.of(app).apply();
     Validations.of(app).addPlugins(new AwsSolutionsChecks(), new ServerlessChecks());
     typicalSeedsApp(new Stack(app, 'Seeds'));
     const { findings, acknowledged } = synthesize(app);
     const total = findings.reduce((n, f) => n + f.paths.length, 0);
-    // Point-in-time recovery (DDB3) and the grant wildcards (IAM5: s3:GetObject*, s3:GetBucket*, s3:List*) are gone, and
-    // encrypting with the stack key added no kms:*-wildcard finding; the object pattern <Uploads.Arn>/* is acknowledged as AWS-forced.
-    expect(findings.filter((f) => f.rule === 'AwsSolutions-DDB3' || f.rule.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+    // Point-in-time recovery (DDB3), the bucket's access logs (S1) and TLS-only policy (S10), and the grant wildcards (IAM5:
+    // s3:GetObject*, s3:GetBucket*, s3:List*) are gone, and encrypting with the stack key added no kms:*-wildcard finding;
+    // the object pattern <Uploads.Arn>/* is acknowledged as AWS-forced.
+    expect(findings.filter((f) => ['AwsSolutions-DDB3', 'AwsSolutions-S1', 'AwsSolutions-S10'].includes(f.rule) || f.rule.startsWith('AwsSolutions-IAM5'))).toEqual([]);
     expect(acknowledged.map((a) => `${a.rule} ${a.reason.split(':')[0]}`)).toEqual(['AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/*] cdk-aegis (AWS-forced)']);
-    expect(total).toBe(30);
+    expect(total).toBe(28);
   });
 
   test('the grant rewrite keeps references to other stacks (the stack key of a table in another stack)', () => {
