@@ -1,5 +1,7 @@
-import { AspectPriority, Aspects, IAspect, IPropertyInjector, InjectionContext, Names, PropertyInjectors, Stack, Token } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, IAspect, IPropertyInjector, IResolvable, IResolveContext, InjectionContext, Names, PropertyInjectors, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -7,15 +9,21 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { ExactGrantActions } from './exact-grants';
-import { StackKey } from '../core/encryption';
+import { createDeadLetterQueue } from '../core/dead-letter-queue';
+import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { checkJustification, Justification } from '../core/justification';
-import { DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { isLibraryBuilt } from '../core/private/construction';
+import { XRAY_WRITE_ACTIONS } from '../core/private/forced-wildcards';
 import { HARDENING_METADATA, HardeningRecord } from '../core/private/hardening-record';
 import { requireEnumValue, requireOptionalArray, requireInstanceOf, requireStruct } from '../core/private/input-checks';
+import { latestRuntimeOf } from '../core/private/runtime';
+import { flattenReference } from '../core/private/wildcard-findings';
 import { readProfile } from '../core/profile';
+import { attachSharedForcedPolicy } from '../core/role';
 import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, PRIVATE_BUCKET } from '../data/access-logs-bucket';
+import { SecureFunction } from '../function/secure-function';
 
 /** The plain aws-cdk-lib constructs `SecureDefaults` hardens. */
 export enum HardenedConstruct {
@@ -33,6 +41,8 @@ export enum HardenedConstruct {
   LOG_GROUP = 'logs.LogGroup',
   /** `s3.Bucket`: the stack key, TLS 1.2 only, no public access, no ACLs, versioning, access logs. */
   BUCKET = 's3.Bucket',
+  /** `lambda.Function` (and so `NodejsFunction`): own log group, scoped logs, encrypted environment, tracing, dead-letter queue, timeout, memory. */
+  FUNCTION = 'lambda.Function',
 }
 
 /** One default `SecureDefaults` fills when it is unset. */
@@ -67,6 +77,16 @@ export enum HardeningControl {
   BUCKET_VERSIONING = 'bucket.versioned',
   /** A bucket's server access logs, delivered to the stack's access-log bucket. */
   BUCKET_ACCESS_LOGS = 'bucket.accessLogs',
+  /** A function's own encrypted log group with the profile's retention, and a role that writes only there (no AWSLambdaBasicExecutionRole). */
+  FUNCTION_LOGS = 'function.logGroup',
+  /** A function's environment encrypted with the stack key. */
+  FUNCTION_ENCRYPTION = 'function.environmentEncryption',
+  /** A function's active X-Ray tracing. */
+  FUNCTION_TRACING = 'function.tracing',
+  /** A function's encrypted dead-letter queue for failed asynchronous invocations. */
+  FUNCTION_DEAD_LETTER_QUEUE = 'function.deadLetterQueue',
+  /** A function's explicit timeout and memory (the Secure* defaults, 10 s and 256 MB). */
+  FUNCTION_LIMITS = 'function.limits',
   /** Exact actions instead of the wildcards of aws-cdk-lib's `grant*()` methods (`s3:GetObject*`, `kms:GenerateDataKey*`, …). */
   GRANT_EXACT_ACTIONS = 'grants.exactActions',
 }
@@ -125,8 +145,8 @@ export interface SecureDefaultsOptions {
  * constructs are never touched: they are secure already.
  *
  * Covered so far: tables (Table, TableV2), queues, topics, secrets, log
- * groups, buckets, and exact actions instead of the wildcards of `grant*()`
- * calls. Functions, REST APIs and queue dead-letter queues are not covered yet.
+ * groups, buckets, functions, and exact actions instead of the wildcards of
+ * `grant*()` calls. REST APIs and queue dead-letter queues are not covered yet.
  */
 export class SecureDefaults {
   /** Metadata type of the per-construct hardening records. */
@@ -169,6 +189,7 @@ export class SecureDefaults {
       injectors.add(new HardeningInjector(hardener, skips, theirs));
     }
     Aspects.of(this.scope).add(new BucketAccessLogs(), { priority: AspectPriority.MUTATING });
+    Aspects.of(this.scope).add(new FunctionRoles(), { priority: AspectPriority.MUTATING });
     if (!skips.some((s) => s.skippedControl === HardeningControl.GRANT_EXACT_ACTIONS)) {
       const skippedPaths = skips.filter((s) => s.skippedPath !== undefined).map((s) => s.skippedPath!);
       Aspects.of(this.scope).add(new ExactGrantActions(skippedPaths), { priority: AspectPriority.MUTATING });
@@ -408,7 +429,130 @@ class BucketAccessLogs implements IAspect {
   }
 }
 
-const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET];
+/** What a function's injector left for the aspect, once the function (and its role) exist. */
+interface FunctionWants {
+  /** Replace AWSLambdaBasicExecutionRole with logs on this log group only. */
+  scopedLogs?: logs.ILogGroup;
+  tracing?: boolean;
+  deadLetters?: boolean;
+}
+const FUNCTION_WANTS = Symbol.for('cdk-aegis.secure-defaults-functions');
+
+function wantsOf(scope: IConstruct): Map<string, FunctionWants> {
+  const holder = scope as unknown as { [FUNCTION_WANTS]?: Map<string, FunctionWants> };
+  if (!holder[FUNCTION_WANTS]) {
+    Object.defineProperty(holder, FUNCTION_WANTS, { value: new Map<string, FunctionWants>(), enumerable: false });
+  }
+  return holder[FUNCTION_WANTS]!;
+}
+
+const FUNCTION: Hardener = {
+  kind: HardenedConstruct.FUNCTION,
+  uniqueId: lambda.Function.PROPERTY_INJECTION_ID,
+  controls: [
+    HardeningControl.FUNCTION_LOGS, HardeningControl.FUNCTION_ENCRYPTION, HardeningControl.FUNCTION_TRACING,
+    HardeningControl.FUNCTION_DEAD_LETTER_QUEUE, HardeningControl.FUNCTION_LIMITS,
+  ],
+  harden(props, record, { scope, id }) {
+    const key = StackKey.of(scope);
+    const wants: FunctionWants = {};
+    fill(props, record, HardeningControl.FUNCTION_LIMITS, 'timeout', () => SecureFunction.DEFAULT_TIMEOUT, `timeout ${SecureFunction.DEFAULT_TIMEOUT.toSeconds()} s`);
+    fill(props, record, HardeningControl.FUNCTION_LIMITS, 'memorySize', () => SecureFunction.DEFAULT_MEMORY_SIZE, `memory ${SecureFunction.DEFAULT_MEMORY_SIZE} MB`);
+    fill(props, record, HardeningControl.FUNCTION_ENCRYPTION, 'environmentEncryption', () => key, 'environment encrypted with the stack key');
+    if (props.logGroup === undefined && props.logRetention === undefined && !record.isSkipped(HardeningControl.FUNCTION_LOGS)) {
+      const retention = DEFAULT_LOG_RETENTION[readProfile(Stack.of(scope))];
+      props.logGroup = createSecureLogGroup(scope, `${id}LogGroup`, { encryptionKey: key, retention });
+      record.add(HardeningControl.FUNCTION_LOGS, `its own log group (the stack key, ${retention} days)`);
+      if (props.role === undefined) {
+        wants.scopedLogs = props.logGroup;
+        record.add(HardeningControl.FUNCTION_LOGS, 'a role that writes logs to that group only (no AWSLambdaBasicExecutionRole)');
+      }
+    }
+    if (props.tracing === lambda.Tracing.DISABLED || props.tracing === lambda.Tracing.PASS_THROUGH) {
+      record.keep('tracing', props.tracing, 'use `tracing: Tracing.ACTIVE`: without it no request can be followed across services');
+    } else if (props.tracing === undefined && !record.isSkipped(HardeningControl.FUNCTION_TRACING)) {
+      // Set on the L1 by the aspect, with X-Ray's `*` in the stack's shared, acknowledged policy (the L2 would put it in the role's own).
+      wants.tracing = true;
+      record.add(HardeningControl.FUNCTION_TRACING, 'active X-Ray tracing');
+    }
+    const noDeadLetters = props.deadLetterQueue === undefined && props.deadLetterTopic === undefined && props.deadLetterQueueEnabled === undefined;
+    if (props.deadLetterQueueEnabled === false) {
+      record.keep('deadLetterQueueEnabled', false, 'keep failed asynchronous invocations: a dead-letter queue or an on-failure destination');
+    } else if (noDeadLetters && !record.isSkipped(HardeningControl.FUNCTION_DEAD_LETTER_QUEUE)) {
+      props.deadLetterQueue = createDeadLetterQueue(scope, `${id}DeadLetterQueue`, { encryptionKey: key, owner: 'a Lambda function' });
+      wants.deadLetters = true;
+      record.add(HardeningControl.FUNCTION_DEAD_LETTER_QUEUE, 'an encrypted dead-letter queue');
+    }
+    const runtime: lambda.Runtime | undefined = props.runtime;
+    const family = runtime?.name ? /^[a-z]+/.exec(runtime.name)?.[0] : undefined;
+    if (runtime && family && runtime.family !== undefined && latestNameOf(family) !== undefined && latestNameOf(family) !== runtime.name) {
+      record.decide('runtime', `${runtime.name} is pinned; move to ${latestNameOf(family)} when the code is ready`);
+    }
+    wantsOf(scope).set(id, wants);
+  },
+};
+
+function latestNameOf(family: string): string | undefined {
+  try {
+    return latestRuntimeOf(family).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A role's managed policy ARNs without AWSLambdaBasicExecutionRole (logs on `*`), resolved when the template is. */
+class WithoutBasicExecutionRole implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(private readonly original: unknown) {}
+
+  public resolve(context: IResolveContext): unknown {
+    const arns = context.resolve(this.original);
+    if (!Array.isArray(arns)) {
+      return arns;
+    }
+    const kept = arns.filter((arn) => !flattenReference(arn).endsWith('/AWSLambdaBasicExecutionRole'));
+    return kept.length > 0 ? kept : undefined;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/** After the functions exist: logs scoped to their own group, tracing on the L1, the dead-letter queue's key. */
+class FunctionRoles implements IAspect {
+  public visit(node: IConstruct): void {
+    if (!(node instanceof lambda.Function) || node.node.scope === undefined) {
+      return;
+    }
+    const all = wantsOf(node.node.scope);
+    const wants = all.get(node.node.id);
+    if (!wants) {
+      return;
+    }
+    all.delete(node.node.id);
+    const role = node.role;
+    if (wants.scopedLogs && role instanceof iam.Role) {
+      const cfnRole = role.node.defaultChild as iam.CfnRole;
+      const original = cfnRole.managedPolicyArns;
+      cfnRole.managedPolicyArns = Token.asList(new WithoutBasicExecutionRole(original));
+      node.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [wants.scopedLogs.logGroupArn] }));
+    }
+    if (wants.tracing) {
+      (node.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+      if (role) {
+        attachSharedForcedPolicy(node, 'AegisXRayWriteAccess', 'cdk-aegis: X-Ray write access for traced functions', XRAY_WRITE_ACTIONS, role);
+      }
+    }
+    if (wants.deadLetters) {
+      // Sending to a KMS-encrypted queue also needs the key, through SQS only.
+      grantKeyUseViaService(StackKey.of(node), node, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']);
+    }
+  }
+}
+
+const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET, FUNCTION];
 
 /** The covered kind of an existing construct, if it is one `apply()` would have hardened. */
 function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
@@ -419,6 +563,7 @@ function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
   if (c instanceof secretsmanager.Secret) return HardenedConstruct.SECRET;
   if (c instanceof logs.LogGroup) return HardenedConstruct.LOG_GROUP;
   if (c instanceof s3.Bucket) return HardenedConstruct.BUCKET;
+  if (c instanceof lambda.Function) return HardenedConstruct.FUNCTION;
   return undefined;
 }
 

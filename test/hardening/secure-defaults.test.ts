@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, IPropertyInjector, PropertyInjectors, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, Duration, IPropertyInjector, PropertyInjectors, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureQueue, SecureTable } from '../../src';
+import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureFunction, SecureQueue, SecureTable } from '../../src';
 import { typicalSeedsApp } from '../fixtures/typical-seeds-app';
 import { newApp, synthesize } from '../helpers/synth';
 
@@ -83,6 +84,64 @@ describe('SecureDefaults', () => {
       HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION,
     ]);
     expect(hardened['Plain/Secret'].decide).toEqual([{ what: 'rotation', how: expect.stringContaining('addRotationSchedule') }]);
+  });
+
+  test('functions: own encrypted log group and a role that writes only there, encrypted environment, tracing, dead-letter queue, limits', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Fns');
+    new lambda.Function(stack, 'Fn', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X, environment: { MODE: 'fast' } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 10,
+      MemorySize: 256,
+      KmsKeyArn: KEY,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^FnLogGroup') } },
+      DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnDeadLetterQueue'), 'Arn'] } },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY, RetentionInDays: 90 });
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
+    // No AWSLambdaBasicExecutionRole (logs on *): logs to its own group only; X-Ray's * in the stack's shared, acknowledged policy.
+    t.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    t.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' }] },
+      Roles: [{ Ref: Match.stringLikeRegexp('^FnServiceRole') }],
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnLogGroup'), 'Arn'] } }]) },
+    });
+    expect(JSON.stringify(t.toJSON())).not.toContain('AWSLambdaBasicExecutionRole');
+    const record = records(stack)['Fns/Fn'];
+    expect(record.added.map((a: any) => a.control)).toEqual([
+      HardeningControl.FUNCTION_LIMITS, HardeningControl.FUNCTION_LIMITS, HardeningControl.FUNCTION_ENCRYPTION, HardeningControl.FUNCTION_LOGS,
+      HardeningControl.FUNCTION_LOGS, HardeningControl.FUNCTION_TRACING, HardeningControl.FUNCTION_DEAD_LETTER_QUEUE,
+    ]);
+    expect(record.decide).toEqual([{ what: 'runtime', how: expect.stringMatching(/^nodejs22\.x is pinned; move to nodejs\d+\.x/) }]);
+  });
+
+  test('functions: an explicit role, log retention, tracing or dead-letter choice stays', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Kept');
+    const role = new iam.Role(stack, 'Shared', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new lambda.Function(stack, 'Fn', {
+      code: lambda.Code.fromInline('x'),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      role,
+      tracing: lambda.Tracing.DISABLED,
+      deadLetterQueueEnabled: false,
+      timeout: Duration.seconds(30),
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 30, TracingConfig: Match.absent(), DeadLetterConfig: Match.absent() });
+    const record = records(stack)['Kept/Fn'];
+    expect(record.kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['tracing: Disabled', 'deadLetterQueueEnabled: false']);
+    // Its own log group, but the role is the app's: not rewritten.
+    expect(record.added.map((a: any) => a.what)).toContain('its own log group (the stack key, 90 days)');
+    expect(record.added.map((a: any) => a.what)).not.toContain('a role that writes logs to that group only (no AWSLambdaBasicExecutionRole)');
+    expect(record.decide).toEqual([]);
   });
 
   test('never overrides an explicit value: an insecure choice stays, and is reported with the fix', () => {
@@ -179,6 +238,7 @@ describe('SecureDefaults', () => {
       new SecureQueue(stack, 'Jobs');
       new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
       new SecureBucket(stack, 'Uploads');
+      new SecureFunction(stack, 'Fn', { code: lambda.Code.fromInline('x'), handler: 'index.handler' });
       return { template: Template.fromStack(stack).toJSON(), records: records(stack) };
     };
     const hardened = build(true);
@@ -238,19 +298,33 @@ describe('SecureDefaults', () => {
     expect(ledger.hardening).toEqual(report.constructs);
   });
 
-  test('the typical plain-L2 seeds app: what is covered so far is gone through configuration (functions and the API are next)', () => {
+  test('the typical plain-L2 seeds app: what is covered so far is gone through configuration (the REST API is next)', () => {
     const app = newApp();
     SecureDefaults.of(app).apply();
     Validations.of(app).addPlugins(new AwsSolutionsChecks(), new ServerlessChecks());
     typicalSeedsApp(new Stack(app, 'Seeds'));
     const { findings, acknowledged } = synthesize(app);
     const total = findings.reduce((n, f) => n + f.paths.length, 0);
-    // Point-in-time recovery (DDB3), the bucket's access logs (S1) and TLS-only policy (S10), and the grant wildcards (IAM5:
-    // s3:GetObject*, s3:GetBucket*, s3:List*) are gone, and encrypting with the stack key added no kms:*-wildcard finding;
-    // the object pattern <Uploads.Arn>/* is acknowledged as AWS-forced.
-    expect(findings.filter((f) => ['AwsSolutions-DDB3', 'AwsSolutions-S1', 'AwsSolutions-S10'].includes(f.rule) || f.rule.startsWith('AwsSolutions-IAM5'))).toEqual([]);
-    expect(acknowledged.map((a) => `${a.rule} ${a.reason.split(':')[0]}`)).toEqual(['AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/*] cdk-aegis (AWS-forced)']);
-    expect(total).toBe(28);
+    // Point-in-time recovery (DDB3), the bucket's access logs (S1) and TLS-only policy (S10), the grant wildcards (IAM5), the
+    // functions' dead-letter queues, tracing, limits and AWSLambdaBasicExecutionRole are gone, by configuration. Encrypting with the
+    // stack key added no kms:* wildcard. Acknowledged, as for cdk-aegis's own constructs: the object pattern <Uploads.Arn>/* and
+    // X-Ray's * in the shared policy, both AWS-forced.
+    const gone = ['AwsSolutions-DDB3', 'AwsSolutions-S1', 'AwsSolutions-S10', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing',
+      'Serverless-LambdaDefaultMemorySize', 'Serverless-LambdaDefaultTimeout'];
+    expect(findings.filter((f) => gone.includes(f.rule) || f.rule.startsWith('AwsSolutions-IAM5'))).toEqual([]);
+    expect(findings.filter((f) => f.rule.includes('AWSLambdaBasicExecutionRole')).flatMap((f) => f.paths)).toEqual([
+      // aws-cdk-lib's own notification handler (an L1 function, no injector reaches it).
+      expect.stringMatching(/^Seeds\/BucketNotificationsHandler/),
+    ]);
+    expect([...new Set(acknowledged.map((a) => `${a.rule} ${a.reason.split(':')[0]}`))].sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::*] cdk-aegis (AWS-forced)',
+      'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/*] cdk-aegis (AWS-forced)',
+      // The functions' dead-letter queues are terminal (SecureFunction's own, the same rule defect).
+      'Serverless-SQSRedrivePolicy cdk-aegis (rule defect)',
+    ]);
+    // Left: the 5 decisions (the pinned runtime: L1 and LambdaLatestVersion per function; the secret's rotation), the REST API's 12
+    // (next), and the notification handler's managed policy.
+    expect(total).toBe(18);
   });
 
   test('the grant rewrite keeps references to other stacks (the stack key of a table in another stack)', () => {
