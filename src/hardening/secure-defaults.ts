@@ -1,4 +1,5 @@
-import { AspectPriority, Aspects, IAspect, IPropertyInjector, IResolvable, IResolveContext, InjectionContext, Names, PropertyInjectors, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, AspectPriority, Aspects, CfnResource, Stage, IAspect, IPropertyInjector, IResolvable, IResolveContext, InjectionContext, Names, PropertyInjectors, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,19 +8,23 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ExactGrantActions } from './exact-grants';
+import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } from '../api/private/account-logging';
+import { DEFAULT_THROTTLING } from '../api/secure-api';
+import { associateWebAcl, SecureWebAcl } from '../api/secure-web-acl';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
-import { checkJustification, Justification } from '../core/justification';
+import { acknowledge, AcknowledgementCause, checkJustification, Justification } from '../core/justification';
 import { createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
+import { RULES } from '../core/nag-rule-ids';
 import { isLibraryBuilt } from '../core/private/construction';
 import { XRAY_WRITE_ACTIONS } from '../core/private/forced-wildcards';
 import { HARDENING_METADATA, HardeningRecord } from '../core/private/hardening-record';
 import { requireEnumValue, requireOptionalArray, requireInstanceOf, requireStruct } from '../core/private/input-checks';
 import { latestRuntimeOf } from '../core/private/runtime';
-import { flattenReference } from '../core/private/wildcard-findings';
+import { acknowledgeWildcardResources, flattenReference } from '../core/private/wildcard-findings';
 import { readProfile } from '../core/profile';
 import { attachSharedForcedPolicy } from '../core/role';
 import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, PRIVATE_BUCKET } from '../data/access-logs-bucket';
@@ -43,6 +48,8 @@ export enum HardenedConstruct {
   BUCKET = 's3.Bucket',
   /** `lambda.Function` (and so `NodejsFunction`): own log group, scoped logs, encrypted environment, tracing, dead-letter queue, timeout, memory. */
   FUNCTION = 'lambda.Function',
+  /** `apigateway.RestApi` (and so `LambdaRestApi`): IAM authorization, a request validator, a web ACL, throttling, logs, tracing. */
+  REST_API = 'apigateway.RestApi',
 }
 
 /** One default `SecureDefaults` fills when it is unset. */
@@ -87,6 +94,14 @@ export enum HardeningControl {
   FUNCTION_DEAD_LETTER_QUEUE = 'function.deadLetterQueue',
   /** A function's explicit timeout and memory (the Secure* defaults, 10 s and 256 MB). */
   FUNCTION_LIMITS = 'function.limits',
+  /** A REST API's methods authorized with AWS IAM (SigV4) unless the app chose an authorizer. */
+  API_AUTHORIZATION = 'api.authorization',
+  /** A REST API request validator (body and parameters) on every method without one. */
+  API_REQUEST_VALIDATION = 'api.requestValidator',
+  /** A REST API stage behind a SecureWebAcl (managed rule groups and the per-IP rate rule). */
+  API_WEB_ACL = 'api.webAcl',
+  /** A REST API stage with throttling, JSON access logs, execution logs without data trace, metrics and tracing; the stack's account logging role. */
+  API_STAGE = 'api.stage',
   /** Exact actions instead of the wildcards of aws-cdk-lib's `grant*()` methods (`s3:GetObject*`, `kms:GenerateDataKey*`, …). */
   GRANT_EXACT_ACTIONS = 'grants.exactActions',
 }
@@ -144,9 +159,10 @@ export interface SecureDefaultsOptions {
  * with the compliance reports) lists it with the fix. cdk-aegis's own
  * constructs are never touched: they are secure already.
  *
- * Covered so far: tables (Table, TableV2), queues, topics, secrets, log
- * groups, buckets, functions, and exact actions instead of the wildcards of
- * `grant*()` calls. REST APIs and queue dead-letter queues are not covered yet.
+ * Covered: tables (Table, TableV2), queues, topics, secrets, log groups,
+ * buckets, functions, REST APIs, aws-cdk-lib's S3 notification handler, and
+ * exact actions instead of the wildcards of `grant*()` calls. Not yet: the
+ * REGULATED profile's extra controls and dead-letter queues for plain queues.
  */
 export class SecureDefaults {
   /** Metadata type of the per-construct hardening records. */
@@ -182,19 +198,62 @@ export class SecureDefaults {
       return;
     }
     Object.defineProperty(applied, APPLIED, { value: true, enumerable: false });
+    const aspects = new HardeningAspects(this.scope, skips);
     const injectors = PropertyInjectors.of(this.scope);
     for (const hardener of HARDENERS) {
       // A team's own injector for the same construct runs first; ours then fills what is still unset.
       const theirs = injectors.for(hardener.uniqueId);
-      injectors.add(new HardeningInjector(hardener, skips, theirs));
-    }
-    Aspects.of(this.scope).add(new BucketAccessLogs(), { priority: AspectPriority.MUTATING });
-    Aspects.of(this.scope).add(new FunctionRoles(), { priority: AspectPriority.MUTATING });
-    if (!skips.some((s) => s.skippedControl === HardeningControl.GRANT_EXACT_ACTIONS)) {
-      const skippedPaths = skips.filter((s) => s.skippedPath !== undefined).map((s) => s.skippedPath!);
-      Aspects.of(this.scope).add(new ExactGrantActions(skippedPaths), { priority: AspectPriority.MUTATING });
+      injectors.add(new HardeningInjector(hardener, skips, aspects, theirs));
     }
   }
+}
+
+/**
+ * The mutating aspects that finish what the injectors start. Aspects do not
+ * cross into a Stage (each Stage runs its own when it synthesizes, before
+ * its parent's), so they are added to the scope, and to every nested Stage
+ * in which an injector hardens a construct.
+ */
+class HardeningAspects {
+  private readonly added = new Set<IConstruct>();
+
+  constructor(private readonly scope: IConstruct, private readonly skips: HardeningSkip[]) {
+    this.addTo(scope);
+  }
+
+  /** Makes sure the aspects run where `construct` is synthesized. */
+  public reach(construct: IConstruct): void {
+    const stage = owningStage(construct);
+    if (stage !== undefined && stage !== owningStage(this.scope)) {
+      this.addTo(stage);
+    }
+  }
+
+  private addTo(target: IConstruct): void {
+    if (this.added.has(target)) {
+      return;
+    }
+    this.added.add(target);
+    const aspects = Aspects.of(target);
+    aspects.add(new BucketAccessLogs(), { priority: AspectPriority.MUTATING });
+    aspects.add(new FunctionRoles(), { priority: AspectPriority.MUTATING });
+    aspects.add(new RestApiGuards(), { priority: AspectPriority.MUTATING });
+    aspects.add(new NotificationHandlerRole(), { priority: AspectPriority.MUTATING });
+    if (!this.skips.some((s) => s.skippedControl === HardeningControl.GRANT_EXACT_ACTIONS)) {
+      const skippedPaths = this.skips.filter((s) => s.skippedPath !== undefined).map((s) => s.skippedPath!);
+      aspects.add(new ExactGrantActions(skippedPaths), { priority: AspectPriority.MUTATING });
+    }
+  }
+}
+
+/** The Stage (or App) `construct` is synthesized in: itself if it is one, else the nearest above. */
+function owningStage(construct: IConstruct): IConstruct | undefined {
+  for (let c: IConstruct | undefined = construct; c !== undefined; c = c.node.scope) {
+    if (Stage.isStage(c)) {
+      return c;
+    }
+  }
+  return undefined;
 }
 
 /** Marks a scope SecureDefaults was applied to: a second `apply()` adds nothing. */
@@ -212,7 +271,12 @@ interface Hardener {
 class HardeningInjector implements IPropertyInjector {
   public readonly constructUniqueId: string;
 
-  constructor(private readonly hardener: Hardener, private readonly skips: HardeningSkip[], private readonly theirs?: IPropertyInjector) {
+  constructor(
+    private readonly hardener: Hardener,
+    private readonly skips: HardeningSkip[],
+    private readonly aspects: HardeningAspects,
+    private readonly theirs?: IPropertyInjector,
+  ) {
     this.constructUniqueId = hardener.uniqueId;
   }
 
@@ -221,6 +285,7 @@ class HardeningInjector implements IPropertyInjector {
     if (isLibraryBuilt(given)) {
       return given;
     }
+    this.aspects.reach(context.scope);
     const path = context.scope.node.path ? `${context.scope.node.path}/${context.id}` : context.id;
     const skippedHere = this.skips.find((s) => s.skippedPath !== undefined && (path === s.skippedPath || path.startsWith(`${s.skippedPath}/`)));
     const record = new HardeningRecord(context.id, this.hardener.kind);
@@ -552,7 +617,187 @@ class FunctionRoles implements IAspect {
   }
 }
 
-const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET, FUNCTION];
+/** What a REST API's injector left for the aspect, once the API and its stage exist. */
+interface RestApiWants {
+  validator?: boolean;
+  webAcl?: boolean;
+  /** The stage's name, when the injector configured the stage (execution log group, account logging). */
+  stageName?: string;
+  /** Methods authorized with IAM by default: COG4 acknowledged as a rule defect, as SecureApi does. */
+  iamByDefault?: boolean;
+}
+const REST_API_WANTS = Symbol.for('cdk-aegis.secure-defaults-rest-apis');
+
+function apiWantsOf(scope: IConstruct): Map<string, RestApiWants> {
+  const holder = scope as unknown as { [REST_API_WANTS]?: Map<string, RestApiWants> };
+  if (!holder[REST_API_WANTS]) {
+    Object.defineProperty(holder, REST_API_WANTS, { value: new Map<string, RestApiWants>(), enumerable: false });
+  }
+  return holder[REST_API_WANTS]!;
+}
+
+const REST_API: Hardener = {
+  kind: HardenedConstruct.REST_API,
+  uniqueId: apigateway.RestApi.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.API_AUTHORIZATION, HardeningControl.API_REQUEST_VALIDATION, HardeningControl.API_WEB_ACL, HardeningControl.API_STAGE],
+  harden(props, record, { scope, id }) {
+    const wants: RestApiWants = {};
+    const methodOptions = props.defaultMethodOptions ?? {};
+    if (methodOptions.authorizationType === apigateway.AuthorizationType.NONE) {
+      record.keep('defaultMethodOptions.authorizationType', 'NONE', 'authorize every method (IAM, Cognito or a Lambda authorizer)');
+    } else if (methodOptions.authorizationType === undefined && methodOptions.authorizer === undefined
+      && !record.isSkipped(HardeningControl.API_AUTHORIZATION)) {
+      props.defaultMethodOptions = { ...methodOptions, authorizationType: apigateway.AuthorizationType.IAM };
+      wants.iamByDefault = true;
+      record.add(HardeningControl.API_AUTHORIZATION, 'every method authorized with AWS IAM (SigV4) unless it names an authorizer');
+      record.decide('authorizer', 'callers now sign their requests (SigV4); for end users, a Cognito or Lambda authorizer may fit better');
+    }
+    if (!record.isSkipped(HardeningControl.API_REQUEST_VALIDATION)) {
+      wants.validator = true;
+      record.add(HardeningControl.API_REQUEST_VALIDATION, 'a request validator (body and parameters) on every method without one');
+      record.decide('request schema', 'give each method with a body a JSON schema model, so the validator checks its shape');
+    }
+    if (!record.isSkipped(HardeningControl.API_WEB_ACL)) {
+      wants.webAcl = true;
+      record.add(HardeningControl.API_WEB_ACL, 'a SecureWebAcl (AWS managed rule groups, per-IP rate rule) on the stage');
+    }
+    if (props.deploy !== false && !record.isSkipped(HardeningControl.API_STAGE)) {
+      const given = props.deployOptions ?? {};
+      const stageName = given.stageName ?? 'prod';
+      const key = StackKey.of(scope);
+      const retention = DEFAULT_LOG_RETENTION[readProfile(Stack.of(scope))];
+      const filled: string[] = [];
+      const set = (name: string, value: unknown) => {
+        if (given[name] === undefined) {
+          filled.push(name);
+          return value;
+        }
+        return given[name];
+      };
+      props.deployOptions = {
+        ...given,
+        stageName,
+        tracingEnabled: set('tracingEnabled', true),
+        throttlingRateLimit: set('throttlingRateLimit', DEFAULT_THROTTLING.rateLimit),
+        throttlingBurstLimit: set('throttlingBurstLimit', DEFAULT_THROTTLING.burstLimit),
+        loggingLevel: set('loggingLevel', apigateway.MethodLoggingLevel.ERROR),
+        dataTraceEnabled: set('dataTraceEnabled', false),
+        metricsEnabled: set('metricsEnabled', true),
+        // The access log group is named for the API (the account logging role writes only to API-Gateway-Access-Logs_*):
+        // created when the stage binds it, as SecureApi does.
+        accessLogDestination: set('accessLogDestination', {
+          bind: (stage: apigateway.IStage) => {
+            const restApiId = (stage.node.scope as apigateway.IRestApi).restApiId;
+            const group = createSecureLogGroup(scope, `${id}AccessLogs`, { encryptionKey: key, retention, logGroupName: `${ACCESS_LOG_PREFIX}${restApiId}/${stageName}` });
+            return { destinationArn: group.logGroupArn };
+          },
+        }),
+        accessLogFormat: set('accessLogFormat', apigateway.AccessLogFormat.jsonWithStandardFields()),
+      };
+      if (given.dataTraceEnabled === true) {
+        record.keep('deployOptions.dataTraceEnabled', true, 'turn data trace off: it logs full request and response bodies');
+      }
+      if (given.tracingEnabled === false) {
+        record.keep('deployOptions.tracingEnabled', false, 'turn X-Ray tracing on');
+      }
+      if (filled.length > 0) {
+        record.add(HardeningControl.API_STAGE, `stage ${stageName}: ${filled.join(', ')}`);
+      }
+      if (props.cloudWatchRole === undefined) {
+        // aws-cdk-lib's default role carries AmazonAPIGatewayPushToCloudWatchLogs (logs on *): the stack's scoped account role instead.
+        props.cloudWatchRole = false;
+        record.add(HardeningControl.API_STAGE, 'the stack\'s account logging role (API Gateway log groups only) instead of AmazonAPIGatewayPushToCloudWatchLogs');
+        wants.stageName = stageName;
+      }
+    }
+    apiWantsOf(scope).set(id, wants);
+  },
+};
+
+/** After the REST APIs exist: the execution log group and account logging, the validator, the web ACL, COG4 where IAM authorizes. */
+class RestApiGuards implements IAspect {
+  public visit(node: IConstruct): void {
+    if (!(node instanceof apigateway.RestApi) || node.node.scope === undefined) {
+      return;
+    }
+    const all = apiWantsOf(node.node.scope);
+    const wants = all.get(node.node.id);
+    if (!wants) {
+      return;
+    }
+    all.delete(node.node.id);
+    const scope = node.node.scope as Construct;
+    const id = node.node.id;
+    const stage = node.deploymentStage as apigateway.Stage | undefined;
+    if (wants.stageName !== undefined && stage) {
+      const executionLogs = createSecureLogGroup(scope, `${id}ExecutionLogs`, {
+        encryptionKey: StackKey.of(node),
+        retention: DEFAULT_LOG_RETENTION[readProfile(Stack.of(node))],
+        logGroupName: `${EXECUTION_LOG_PREFIX}${node.restApiId}/${wants.stageName}`,
+      });
+      // API Gateway creates the execution log group itself (unencrypted, kept forever) unless it exists first.
+      stage.node.addDependency(executionLogs, apiGatewayAccountLogging(node).account);
+    }
+    const methods = node.methods;
+    if (wants.validator) {
+      const validator = node.addRequestValidator(`${REQUEST_VALIDATOR_ID}`, { validateRequestBody: true, validateRequestParameters: true });
+      for (const method of methods) {
+        const cfn = method.node.defaultChild as apigateway.CfnMethod;
+        cfn.requestValidatorId = cfn.requestValidatorId ?? validator.requestValidatorId;
+      }
+    }
+    if (wants.webAcl && stage) {
+      const webAcl = new SecureWebAcl(scope, `${id}WebAcl`);
+      associateWebAcl(webAcl, scope, `${id}WebAclAssociation`, stage.stageArn);
+    }
+    for (const method of methods) {
+      if ((method.node.defaultChild as apigateway.CfnMethod).authorizationType === apigateway.AuthorizationType.IAM) {
+        acknowledge(method, AcknowledgementCause.RULE_DEFECT, RULES.cognitoAuthorizerOnly,
+          'the method is authorized with AWS IAM (SigV4-signed requests, set by SecureDefaults); the rule accepts only Cognito user-pool authorizers');
+      }
+    }
+  }
+}
+
+/**
+ * aws-cdk-lib's S3 notification handler (the L1 function behind
+ * `bucket.addEventNotification`, one per stack): its role loses
+ * AWSLambdaBasicExecutionRole (logs on `*`) and may write only the handler's
+ * own log group, whose streams Lambda names (acknowledged as AWS-forced).
+ */
+class NotificationHandlerRole implements IAspect {
+  public visit(node: IConstruct): void {
+    const role = node.node.tryFindChild('Role');
+    const fn = node.node.tryFindChild('Resource');
+    // The handler's function is an L1 of its own class (`InLineLambda`), not a lambda.CfnFunction.
+    if (!node.node.id.startsWith('BucketNotificationsHandler') || !(role instanceof iam.Role) || !(fn instanceof CfnResource) || fn.cfnResourceType !== 'AWS::Lambda::Function') {
+      return;
+    }
+    const cfnRole = role.node.defaultChild as iam.CfnRole;
+    // Visited once per synth pass: do not wrap twice.
+    if (Token.isUnresolved(cfnRole.managedPolicyArns) && isWithout(cfnRole.managedPolicyArns)) {
+      return;
+    }
+    cfnRole.managedPolicyArns = Token.asList(new WithoutBasicExecutionRole(cfnRole.managedPolicyArns));
+    const logGroup = Stack.of(node).formatArn({ service: 'logs', resource: 'log-group', resourceName: `/aws/lambda/${fn.ref}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const policy = new iam.Policy(node, 'AegisLogs', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup] })],
+    });
+    acknowledgeWildcardResources(policy, [logGroup], AcknowledgementCause.AWS_FORCED,
+      'Lambda names the log streams of a function\'s log group itself: the group\'s streams are the narrowest resource (set by SecureDefaults)');
+    const record = new HardeningRecord(node.node.id, 'aws-cdk-lib S3 notification handler');
+    record.add(HardeningControl.FUNCTION_LOGS, 'a role that writes logs to the handler\'s own log group only (no AWSLambdaBasicExecutionRole)');
+    node.node.scope!.node.addMetadata(HARDENING_METADATA, record.toJson());
+  }
+}
+
+const isWithout = (value: unknown) => Tokenization.reverse(value) instanceof WithoutBasicExecutionRole;
+
+/** Id of the request validator SecureDefaults adds to a REST API. */
+const REQUEST_VALIDATOR_ID = 'AegisRequestValidator';
+
+const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET, FUNCTION, REST_API];
 
 /** The covered kind of an existing construct, if it is one `apply()` would have hardened. */
 function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
@@ -564,6 +809,7 @@ function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {
   if (c instanceof logs.LogGroup) return HardenedConstruct.LOG_GROUP;
   if (c instanceof s3.Bucket) return HardenedConstruct.BUCKET;
   if (c instanceof lambda.Function) return HardenedConstruct.FUNCTION;
+  if (c instanceof apigateway.RestApi) return HardenedConstruct.REST_API;
   return undefined;
 }
 

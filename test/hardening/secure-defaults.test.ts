@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, IPropertyInjector, PropertyInjectors, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureFunction, SecureQueue, SecureTable } from '../../src';
 import { typicalSeedsApp } from '../fixtures/typical-seeds-app';
+import { DEPLOYMENT_SETTINGS, DeploymentSetting } from '../helpers/matrix';
 import { newApp, synthesize } from '../helpers/synth';
 
 const KEY = { 'Fn::GetAtt': [Match.stringLikeRegexp('^AegisEncryptionKey'), 'Arn'] };
@@ -298,33 +300,75 @@ describe('SecureDefaults', () => {
     expect(ledger.hardening).toEqual(report.constructs);
   });
 
-  test('the typical plain-L2 seeds app: what is covered so far is gone through configuration (the REST API is next)', () => {
+  test('the typical plain-L2 seeds app: 36 findings untouched, 5 with the one line, each a decision the app must make', () => {
     const app = newApp();
     SecureDefaults.of(app).apply();
     Validations.of(app).addPlugins(new AwsSolutionsChecks(), new ServerlessChecks());
     typicalSeedsApp(new Stack(app, 'Seeds'));
     const { findings, acknowledged } = synthesize(app);
-    const total = findings.reduce((n, f) => n + f.paths.length, 0);
-    // Point-in-time recovery (DDB3), the bucket's access logs (S1) and TLS-only policy (S10), the grant wildcards (IAM5), the
-    // functions' dead-letter queues, tracing, limits and AWSLambdaBasicExecutionRole are gone, by configuration. Encrypting with the
-    // stack key added no kms:* wildcard. Acknowledged, as for cdk-aegis's own constructs: the object pattern <Uploads.Arn>/* and
-    // X-Ray's * in the shared policy, both AWS-forced.
-    const gone = ['AwsSolutions-DDB3', 'AwsSolutions-S1', 'AwsSolutions-S10', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing',
-      'Serverless-LambdaDefaultMemorySize', 'Serverless-LambdaDefaultTimeout'];
-    expect(findings.filter((f) => gone.includes(f.rule) || f.rule.startsWith('AwsSolutions-IAM5'))).toEqual([]);
-    expect(findings.filter((f) => f.rule.includes('AWSLambdaBasicExecutionRole')).flatMap((f) => f.paths)).toEqual([
-      // aws-cdk-lib's own notification handler (an L1 function, no injector reaches it).
-      expect.stringMatching(/^Seeds\/BucketNotificationsHandler/),
+    // Left: the pinned NODEJS_22_X runtime (AwsSolutions-L1 and Serverless-LambdaLatestVersion, per function) and the
+    // secret without rotation (AwsSolutions-SMG4). Everything else is gone by configuration.
+    expect(findings.flatMap((f) => f.paths.map((p) => `${f.rule} ${p}`)).sort()).toEqual([
+      'AwsSolutions-L1 Seeds/OrdersFn/Resource',
+      'AwsSolutions-L1 Seeds/Processor/Resource',
+      'AwsSolutions-SMG4 Seeds/PaymentKey/Resource',
+      'Serverless-LambdaLatestVersion Seeds/OrdersFn/Resource',
+      'Serverless-LambdaLatestVersion Seeds/Processor/Resource',
     ]);
-    expect([...new Set(acknowledged.map((a) => `${a.rule} ${a.reason.split(':')[0]}`))].sort()).toEqual([
-      'AwsSolutions-IAM5[Resource::*] cdk-aegis (AWS-forced)',
-      'AwsSolutions-IAM5[Resource::<Uploads4F6EB0FD.Arn>/*] cdk-aegis (AWS-forced)',
-      // The functions' dead-letter queues are terminal (SecureFunction's own, the same rule defect).
-      'Serverless-SQSRedrivePolicy cdk-aegis (rule defect)',
+    // The acknowledgements are the ones cdk-aegis makes for its own constructs: AWS-forced wildcards (X-Ray, S3 object keys,
+    // log streams and the API Gateway account role's log groups) and rule defects (COG4 for IAM-authorized methods, terminal
+    // dead-letter queues); none is a user opt-out.
+    const causes = [...new Set(acknowledged.map((a) => `${a.rule.replace(/\[.*\]$/, '')} ${/^cdk-aegis \(([^)]+)\)/.exec(a.reason)?.[1]}`))].sort();
+    expect(causes).toEqual([
+      'AwsSolutions-COG4 rule defect',
+      'AwsSolutions-IAM5 AWS-forced',
+      'AwsSolutions-SQS3 rule defect',
+      'Serverless-SQSRedrivePolicy rule defect',
     ]);
-    // Left: the 5 decisions (the pinned runtime: L1 and LambdaLatestVersion per function; the secret's rotation), the REST API's 12
-    // (next), and the notification handler's managed policy.
-    expect(total).toBe(18);
+  });
+
+  test('REST APIs: IAM on every method, a validator, a web ACL, a throttled and logged stage, the stack\'s account logging role', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Api');
+    const handler = new lambda.Function(stack, 'Handler', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X });
+    new apigateway.LambdaRestApi(stack, 'Orders', { handler });
+    const t = Template.fromStack(stack);
+    t.allResourcesProperties('AWS::ApiGateway::Method', { AuthorizationType: 'AWS_IAM', RequestValidatorId: { Ref: Match.stringLikeRegexp('^OrdersAegisRequestValidator') } });
+    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, LoggingLevel: 'ERROR', DataTraceEnabled: false })],
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Access-Logs_', { Ref: Match.stringLikeRegexp('^Orders') }, '/prod']] }, KmsKeyId: KEY });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: Match.stringLikeRegexp('^Orders') }, '/prod']] }, KmsKeyId: KEY });
+    t.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    t.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OrdersWebAcl'), 'Arn'] } });
+    // No CloudWatchRole with AmazonAPIGatewayPushToCloudWatchLogs: the stack's scoped account role.
+    expect(JSON.stringify(t.toJSON())).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+    t.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const record = records(stack)['Api/Orders'];
+    expect(record.construct).toBe(HardenedConstruct.REST_API);
+    expect(record.decide.map((d: any) => d.what)).toEqual(['authorizer', 'request schema']);
+  });
+
+  test('REST APIs: an explicit NONE authorization, data trace or disabled tracing stays and is reported', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply({ skip: [HardeningSkip.control(HardeningControl.API_WEB_ACL, { reason: 'the CloudFront web ACL in front covers it' })] });
+    const stack = new Stack(app, 'Open');
+    const api = new apigateway.RestApi(stack, 'Public', {
+      defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.NONE },
+      deployOptions: { dataTraceEnabled: true, tracingEnabled: false },
+    });
+    api.root.addMethod('GET', new apigateway.MockIntegration());
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ApiGateway::Method', { AuthorizationType: 'NONE' });
+    t.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false, MethodSettings: [Match.objectLike({ DataTraceEnabled: true })] });
+    t.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const record = records(stack)['Open/Public'];
+    expect(record.kept.map((k: any) => k.prop)).toEqual(['defaultMethodOptions.authorizationType', 'deployOptions.dataTraceEnabled', 'deployOptions.tracingEnabled']);
+    expect(record.skipped).toEqual([{ control: 'api.webAcl', reason: 'the CloudFront web ACL in front covers it' }]);
   });
 
   test('the grant rewrite keeps references to other stacks (the stack key of a table in another stack)', () => {
@@ -343,6 +387,24 @@ describe('SecureDefaults', () => {
 });
 
 describe('SecureDefaults with the real-deployment settings', () => {
+  test.each(DEPLOYMENT_SETTINGS.map((setting): [string, DeploymentSetting] => [setting.name, setting]))(
+    'the typical seeds app under enforce() (BASELINE), %s: only the 5 decisions fail, and only cdk-aegis\'s known warnings are reported',
+    (_name, setting) => {
+      const app = new App({ outdir: newApp().outdir, ...setting.appProps });
+      SecureDefaults.of(app).apply();
+      Compliance.of(app).enforce();
+      typicalSeedsApp(new Stack(setting.stackScope(app), 'Seeds', setting.stackProps));
+      const { findings } = synthesize(app);
+      const errors = findings.filter((f) => f.severity === 'error').flatMap((f) => f.paths.map(() => f.rule)).sort();
+      expect(errors).toEqual(['AwsSolutions-L1', 'AwsSolutions-L1', 'AwsSolutions-SMG4', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaLatestVersion']);
+      // Under the cdk init flags warnings are in the report too: the web ACL's alarms need a subscriber, and the stack sets
+      // API Gateway's account logging role (both cdk-aegis warnings, to act on or acknowledge).
+      expect([...new Set(findings.filter((f) => f.severity !== 'error').map((f) => f.rule))].sort()).toEqual(
+        setting.appProps.context ? ['Annotation::@cdk-aegis/alarm-topic-unsubscribed', 'Annotation::@cdk-aegis/api-gateway-account-role'] : [],
+      );
+    },
+  );
+
   test.each([['app'], ['stage'], ['stack']])('hardened stores synthesize when applied at %s level, with aws:cdk:path and the cdk init flags', (level) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const app = new App({ outdir: newApp().outdir, context: require('aws-cdk-lib/recommended-feature-flags.json') });

@@ -5,8 +5,8 @@ import { newApp, synthesize } from '../helpers/synth';
 
 /**
  * Issue 15's measure, untouched: the typical plain-L2 seeds app under the
- * AwsSolutions and Serverless packs. SecureDefaults (in progress) must bring
- * it to at most 5 findings, all needing the user's decision: the pinned
+ * AwsSolutions and Serverless packs. SecureDefaults brings it to 5
+ * (test/hardening/secure-defaults.test.ts), all needing the user's decision: the pinned
  * NODEJS_22_X runtime (AwsSolutions-L1, Serverless-LambdaLatestVersion, one
  * each per function) and the secret without rotation (AwsSolutions-SMG4).
  */
