@@ -1,4 +1,4 @@
-import { IAspect, Stack } from 'aws-cdk-lib';
+import { IAspect, IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
@@ -33,27 +33,53 @@ export class ExactGrantActions implements IAspect {
     if (!(node instanceof iam.CfnPolicy) || this.skippedPaths.some((p) => node.node.path === p || node.node.path.startsWith(`${p}/`))) {
       return;
     }
-    // The document with its tokens as they are (references to other stacks must stay tokens for aws-cdk-lib to export them).
-    const document = node.policyDocument instanceof iam.PolicyDocument ? node.policyDocument.toJSON() : undefined;
-    const statements: any[] = Array.isArray(document?.Statement) ? document.Statement : [];
-    const rewritten: string[] = [];
-    for (const statement of statements) {
-      const actions: unknown[] = [statement?.Action].flat();
-      if (!actions.some((a) => typeof a === 'string' && EXACT_ACTIONS[a] !== undefined)) {
-        continue;
-      }
-      rewritten.push(...actions.filter((a): a is string => typeof a === 'string' && EXACT_ACTIONS[a] !== undefined));
-      statement.Action = [...new Set(actions.flatMap((a) => (typeof a === 'string' && EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a])))];
+    if (node.policyDocument instanceof ExactActionsDocument || !(node.policyDocument instanceof iam.PolicyDocument)) {
+      return;
     }
+    const rewritten = [...new Set(wildcardsIn(node.policyDocument.toJSON()))];
     if (rewritten.length === 0) {
       return;
     }
-    // The L1's own property, not an override: rule packs read the properties, and overrides only at the end.
-    node.policyDocument = iam.PolicyDocument.fromJson(document);
+    // Rewritten when the template is resolved, not now: statements aws-cdk-lib (or another aspect) adds later are kept, and
+    // references to other stacks are still tokens when aws-cdk-lib looks for them. The L1's own property, not an override:
+    // rule packs read the properties.
+    node.policyDocument = new ExactActionsDocument(node.policyDocument);
     const record = new HardeningRecord(node.node.id, 'iam.Policy');
-    record.add(EXACT_GRANTS_CONTROL, `exact actions instead of ${[...new Set(rewritten)].sort().join(', ')}`);
+    record.add(EXACT_GRANTS_CONTROL, `exact actions instead of ${rewritten.sort().join(', ')}`);
     node.node.scope!.node.addMetadata(HARDENING_METADATA, record.toJson());
     acknowledgeObjectPatterns(node);
+  }
+}
+
+/** The wildcard actions of the Allow statements of a policy document (JSON) that have an exact list. */
+function wildcardsIn(document: any): string[] {
+  return [document?.Statement].flat().filter((st: any) => st?.Effect === 'Allow')
+    .flatMap((st: any) => [st.Action].flat().filter((a: unknown): a is string => typeof a === 'string' && EXACT_ACTIONS[a] !== undefined));
+}
+
+/**
+ * A policy document whose Allow statements get the exact actions of the
+ * wildcards aws-cdk-lib's grants write, at resolution. Deny statements keep
+ * their wildcards: narrowing a Deny would widen what is allowed.
+ */
+class ExactActionsDocument implements IResolvable {
+  public readonly creationStack: string[] = [];
+
+  constructor(private readonly original: iam.PolicyDocument) {}
+
+  public resolve(context: IResolveContext): unknown {
+    const document = context.resolve(this.original);
+    for (const statement of [document?.Statement].flat().filter((st: any) => st?.Effect === 'Allow')) {
+      const actions: unknown[] = [statement.Action].flat();
+      if (actions.some((a) => typeof a === 'string' && EXACT_ACTIONS[a] !== undefined)) {
+        statement.Action = [...new Set(actions.flatMap((a) => (typeof a === 'string' && EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a])))];
+      }
+    }
+    return document;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
   }
 }
 

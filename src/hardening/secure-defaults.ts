@@ -1,5 +1,6 @@
-import { ArnFormat, AspectPriority, Aspects, CfnResource, Stage, IAspect, IPropertyInjector, IResolvable, IResolveContext, InjectionContext, Names, PropertyInjectors, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { ArnFormat, AspectPriority, Aspects, CfnResource, RemovalPolicy, Stage, IAspect, IPropertyInjector, IResolvable, IResolveContext, InjectionContext, Names, PropertyInjectors, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -36,15 +37,15 @@ export enum HardenedConstruct {
   TABLE = 'dynamodb.Table',
   /** `dynamodb.TableV2`: the stack key, point-in-time recovery, deletion protection. */
   TABLE_V2 = 'dynamodb.TableV2',
-  /** `sqs.Queue`: the stack key, TLS only. */
+  /** `sqs.Queue`: TLS only (encryption stays SSE-SQS: a key is the owner's decision). */
   QUEUE = 'sqs.Queue',
-  /** `sns.Topic`: the stack key, TLS only. */
+  /** `sns.Topic`: TLS only (a key is the owner's decision: publishers must be admitted by its policy). */
   TOPIC = 'sns.Topic',
   /** `secretsmanager.Secret`: the stack key; rotation is the owner's decision and is reported. */
   SECRET = 'secretsmanager.Secret',
-  /** `logs.LogGroup`: the stack key and the profile's retention. */
+  /** `logs.LogGroup`: the stack key (its retention stays aws-cdk-lib's two-year default unless set). */
   LOG_GROUP = 'logs.LogGroup',
-  /** `s3.Bucket`: the stack key, TLS 1.2 only, no public access, no ACLs, versioning, access logs. */
+  /** `s3.Bucket`: TLS 1.2 only, no public access, versioning, access logs (encryption stays S3's default SSE-S3). */
   BUCKET = 's3.Bucket',
   /** `lambda.Function` (and so `NodejsFunction`): own log group, scoped logs, encrypted environment, tracing, dead-letter queue, timeout, memory. */
   FUNCTION = 'lambda.Function',
@@ -60,22 +61,14 @@ export enum HardeningControl {
   TABLE_POINT_IN_TIME_RECOVERY = 'table.pointInTimeRecovery',
   /** A table's deletion protection. */
   TABLE_DELETION_PROTECTION = 'table.deletionProtection',
-  /** A queue encrypted with the stack key. */
-  QUEUE_ENCRYPTION = 'queue.encryption',
   /** A queue that accepts TLS requests only. */
   QUEUE_TLS_ONLY = 'queue.enforceSSL',
-  /** A topic encrypted with the stack key. */
-  TOPIC_ENCRYPTION = 'topic.masterKey',
   /** A topic that accepts TLS requests only. */
   TOPIC_TLS_ONLY = 'topic.enforceSSL',
   /** A secret encrypted with the stack key. */
   SECRET_ENCRYPTION = 'secret.encryptionKey',
   /** A log group encrypted with the stack key. */
   LOG_GROUP_ENCRYPTION = 'logGroup.encryptionKey',
-  /** A log group's retention (the profile's default). */
-  LOG_GROUP_RETENTION = 'logGroup.retention',
-  /** A bucket encrypted with the stack key (SSE-KMS with an S3 Bucket Key). */
-  BUCKET_ENCRYPTION = 'bucket.encryption',
   /** A bucket that accepts TLS 1.2 requests only. */
   BUCKET_TLS_ONLY = 'bucket.enforceSSL',
   /** A bucket with all four public access blocks and bucket-owner object ownership (no ACLs). */
@@ -238,7 +231,9 @@ class HardeningAspects {
     aspects.add(new BucketAccessLogs(), { priority: AspectPriority.MUTATING });
     aspects.add(new FunctionRoles(), { priority: AspectPriority.MUTATING });
     aspects.add(new RestApiGuards(), { priority: AspectPriority.MUTATING });
-    aspects.add(new NotificationHandlerRole(), { priority: AspectPriority.MUTATING });
+    if (!this.skips.some((s) => s.skippedControl === HardeningControl.FUNCTION_LOGS)) {
+      aspects.add(new NotificationHandlerRole(), { priority: AspectPriority.MUTATING });
+    }
     if (!this.skips.some((s) => s.skippedControl === HardeningControl.GRANT_EXACT_ACTIONS)) {
       const skippedPaths = this.skips.filter((s) => s.skippedPath !== undefined).map((s) => s.skippedPath!);
       aspects.add(new ExactGrantActions(skippedPaths), { priority: AspectPriority.MUTATING });
@@ -265,6 +260,8 @@ interface Hardener {
   readonly uniqueId: string;
   /** The controls it fills (a control skip is recorded only on the constructs it concerns). */
   readonly controls: readonly HardeningControl[];
+  /** Records nothing (its work is reported on the construct that asked for it). */
+  readonly quiet?: boolean;
   harden(props: Record<string, any>, record: HardeningRecord, context: InjectionContext): void;
 }
 
@@ -291,7 +288,9 @@ class HardeningInjector implements IPropertyInjector {
     const record = new HardeningRecord(context.id, this.hardener.kind);
     if (skippedHere) {
       record.skip('*', skippedHere.justification.reason);
-      context.scope.node.addMetadata(HARDENING_METADATA, record.toJson());
+      if (!this.hardener.quiet) {
+        context.scope.node.addMetadata(HARDENING_METADATA, record.toJson());
+      }
       return given;
     }
     const props: Record<string, any> = { ...(given ?? {}) };
@@ -299,7 +298,9 @@ class HardeningInjector implements IPropertyInjector {
       record.skip(skip.skippedControl!, skip.justification.reason);
     }
     this.hardener.harden(props, record, context);
-    context.scope.node.addMetadata(HARDENING_METADATA, record.toJson());
+    if (!this.hardener.quiet) {
+      context.scope.node.addMetadata(HARDENING_METADATA, record.toJson());
+    }
     return props;
   }
 }
@@ -324,7 +325,10 @@ const TABLE: Hardener = {
   uniqueId: dynamodb.Table.PROPERTY_INJECTION_ID,
   controls: [HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION],
   harden(props, record, { scope }) {
-    if (!record.isSkipped(HardeningControl.TABLE_ENCRYPTION) && props.encryption === undefined && props.encryptionKey === undefined) {
+    const replicated = (props.replicationRegions ?? []).length > 0;
+    if (replicated && props.encryption === undefined) {
+      record.decide('encryption', 'a replicated table cannot take a customer managed key through `Table`: use TableV2 with a key per replica region');
+    } else if (!record.isSkipped(HardeningControl.TABLE_ENCRYPTION) && props.encryption === undefined && props.encryptionKey === undefined) {
       props.encryption = dynamodb.TableEncryption.CUSTOMER_MANAGED;
       props.encryptionKey = StackKey.of(scope);
       record.add(HardeningControl.TABLE_ENCRYPTION, 'encrypted with the stack key');
@@ -342,9 +346,9 @@ const TABLE_V2: Hardener = {
   controls: [HardeningControl.TABLE_ENCRYPTION, HardeningControl.TABLE_POINT_IN_TIME_RECOVERY, HardeningControl.TABLE_DELETION_PROTECTION],
   harden(props, record, { scope }) {
     // TableV2 names a key per replica region: an env-agnostic stack cannot render one (aws-cdk-lib refuses), so it is left to decide.
-    if (Token.isUnresolved(Stack.of(scope).region)) {
+    if (Token.isUnresolved(Stack.of(scope).region) || (props.replicas ?? []).length > 0) {
       if (props.encryption === undefined && !record.isSkipped(HardeningControl.TABLE_ENCRYPTION)) {
-        record.decide('encryption', 'bind the stack to a region, or pass `encryption: TableEncryptionV2.customerManagedKey(key)`: a TableV2 key is per replica region');
+        record.decide('encryption', 'pass `encryption: TableEncryptionV2.customerManagedKey(key, replicaKeyArns)`: a TableV2 key is per replica region (and needs a region-bound stack)');
       }
     } else {
       fill(props, record, HardeningControl.TABLE_ENCRYPTION, 'encryption', () => dynamodb.TableEncryptionV2.customerManagedKey(StackKey.of(scope)), 'encrypted with the stack key');
@@ -365,6 +369,9 @@ function pointInTimeRecovery(props: Record<string, any>, record: HardeningRecord
 }
 
 function deletionProtection(props: Record<string, any>, record: HardeningRecord): void {
+  if (props.removalPolicy === RemovalPolicy.DESTROY) {
+    return; // the app means to delete it with the stack
+  }
   if (props.deletionProtection === false) {
     record.keep('deletionProtection', false, 'turn deletion protection on: one call deletes the table otherwise');
   }
@@ -374,14 +381,15 @@ function deletionProtection(props: Record<string, any>, record: HardeningRecord)
 const QUEUE: Hardener = {
   kind: HardenedConstruct.QUEUE,
   uniqueId: sqs.Queue.PROPERTY_INJECTION_ID,
-  controls: [HardeningControl.QUEUE_ENCRYPTION, HardeningControl.QUEUE_TLS_ONLY],
-  harden(props, record, { scope }) {
-    if (!record.isSkipped(HardeningControl.QUEUE_ENCRYPTION) && props.encryption === undefined && props.encryptionMasterKey === undefined) {
-      props.encryption = sqs.QueueEncryption.KMS;
-      props.encryptionMasterKey = StackKey.of(scope);
-      record.add(HardeningControl.QUEUE_ENCRYPTION, 'encrypted with the stack key');
-    } else if (props.encryption === sqs.QueueEncryption.UNENCRYPTED || props.encryption === sqs.QueueEncryption.SQS_MANAGED) {
-      record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key of yours (or leave it unset)');
+  controls: [HardeningControl.QUEUE_TLS_ONLY],
+  harden(props, record) {
+    // Not the stack key: a service that sends to the queue (an EventBridge rule's or SNS subscription's dead letters, S3
+    // notifications) would need the key policy to admit it, or its messages are dropped at run time. SQS encrypts new queues
+    // with SSE-SQS by default; a key of yours is the owner's decision.
+    if (props.encryption === sqs.QueueEncryption.UNENCRYPTED) {
+      record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key whose policy admits the services that send here');
+    } else if (props.encryption === undefined && props.encryptionMasterKey === undefined) {
+      record.decide('encryption', 'SSE-SQS (SQS\'s default); for a key of yours, admit every service that sends to the queue in its key policy');
     }
     tlsOnly(props, record, HardeningControl.QUEUE_TLS_ONLY);
   },
@@ -390,9 +398,12 @@ const QUEUE: Hardener = {
 const TOPIC: Hardener = {
   kind: HardenedConstruct.TOPIC,
   uniqueId: sns.Topic.PROPERTY_INJECTION_ID,
-  controls: [HardeningControl.TOPIC_ENCRYPTION, HardeningControl.TOPIC_TLS_ONLY],
-  harden(props, record, { scope }) {
-    fill(props, record, HardeningControl.TOPIC_ENCRYPTION, 'masterKey', () => StackKey.of(scope), 'encrypted with the stack key');
+  controls: [HardeningControl.TOPIC_TLS_ONLY],
+  harden(props, record) {
+    // Not the stack key: CloudWatch alarms, S3 and EventBridge publish to topics and would need the key policy to admit them.
+    if (props.masterKey === undefined) {
+      record.decide('encryption', 'a KMS key of yours, whose policy admits every service that publishes here (alarms, S3, EventBridge)');
+    }
     tlsOnly(props, record, HardeningControl.TOPIC_TLS_ONLY);
   },
 };
@@ -417,14 +428,13 @@ const SECRET: Hardener = {
 const LOG_GROUP: Hardener = {
   kind: HardenedConstruct.LOG_GROUP,
   uniqueId: logs.LogGroup.PROPERTY_INJECTION_ID,
-  controls: [HardeningControl.LOG_GROUP_ENCRYPTION, HardeningControl.LOG_GROUP_RETENTION],
+  controls: [HardeningControl.LOG_GROUP_ENCRYPTION],
   harden(props, record, { scope }) {
     fill(props, record, HardeningControl.LOG_GROUP_ENCRYPTION, 'encryptionKey', () => StackKey.of(scope), 'encrypted with the stack key');
     if (props.retention === logs.RetentionDays.INFINITE) {
       record.keep('retention', 'INFINITE', 'set a retention: logs kept forever are kept at growing cost, and no one decided how long evidence lives');
     }
-    const retention = DEFAULT_LOG_RETENTION[readProfile(Stack.of(scope))];
-    fill(props, record, HardeningControl.LOG_GROUP_RETENTION, 'retention', () => retention, `retention ${retention} days (the profile's default)`);
+    // No retention is filled: aws-cdk-lib's default (two years) is bounded, and a shorter one would delete existing logs on deploy.
   },
 };
 
@@ -435,15 +445,14 @@ const BUCKET: Hardener = {
   kind: HardenedConstruct.BUCKET,
   uniqueId: s3.Bucket.PROPERTY_INJECTION_ID,
   controls: [
-    HardeningControl.BUCKET_ENCRYPTION, HardeningControl.BUCKET_TLS_ONLY, HardeningControl.BUCKET_NO_PUBLIC_ACCESS,
+    HardeningControl.BUCKET_TLS_ONLY, HardeningControl.BUCKET_NO_PUBLIC_ACCESS,
     HardeningControl.BUCKET_VERSIONING, HardeningControl.BUCKET_ACCESS_LOGS,
   ],
   harden(props, record, { scope, id }) {
-    if (!record.isSkipped(HardeningControl.BUCKET_ENCRYPTION) && props.encryption === undefined && props.encryptionKey === undefined) {
-      props.encryption = s3.BucketEncryption.KMS;
-      props.encryptionKey = StackKey.of(scope);
-      props.bucketKeyEnabled = props.bucketKeyEnabled ?? true;
-      record.add(HardeningControl.BUCKET_ENCRYPTION, 'SSE-KMS with the stack key and an S3 Bucket Key');
+    // No stack key by default: S3 encrypts every object with SSE-S3 already, and a KMS key breaks the buckets other services
+    // write or read without a key policy (server access logs, ALB and CloudFront logs, websites, OAI origins).
+    if (props.encryption === undefined && props.encryptionKey === undefined) {
+      record.decide('encryption', 'SSE-S3 (S3\'s default); for SSE-KMS with a key of yours, pass `encryptionKey` where no AWS service writes or serves the objects');
     }
     if (props.enforceSSL === false) {
       record.keep('enforceSSL', false, 'accept TLS requests only (`enforceSSL: true`)');
@@ -454,10 +463,12 @@ const BUCKET: Hardener = {
     if (props.publicReadAccess === true) {
       record.keep('publicReadAccess', true, 'serve public content through CloudFront with origin access control, and block public access');
     }
-    if (props.blockPublicAccess === undefined && props.publicReadAccess !== true && !record.isSkipped(HardeningControl.BUCKET_NO_PUBLIC_ACCESS)) {
+    // An app that uses ACLs (access logs, public-read) keeps them: blocking them would fail its synth.
+    const usesAcls = props.accessControl !== undefined || props.objectOwnership !== undefined;
+    const publicOrAcl = props.publicReadAccess === true || usesAcls;
+    if (props.blockPublicAccess === undefined && !publicOrAcl && !record.isSkipped(HardeningControl.BUCKET_NO_PUBLIC_ACCESS)) {
       props.blockPublicAccess = PRIVATE_BUCKET.blockPublicAccess;
-      props.objectOwnership = props.objectOwnership ?? PRIVATE_BUCKET.objectOwnership;
-      record.add(HardeningControl.BUCKET_NO_PUBLIC_ACCESS, 'all four public access blocks, bucket-owner object ownership');
+      record.add(HardeningControl.BUCKET_NO_PUBLIC_ACCESS, 'all four public access blocks');
     }
     if (props.versioned === false) {
       record.keep('versioned', false, 'keep object versions: an overwrite or delete cannot be undone otherwise');
@@ -485,8 +496,12 @@ class BucketAccessLogs implements IAspect {
       return;
     }
     parent[WANTS_ACCESS_LOGS]!.delete(node.node.id);
+    const cfn = node.node.defaultChild as s3.CfnBucket;
+    if (cfn.loggingConfiguration !== undefined) {
+      return; // set on the L1 by the app (an escape hatch): kept
+    }
     const destination = accessLogsBucket(node);
-    (node.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+    cfn.loggingConfiguration = {
       destinationBucketName: destination.bucketName,
       logFilePrefix: `${Names.uniqueResourceName(node, { maxLength: 200 })}/`,
     };
@@ -496,8 +511,10 @@ class BucketAccessLogs implements IAspect {
 
 /** What a function's injector left for the aspect, once the function (and its role) exist. */
 interface FunctionWants {
-  /** Replace AWSLambdaBasicExecutionRole with logs on this log group only. */
-  scopedLogs?: logs.ILogGroup;
+  /** Its own log group: its role may write there (whoever made the role). */
+  logGroup?: logs.ILogGroup;
+  /** The role aws-cdk-lib made for it: AWSLambdaBasicExecutionRole (logs on `*`) removed. */
+  dropBasicExecution?: boolean;
   tracing?: boolean;
   deadLetters?: boolean;
 }
@@ -519,23 +536,32 @@ const FUNCTION: Hardener = {
     HardeningControl.FUNCTION_DEAD_LETTER_QUEUE, HardeningControl.FUNCTION_LIMITS,
   ],
   harden(props, record, { scope, id }) {
+    if (scope instanceof cloudfront.experimental.EdgeFunction || Stack.of(scope).node.id.startsWith('edge-lambda-stack')) {
+      // Lambda@Edge allows no environment, no dead-letter queue, and at most 128 MB and 5 s on viewer triggers.
+      record.decide('edge function', 'Lambda@Edge is not hardened by SecureDefaults (its limits differ)');
+      return;
+    }
     const key = StackKey.of(scope);
     const wants: FunctionWants = {};
+    // A role the app passed may be shared or imported: only a role this app defines (iam.Role) can take new permissions.
+    const ownRole = props.role === undefined;
+    const mutableRole = ownRole || props.role instanceof iam.Role;
     fill(props, record, HardeningControl.FUNCTION_LIMITS, 'timeout', () => SecureFunction.DEFAULT_TIMEOUT, `timeout ${SecureFunction.DEFAULT_TIMEOUT.toSeconds()} s`);
     fill(props, record, HardeningControl.FUNCTION_LIMITS, 'memorySize', () => SecureFunction.DEFAULT_MEMORY_SIZE, `memory ${SecureFunction.DEFAULT_MEMORY_SIZE} MB`);
     fill(props, record, HardeningControl.FUNCTION_ENCRYPTION, 'environmentEncryption', () => key, 'environment encrypted with the stack key');
-    if (props.logGroup === undefined && props.logRetention === undefined && !record.isSkipped(HardeningControl.FUNCTION_LOGS)) {
+    if (props.logGroup === undefined && props.logRetention === undefined && mutableRole && !record.isSkipped(HardeningControl.FUNCTION_LOGS)) {
       const retention = DEFAULT_LOG_RETENTION[readProfile(Stack.of(scope))];
       props.logGroup = createSecureLogGroup(scope, `${id}LogGroup`, { encryptionKey: key, retention });
+      wants.logGroup = props.logGroup;
       record.add(HardeningControl.FUNCTION_LOGS, `its own log group (the stack key, ${retention} days)`);
-      if (props.role === undefined) {
-        wants.scopedLogs = props.logGroup;
+      if (ownRole) {
+        wants.dropBasicExecution = true;
         record.add(HardeningControl.FUNCTION_LOGS, 'a role that writes logs to that group only (no AWSLambdaBasicExecutionRole)');
       }
     }
     if (props.tracing === lambda.Tracing.DISABLED || props.tracing === lambda.Tracing.PASS_THROUGH) {
       record.keep('tracing', props.tracing, 'use `tracing: Tracing.ACTIVE`: without it no request can be followed across services');
-    } else if (props.tracing === undefined && !record.isSkipped(HardeningControl.FUNCTION_TRACING)) {
+    } else if (props.tracing === undefined && mutableRole && !record.isSkipped(HardeningControl.FUNCTION_TRACING)) {
       // Set on the L1 by the aspect, with X-Ray's `*` in the stack's shared, acknowledged policy (the L2 would put it in the role's own).
       wants.tracing = true;
       record.add(HardeningControl.FUNCTION_TRACING, 'active X-Ray tracing');
@@ -543,7 +569,7 @@ const FUNCTION: Hardener = {
     const noDeadLetters = props.deadLetterQueue === undefined && props.deadLetterTopic === undefined && props.deadLetterQueueEnabled === undefined;
     if (props.deadLetterQueueEnabled === false) {
       record.keep('deadLetterQueueEnabled', false, 'keep failed asynchronous invocations: a dead-letter queue or an on-failure destination');
-    } else if (noDeadLetters && !record.isSkipped(HardeningControl.FUNCTION_DEAD_LETTER_QUEUE)) {
+    } else if (noDeadLetters && mutableRole && !record.isSkipped(HardeningControl.FUNCTION_DEAD_LETTER_QUEUE)) {
       props.deadLetterQueue = createDeadLetterQueue(scope, `${id}DeadLetterQueue`, { encryptionKey: key, owner: 'a Lambda function' });
       wants.deadLetters = true;
       record.add(HardeningControl.FUNCTION_DEAD_LETTER_QUEUE, 'an encrypted dead-letter queue');
@@ -598,14 +624,17 @@ class FunctionRoles implements IAspect {
     }
     all.delete(node.node.id);
     const role = node.role;
-    if (wants.scopedLogs && role instanceof iam.Role) {
+    if (wants.dropBasicExecution && role instanceof iam.Role && role.node.scope === node) {
       const cfnRole = role.node.defaultChild as iam.CfnRole;
-      const original = cfnRole.managedPolicyArns;
-      cfnRole.managedPolicyArns = Token.asList(new WithoutBasicExecutionRole(original));
-      node.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [wants.scopedLogs.logGroupArn] }));
+      cfnRole.managedPolicyArns = Token.asList(new WithoutBasicExecutionRole(cfnRole.managedPolicyArns));
     }
-    if (wants.tracing) {
-      (node.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
+    if (wants.logGroup && role instanceof iam.Role) {
+      // Every function that uses the role can write its own group (a role shared by functions serves each of them).
+      node.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [wants.logGroup.logGroupArn] }));
+    }
+    const cfnFunction = node.node.defaultChild as lambda.CfnFunction;
+    if (wants.tracing && cfnFunction.tracingConfig === undefined) {
+      cfnFunction.tracingConfig = { mode: lambda.Tracing.ACTIVE };
       if (role) {
         attachSharedForcedPolicy(node, 'AegisXRayWriteAccess', 'cdk-aegis: X-Ray write access for traced functions', XRAY_WRITE_ACTIONS, role);
       }
@@ -647,9 +676,9 @@ const REST_API: Hardener = {
       record.keep('defaultMethodOptions.authorizationType', 'NONE', 'authorize every method (IAM, Cognito or a Lambda authorizer)');
     } else if (methodOptions.authorizationType === undefined && methodOptions.authorizer === undefined
       && !record.isSkipped(HardeningControl.API_AUTHORIZATION)) {
-      props.defaultMethodOptions = { ...methodOptions, authorizationType: apigateway.AuthorizationType.IAM };
+      // Set per method (the Method injector), not in defaultMethodOptions: a method's own authorizer must keep working.
       wants.iamByDefault = true;
-      record.add(HardeningControl.API_AUTHORIZATION, 'every method authorized with AWS IAM (SigV4) unless it names an authorizer');
+      record.add(HardeningControl.API_AUTHORIZATION, 'AWS IAM (SigV4) on every method that chose no authorization (CORS preflight excepted)');
       record.decide('authorizer', 'callers now sign their requests (SigV4); for end users, a Cognito or Lambda authorizer may fit better');
     }
     if (!record.isSkipped(HardeningControl.API_REQUEST_VALIDATION)) {
@@ -657,7 +686,7 @@ const REST_API: Hardener = {
       record.add(HardeningControl.API_REQUEST_VALIDATION, 'a request validator (body and parameters) on every method without one');
       record.decide('request schema', 'give each method with a body a JSON schema model, so the validator checks its shape');
     }
-    if (!record.isSkipped(HardeningControl.API_WEB_ACL)) {
+    if (props.deploy !== false && !record.isSkipped(HardeningControl.API_WEB_ACL)) {
       wants.webAcl = true;
       record.add(HardeningControl.API_WEB_ACL, 'a SecureWebAcl (AWS managed rule groups, per-IP rate rule) on the stage');
     }
@@ -703,7 +732,8 @@ const REST_API: Hardener = {
       if (filled.length > 0) {
         record.add(HardeningControl.API_STAGE, `stage ${stageName}: ${filled.join(', ')}`);
       }
-      if (props.cloudWatchRole === undefined) {
+      // An access log destination the app chose may be outside API-Gateway-* groups, which the scoped account role cannot write.
+      if (props.cloudWatchRole === undefined && given.accessLogDestination === undefined) {
         // aws-cdk-lib's default role carries AmazonAPIGatewayPushToCloudWatchLogs (logs on *): the stack's scoped account role instead.
         props.cloudWatchRole = false;
         record.add(HardeningControl.API_STAGE, 'the stack\'s account logging role (API Gateway log groups only) instead of AmazonAPIGatewayPushToCloudWatchLogs');
@@ -797,7 +827,29 @@ const isWithout = (value: unknown) => Tokenization.reverse(value) instanceof Wit
 /** Id of the request validator SecureDefaults adds to a REST API. */
 const REQUEST_VALIDATOR_ID = 'AegisRequestValidator';
 
-const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET, FUNCTION, REST_API];
+/**
+ * Methods of a hardened REST API that chose no authorization (neither the
+ * method nor the API's defaults) get AWS IAM; CORS preflight stays open, and
+ * a method's own authorizer or explicit NONE stays as written.
+ */
+const METHOD: Hardener = {
+  kind: HardenedConstruct.REST_API,
+  uniqueId: apigateway.Method.PROPERTY_INJECTION_ID,
+  controls: [HardeningControl.API_AUTHORIZATION],
+  harden(props, record) {
+    const api: IConstruct | undefined = props.resource?.api;
+    const wants = api?.node.scope ? apiWantsOf(api.node.scope).get(api.node.id) : undefined;
+    const options = props.options ?? {};
+    if (!wants?.iamByDefault || props.httpMethod === 'OPTIONS' || options.authorizationType !== undefined || options.authorizer !== undefined) {
+      return;
+    }
+    props.options = { ...options, authorizationType: apigateway.AuthorizationType.IAM };
+    record.add(HardeningControl.API_AUTHORIZATION, 'AWS IAM (SigV4) authorization');
+  },
+  quiet: true,
+};
+
+const HARDENERS: readonly Hardener[] = [TABLE, TABLE_V2, QUEUE, TOPIC, SECRET, LOG_GROUP, BUCKET, FUNCTION, REST_API, METHOD];
 
 /** The covered kind of an existing construct, if it is one `apply()` would have hardened. */
 function coveredKindOf(c: IConstruct): HardenedConstruct | undefined {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, IPropertyInjector, PropertyInjectors, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, Duration, IPropertyInjector, PropertyInjectors, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -62,16 +62,18 @@ describe('SecureDefaults', () => {
         DeletionProtectionEnabled: true,
       })],
     });
-    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
+    // Queues and topics keep their service-managed encryption (a key would have to admit every service that sends there).
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent() });
     t.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
-    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: KEY });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
     t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: KEY });
-    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY, RetentionInDays: 90 });
+    // The log group's retention stays aws-cdk-lib's two-year default: a shorter one would delete existing logs on deploy.
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: KEY, RetentionInDays: 731 });
     t.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY } }] },
+      // S3's default encryption (SSE-S3): a KMS key would break the buckets AWS services write or serve.
+      BucketEncryption: Match.absent(),
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('^AegisAccessLogsBucket') } },
     });
@@ -161,7 +163,7 @@ describe('SecureDefaults', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.absent(), KmsKeyId: KEY });
     const hardened = records(stack);
-    expect(hardened['Explicit/Queue'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['encryption: SQS_MANAGED', 'enforceSSL: false']);
+    expect(hardened['Explicit/Queue'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['enforceSSL: false']);
     expect(hardened['Explicit/Table'].kept.map((k: any) => k.prop)).toEqual(['pointInTimeRecovery', 'deletionProtection']);
     expect(hardened['Explicit/Logs'].kept[0]).toMatchObject({ prop: 'retention', value: 'INFINITE' });
     expect(hardened['Explicit/Site'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['publicReadAccess: true', 'versioned: false']);
@@ -179,7 +181,7 @@ describe('SecureDefaults', () => {
     new sqs.Queue(stack, 'Legacy');
     new dynamodb.Table(stack, 'Scratch', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent() });
+    t.resourceCountIs('AWS::SQS::QueuePolicy', 0);
     t.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: Match.absent(), PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     const hardened = records(stack);
     expect(hardened['Skips/Legacy']).toMatchObject({ added: [], skipped: [{ control: '*', reason: 'drained and deleted next quarter' }] });
@@ -205,7 +207,7 @@ describe('SecureDefaults', () => {
     t.hasResourceProperties('AWS::DynamoDB::GlobalTable', { SSESpecification: Match.absent() });
     t.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: false }, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
     const hardened = records(stack);
-    expect(hardened['Agnostic/V2'].decide).toEqual([{ what: 'encryption', how: expect.stringContaining('bind the stack to a region') }]);
+    expect(hardened['Agnostic/V2'].decide).toEqual([{ what: 'encryption', how: expect.stringContaining('a TableV2 key is per replica region') }]);
     expect(hardened['Agnostic/Owned'].kept).toEqual([{ prop: 'encryption', value: 'AWS_OWNED', fix: expect.stringContaining('CUSTOMER_MANAGED') }]);
     expect(stack.node.metadata.filter((m) => m.type === SecureDefaults.METADATA_TYPE)).toHaveLength(2);
   });
@@ -222,6 +224,54 @@ describe('SecureDefaults', () => {
     expect(build(HardeningSkip.control(HardeningControl.GRANT_EXACT_ACTIONS, { reason: 'reviewed by the platform team' }))).toContain('"s3:GetObject*"');
     expect(build(HardeningSkip.path('Grants/Fn', { reason: 'legacy function, replaced next sprint' }))).toContain('"s3:GetObject*"');
     expect(build(HardeningSkip.path('Grants/Other', { reason: 'another construct entirely' }))).not.toContain('"s3:GetObject*"');
+  });
+
+  test('apps keep working: own authorizers, ACL buckets, replicated tables, shared roles, Deny wildcards, escape hatches', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Works', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const handler = new lambda.Function(stack, 'Handler', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X });
+    // A method with its own authorizer keeps it; an explicit NONE stays; the rest gets IAM.
+    const api = new apigateway.RestApi(stack, 'Api');
+    const authorizer = new apigateway.TokenAuthorizer(stack, 'Auth', { handler });
+    api.root.addResource('custom').addMethod('GET', new apigateway.LambdaIntegration(handler), { authorizer });
+    api.root.addResource('health').addMethod('GET', new apigateway.LambdaIntegration(handler), { authorizationType: apigateway.AuthorizationType.NONE });
+    api.root.addMethod('POST', new apigateway.LambdaIntegration(handler));
+    // ACL buckets (a log destination the app manages) are left to their ACLs.
+    const logs3 = new s3.Bucket(stack, 'LegacyLogs', { accessControl: s3.BucketAccessControl.LOG_DELIVERY_WRITE });
+    new s3.Bucket(stack, 'Logged', { serverAccessLogsBucket: logs3 });
+    // A global table (Table with replicas) is not given a key it cannot take.
+    new dynamodb.Table(stack, 'Global', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, replicationRegions: ['us-east-1'], removalPolicy: RemovalPolicy.DESTROY });
+    // A role shared by two functions lets each write its own log group.
+    const shared = new iam.Role(stack, 'Shared', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new lambda.Function(stack, 'A', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X, role: shared });
+    new lambda.Function(stack, 'B', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X, role: shared });
+    // A Deny keeps its wildcards (narrowing a Deny widens what is allowed).
+    shared.addToPolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['s3:DeleteObject*'], resources: ['*'] }));
+    // Escape hatches on the L1 stay.
+    const traced = new lambda.Function(stack, 'Traced', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X });
+    (traced.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: 'PassThrough' };
+    const t = Template.fromStack(stack);
+    const methods = Object.values<any>(t.findResources('AWS::ApiGateway::Method')).map((m) => `${m.Properties.HttpMethod} ${m.Properties.AuthorizationType}`).sort();
+    expect(methods).toEqual(['GET CUSTOM', 'GET NONE', 'POST AWS_IAM']);
+    t.hasResourceProperties('AWS::S3::Bucket', { AccessControl: 'LogDeliveryWrite', PublicAccessBlockConfiguration: Match.absent() });
+    t.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: Match.absent(), SSESpecification: Match.absent() });
+    const sharedPolicy = JSON.stringify(Object.values<any>(t.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument));
+    expect(sharedPolicy).toMatch(/ALogGroup.*BLogGroup|BLogGroup.*ALogGroup/);
+    expect(sharedPolicy).toContain('"s3:DeleteObject*"');
+    t.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
+    expect(records(stack)['Works/Global'].decide.map((d: any) => d.what)).toEqual(['encryption']);
+  });
+
+  test('an explicit access log destination keeps aws-cdk-lib\'s CloudWatch role (the scoped account role writes API-Gateway-* groups only)', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'OwnLogs');
+    const api = new apigateway.RestApi(stack, 'Api', { deployOptions: { accessLogDestination: new apigateway.LogGroupLogDestination(new logs.LogGroup(stack, 'Central')) } });
+    api.root.addMethod('GET', new apigateway.MockIntegration());
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ApiGateway::Account', 1);
+    expect(JSON.stringify(t.toJSON())).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
   });
 
   test('apply() fails when covered constructs already exist under the scope: it would leave them unhardened', () => {
@@ -257,32 +307,31 @@ describe('SecureDefaults', () => {
     const stackLevel = new Stack(app, 'StackLevel');
     SecureDefaults.of(stackLevel).apply();
     for (const stack of [inside, outside, stackLevel]) {
-      new sqs.Queue(stack, 'Queue');
+      new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
     }
-    Template.fromStack(inside).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
-    Template.fromStack(stackLevel).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
-    Template.fromStack(outside).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent() });
+    Template.fromStack(inside).hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { KMSMasterKeyId: KEY } });
+    Template.fromStack(stackLevel).hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { KMSMasterKeyId: KEY } });
+    Template.fromStack(outside).hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: Match.absent() });
     expect(stage.synth().getStackByName(inside.stackName).template.Resources).toBeDefined();
   });
 
   test('a team\'s own injector for the same construct runs first; SecureDefaults fills what it left unset', () => {
     const app = newApp();
     const theirs: IPropertyInjector = {
-      constructUniqueId: sqs.Queue.PROPERTY_INJECTION_ID,
-      inject: (props: any) => ({ ...props, enforceSSL: false }),
+      constructUniqueId: dynamodb.Table.PROPERTY_INJECTION_ID,
+      inject: (props: any) => ({ ...props, deletionProtection: false }),
     };
     PropertyInjectors.of(app).add(theirs);
     SecureDefaults.of(app).apply();
     const stack = new Stack(app, 'Theirs');
-    new sqs.Queue(stack, 'Queue');
-    Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: KEY });
-    Template.fromStack(stack).resourceCountIs('AWS::SQS::QueuePolicy', 0);
-    expect(records(stack)['Theirs/Queue'].kept).toEqual([{ prop: 'enforceSSL', value: 'false', fix: expect.stringContaining('enforceSSL: true') }]);
+    new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { KMSMasterKeyId: KEY }, DeletionProtectionEnabled: false });
+    expect(records(stack)['Theirs/Table'].kept).toEqual([{ prop: 'deletionProtection', value: 'false', fix: expect.stringContaining('deletion protection on') }]);
   });
 
   test('under enforce(), the hardening report and the ledger list what was added, kept, skipped and left to decide', () => {
     const app = newApp();
-    SecureDefaults.of(app).apply({ skip: [HardeningSkip.control(HardeningControl.LOG_GROUP_RETENTION, { reason: 'retention set by the platform subscription filter' })] });
+    SecureDefaults.of(app).apply({ skip: [HardeningSkip.control(HardeningControl.LOG_GROUP_ENCRYPTION, { reason: 'the log group is read by a third-party forwarder' })] });
     Compliance.of(app).enforce();
     const stack = new Stack(app, 'Reported');
     new secretsmanager.Secret(stack, 'Secret');
@@ -293,9 +342,9 @@ describe('SecureDefaults', () => {
       `Reported/Logs ${HardenedConstruct.LOG_GROUP}`, `Reported/Secret ${HardenedConstruct.SECRET}`,
     ]);
     const markdown = fs.readFileSync(path.join(app.outdir, 'hardening-report.md'), 'utf8');
-    expect(markdown).toContain('SecureDefaults hardened 2 construct(s): 2 default(s) added, 0 explicit value(s) kept, 1 decision(s) to make, 1 skip(s).');
+    expect(markdown).toContain('SecureDefaults hardened 2 construct(s): 1 default(s) added, 0 explicit value(s) kept, 1 decision(s) to make, 1 skip(s).');
     expect(markdown).toContain('| `Reported/Secret` | rotation | add a rotation schedule');
-    expect(markdown).toContain('| `Reported/Logs` | `logGroup.retention` | retention set by the platform subscription filter |');
+    expect(markdown).toContain('| `Reported/Logs` | `logGroup.encryptionKey` | the log group is read by a third-party forwarder |');
     const ledger = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8'));
     expect(ledger.hardening).toEqual(report.constructs);
   });
@@ -381,7 +430,11 @@ describe('SecureDefaults', () => {
     table.grantReadWriteData(fn);
     const policy = Object.values<any>(app.synth().getStackByName('Compute').template.Resources).find((r) => r.Type === 'AWS::IAM::Policy');
     const kms = policy.Properties.PolicyDocument.Statement.find((s: any) => [s.Action].flat().some((a: string) => a.startsWith('kms:')));
-    expect(kms.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey']);
+    // Every action the wildcards matched, named: the grant keeps exactly its permissions.
+    expect(kms.Action).toEqual([
+      'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+      'kms:GenerateDataKey', 'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:GenerateDataKeyWithoutPlaintext',
+    ]);
     expect(kms.Resource).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^Data:ExportsOutputFnGetAttAegisEncryptionKey/) });
   });
 });
@@ -414,7 +467,7 @@ describe('SecureDefaults with the real-deployment settings', () => {
     plainStores(stack);
     const assembly = app.synth();
     const template = assembly.nestedAssemblies[0].nestedAssembly.getStackByName(stack.stackName).template;
-    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::SQS::Queue').map((r) => r.Properties.KmsMasterKeyId)).toEqual([KEY_ARN]);
+    expect(Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table').map((r) => r.Properties.SSESpecification.KMSMasterKeyId)).toEqual([KEY_ARN]);
   });
 });
 
