@@ -2,6 +2,7 @@ import { ArnFormat, AspectPriority, Aspects, CfnResource, RemovalPolicy, Stage, 
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -29,6 +30,7 @@ import { acknowledgeWildcardResources, flattenReference } from '../core/private/
 import { readProfile } from '../core/profile';
 import { attachSharedForcedPolicy } from '../core/role';
 import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, PRIVATE_BUCKET } from '../data/access-logs-bucket';
+import { SecureQueue } from '../data/secure-queue';
 import { SecureFunction } from '../function/secure-function';
 
 /** The plain aws-cdk-lib constructs `SecureDefaults` hardens. */
@@ -63,6 +65,8 @@ export enum HardeningControl {
   TABLE_DELETION_PROTECTION = 'table.deletionProtection',
   /** A queue that accepts TLS requests only. */
   QUEUE_TLS_ONLY = 'queue.enforceSSL',
+  /** A queue's dead-letter queue (5 receives), unless the queue is itself a dead-letter target. */
+  QUEUE_DEAD_LETTER_QUEUE = 'queue.deadLetterQueue',
   /** A topic that accepts TLS requests only. */
   TOPIC_TLS_ONLY = 'topic.enforceSSL',
   /** A secret encrypted with the stack key. */
@@ -231,6 +235,7 @@ class HardeningAspects {
     aspects.add(new BucketAccessLogs(), { priority: AspectPriority.MUTATING });
     aspects.add(new FunctionRoles(), { priority: AspectPriority.MUTATING });
     aspects.add(new RestApiGuards(), { priority: AspectPriority.MUTATING });
+    aspects.add(new QueueDeadLetters(), { priority: AspectPriority.MUTATING });
     if (!this.skips.some((s) => s.skippedControl === HardeningControl.FUNCTION_LOGS)) {
       aspects.add(new NotificationHandlerRole(), { priority: AspectPriority.MUTATING });
     }
@@ -381,8 +386,13 @@ function deletionProtection(props: Record<string, any>, record: HardeningRecord)
 const QUEUE: Hardener = {
   kind: HardenedConstruct.QUEUE,
   uniqueId: sqs.Queue.PROPERTY_INJECTION_ID,
-  controls: [HardeningControl.QUEUE_TLS_ONLY],
-  harden(props, record) {
+  controls: [HardeningControl.QUEUE_TLS_ONLY, HardeningControl.QUEUE_DEAD_LETTER_QUEUE],
+  harden(props, record, { scope, id }) {
+    if (props.deadLetterQueue === undefined && !record.isSkipped(HardeningControl.QUEUE_DEAD_LETTER_QUEUE)) {
+      // Decided once the app is built: a queue that is itself a dead-letter target gets none (see QueueDeadLetters).
+      pushToSet(scope, QUEUE_WANTS, id);
+      record.add(HardeningControl.QUEUE_DEAD_LETTER_QUEUE, 'a dead-letter queue after 5 receives, unless the queue is itself a dead-letter target');
+    }
     // Not the stack key: a service that sends to the queue (an EventBridge rule's or SNS subscription's dead letters, S3
     // notifications) would need the key policy to admit it, or its messages are dropped at run time. SQS encrypts new queues
     // with SSE-SQS by default; a key of yours is the owner's decision.
@@ -823,6 +833,74 @@ class NotificationHandlerRole implements IAspect {
 }
 
 const isWithout = (value: unknown) => Tokenization.reverse(value) instanceof WithoutBasicExecutionRole;
+
+/** Queues whose injector asked for a dead-letter queue (by id, on their parent). */
+const QUEUE_WANTS = Symbol.for('cdk-aegis.secure-defaults-queues');
+
+function pushToSet(scope: IConstruct, symbol: symbol, id: string): void {
+  const holder = scope as unknown as Record<symbol, Set<string> | undefined>;
+  if (!holder[symbol]) {
+    Object.defineProperty(holder, symbol, { value: new Set<string>(), enumerable: false });
+  }
+  holder[symbol]!.add(id);
+}
+
+/**
+ * A dead-letter queue for each hardened queue that is not itself a
+ * dead-letter target in its stack: another queue's, a function's, an
+ * EventBridge target's, an SNS subscription's or an event source mapping's.
+ * Giving a dead-letter queue a dead-letter queue would only move the failures.
+ */
+class QueueDeadLetters implements IAspect {
+  public visit(node: IConstruct): void {
+    const parent = node.node.scope as unknown as Record<symbol, Set<string> | undefined> | undefined;
+    if (!(node instanceof sqs.Queue) || !parent?.[QUEUE_WANTS]?.has(node.node.id)) {
+      return;
+    }
+    parent[QUEUE_WANTS]!.delete(node.node.id);
+    const cfn = node.node.defaultChild as sqs.CfnQueue;
+    if (cfn.redrivePolicy !== undefined) {
+      return;
+    }
+    const target = deadLetterTargetOf(node);
+    if (target !== undefined || /dead.?letter|dlq/i.test(node.node.id)) {
+      // A dead-letter queue is where failures end: Serverless-SQSRedrivePolicy has no exemption for it (as for cdk-aegis's own).
+      acknowledge(node, AcknowledgementCause.RULE_DEFECT, RULES.terminalDeadLetterQueue,
+        'a dead-letter queue of the app (SecureDefaults found what sends its failures here); a redrive policy would only move them again');
+      if (target === 'other service') {
+        // AwsSolutions-SQS3 recognizes only queues and functions as dead-letter sources, not rules, subscriptions or mappings.
+        acknowledge(node, AcknowledgementCause.RULE_DEFECT, RULES.deadLetterQueueOfOtherService,
+          'the dead-letter queue of an EventBridge target, SNS subscription or event source mapping, which the rule does not recognize');
+      }
+      return;
+    }
+    const deadLetters = createDeadLetterQueue(node, 'DeadLetterQueue', {
+      encryptionKey: StackKey.of(node),
+      owner: 'an SQS queue',
+      fifo: node.fifo,
+      allowAnySourceQueue: true,
+    });
+    cfn.redrivePolicy = { deadLetterTargetArn: deadLetters.queueArn, maxReceiveCount: SecureQueue.DEFAULT_MAX_RECEIVE_COUNT };
+  }
+}
+
+/** What in the queue's stack sends its failures to the queue: a queue or function (which the packs see), another service, or nothing. */
+function deadLetterTargetOf(queue: sqs.Queue): 'queue or function' | 'other service' | undefined {
+  const stack = Stack.of(queue);
+  const arn = stack.resolve(queue.queueArn);
+  const same = (value: unknown) => value !== undefined && JSON.stringify(stack.resolve(value)) === JSON.stringify(arn);
+  const all = stack.node.findAll();
+  const seenByPacks = (c: IConstruct) => (c instanceof sqs.Queue && c.deadLetterQueue?.queue === queue) || (c instanceof lambda.Function && c.deadLetterQueue === queue);
+  if (all.some(seenByPacks)) {
+    return 'queue or function';
+  }
+  const other = all.some((c) =>
+    (c instanceof sns.Subscription && (c as unknown as { deadLetterQueue?: sqs.IQueue }).deadLetterQueue === queue)
+    || (c instanceof lambda.CfnEventSourceMapping && same((c.destinationConfig as any)?.onFailure?.destination))
+    // The L1's properties resolve in their camelCase form.
+    || (c instanceof events.CfnRule && [stack.resolve(c.targets)].flat().some((t: any) => same(t?.deadLetterConfig?.arn))));
+  return other ? 'other service' : undefined;
+}
 
 /** Id of the request validator SecureDefaults adds to a REST API. */
 const REQUEST_VALIDATOR_ID = 'AegisRequestValidator';

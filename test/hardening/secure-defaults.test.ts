@@ -4,6 +4,8 @@ import { App, Duration, IPropertyInjector, PropertyInjectors, RemovalPolicy, Sta
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -63,7 +65,10 @@ describe('SecureDefaults', () => {
       })],
     });
     // Queues and topics keep their service-managed encryption (a key would have to admit every service that sends there).
-    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent() });
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: Match.absent(),
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueueDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
+    });
     t.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
     t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
     t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
@@ -159,7 +164,8 @@ describe('SecureDefaults', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::S3::Bucket', { VersioningConfiguration: Match.absent(), PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicPolicy: false }) });
     t.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });
-    t.resourceCountIs('AWS::SQS::QueuePolicy', 0);
+    // No TLS-only policy on the queue itself (its dead-letter queue, cdk-aegis's, has one).
+    expect(Object.values<any>(t.findResources('AWS::SQS::QueuePolicy')).filter((p) => JSON.stringify(p.Properties.Queues).includes('"Queue4A7E3555"'))).toEqual([]);
     t.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.absent(), KmsKeyId: KEY });
     const hardened = records(stack);
@@ -261,6 +267,26 @@ describe('SecureDefaults', () => {
     expect(sharedPolicy).toContain('"s3:DeleteObject*"');
     t.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
     expect(records(stack)['Works/Global'].decide.map((d: any) => d.what)).toEqual(['encryption']);
+  });
+
+  test('queues get a dead-letter queue unless they are one: another queue\'s, a function\'s, a rule target\'s or a subscription\'s', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    Compliance.of(app).enforce();
+    const stack = new Stack(app, 'Queues');
+    const failures = new sqs.Queue(stack, 'Failures');
+    new sqs.Queue(stack, 'Work', { deadLetterQueue: { queue: failures, maxReceiveCount: 3 } });
+    const fnFailures = new sqs.Queue(stack, 'FunctionFailures');
+    new lambda.Function(stack, 'Fn', { code: lambda.Code.fromInline('x'), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_24_X, deadLetterQueue: fnFailures });
+    const ruleFailures = new sqs.Queue(stack, 'RuleFailures');
+    new events.Rule(stack, 'Rule', { schedule: events.Schedule.rate(Duration.hours(1)) })
+      .addTarget(new targets.SqsQueue(new sqs.Queue(stack, 'Inbox'), { deadLetterQueue: ruleFailures }));
+    const t = Template.fromStack(stack);
+    const redriven = Object.entries<any>(t.findResources('AWS::SQS::Queue'))
+      .filter(([, r]) => r.Properties?.RedrivePolicy !== undefined).map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort();
+    expect(redriven).toEqual(['Inbox', 'Work']);
+    const { findings } = synthesize(app);
+    expect(findings.filter((f) => f.rule === 'AwsSolutions-SQS3' || f.rule === 'Serverless-SQSRedrivePolicy').flatMap((f) => f.paths)).toEqual([]);
   });
 
   test('an explicit access log destination keeps aws-cdk-lib\'s CloudWatch role (the scoped account role writes API-Gateway-* groups only)', () => {
