@@ -890,7 +890,8 @@ function deadLetterTargetOf(queue: sqs.Queue): 'queue or function' | 'other serv
   const arn = stack.resolve(queue.queueArn);
   const same = (value: unknown) => value !== undefined && JSON.stringify(stack.resolve(value)) === JSON.stringify(arn);
   const all = stack.node.findAll();
-  const seenByPacks = (c: IConstruct) => (c instanceof sqs.Queue && c.deadLetterQueue?.queue === queue) || (c instanceof lambda.Function && c.deadLetterQueue === queue);
+  const seenByPacks = (c: IConstruct) =>
+    (c instanceof sqs.Queue && c.deadLetterQueue?.queue === queue) || (c instanceof lambda.Function && c.deadLetterQueue === queue);
   if (all.some(seenByPacks)) {
     return 'queue or function';
   }
