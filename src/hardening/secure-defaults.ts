@@ -256,6 +256,35 @@ function owningStage(construct: IConstruct): IConstruct | undefined {
   return undefined;
 }
 
+/**
+ * What an injector leaves for an aspect, by child id, on the child's parent:
+ * the injector runs before the child exists, the aspect once the app is built.
+ */
+function leftFor<T>(parent: IConstruct, kind: symbol): Map<string, T> {
+  const holder = parent as unknown as Record<symbol, Map<string, T> | undefined>;
+  if (!holder[kind]) {
+    Object.defineProperty(holder, kind, { value: new Map<string, T>(), enumerable: false });
+  }
+  return holder[kind]!;
+}
+
+/** Takes (once) what an injector left for `node`, if it is a `type` and something was left. */
+function takeLeft<N extends IConstruct, T>(
+  node: IConstruct, type: abstract new (...args: any[]) => N, kind: symbol,
+): { node: N; left: T } | undefined {
+  const parent = node.node.scope;
+  if (!(node instanceof type) || parent === undefined) {
+    return undefined;
+  }
+  const all = leftFor<T>(parent, kind);
+  const left = all.get(node.node.id);
+  if (left === undefined) {
+    return undefined;
+  }
+  all.delete(node.node.id);
+  return { node, left };
+}
+
 /** Marks a scope SecureDefaults was applied to: a second `apply()` adds nothing. */
 const APPLIED = Symbol.for('cdk-aegis.secure-defaults-applied');
 
@@ -390,7 +419,7 @@ const QUEUE: Hardener = {
   harden(props, record, { scope, id }) {
     if (props.deadLetterQueue === undefined && !record.isSkipped(HardeningControl.QUEUE_DEAD_LETTER_QUEUE)) {
       // Decided once the app is built: a queue that is itself a dead-letter target gets none (see QueueDeadLetters).
-      pushToSet(scope, QUEUE_WANTS, id);
+      leftFor<true>(scope, QUEUE_WANTS).set(id, true);
       record.add(HardeningControl.QUEUE_DEAD_LETTER_QUEUE, 'a dead-letter queue after 5 receives, unless the queue is itself a dead-letter target');
     }
     // Not the stack key: a service that sends to the queue (an EventBridge rule's or SNS subscription's dead letters, S3
@@ -488,11 +517,7 @@ const BUCKET: Hardener = {
     if (logsUnset && !record.isSkipped(HardeningControl.BUCKET_ACCESS_LOGS)) {
       // The L2 would grant log delivery with ACLs (without the cdk init flag), which bucket-owner ownership forbids:
       // the logging configuration is set on the L1 once the bucket exists, and the log bucket's policy names it.
-      const wants = scope as unknown as { [WANTS_ACCESS_LOGS]?: Set<string> };
-      if (!wants[WANTS_ACCESS_LOGS]) {
-        Object.defineProperty(wants, WANTS_ACCESS_LOGS, { value: new Set<string>(), enumerable: false });
-      }
-      wants[WANTS_ACCESS_LOGS]!.add(id);
+      leftFor<true>(scope, WANTS_ACCESS_LOGS).set(id, true);
       record.add(HardeningControl.BUCKET_ACCESS_LOGS, `server access logs to the stack's ${ACCESS_LOGS_BUCKET_ID}`);
     }
   },
@@ -500,12 +525,12 @@ const BUCKET: Hardener = {
 
 /** Sets the access logging of the buckets whose injector asked for it (see WANTS_ACCESS_LOGS). */
 class BucketAccessLogs implements IAspect {
-  public visit(node: IConstruct): void {
-    const parent = node.node.scope as unknown as { [WANTS_ACCESS_LOGS]?: Set<string> } | undefined;
-    if (!(node instanceof s3.Bucket) || !parent?.[WANTS_ACCESS_LOGS]?.has(node.node.id)) {
+  public visit(construct: IConstruct): void {
+    const taken = takeLeft<s3.Bucket, true>(construct, s3.Bucket, WANTS_ACCESS_LOGS);
+    if (!taken) {
       return;
     }
-    parent[WANTS_ACCESS_LOGS]!.delete(node.node.id);
+    const node = taken.node;
     const cfn = node.node.defaultChild as s3.CfnBucket;
     if (cfn.loggingConfiguration !== undefined) {
       return; // set on the L1 by the app (an escape hatch): kept
@@ -530,13 +555,6 @@ interface FunctionWants {
 }
 const FUNCTION_WANTS = Symbol.for('cdk-aegis.secure-defaults-functions');
 
-function wantsOf(scope: IConstruct): Map<string, FunctionWants> {
-  const holder = scope as unknown as { [FUNCTION_WANTS]?: Map<string, FunctionWants> };
-  if (!holder[FUNCTION_WANTS]) {
-    Object.defineProperty(holder, FUNCTION_WANTS, { value: new Map<string, FunctionWants>(), enumerable: false });
-  }
-  return holder[FUNCTION_WANTS]!;
-}
 
 const FUNCTION: Hardener = {
   kind: HardenedConstruct.FUNCTION,
@@ -589,7 +607,7 @@ const FUNCTION: Hardener = {
     if (runtime && family && runtime.family !== undefined && latestNameOf(family) !== undefined && latestNameOf(family) !== runtime.name) {
       record.decide('runtime', `${runtime.name} is pinned; move to ${latestNameOf(family)} when the code is ready`);
     }
-    wantsOf(scope).set(id, wants);
+    leftFor<FunctionWants>(scope, FUNCTION_WANTS).set(id, wants);
   },
 };
 
@@ -623,16 +641,12 @@ class WithoutBasicExecutionRole implements IResolvable {
 
 /** After the functions exist: logs scoped to their own group, tracing on the L1, the dead-letter queue's key. */
 class FunctionRoles implements IAspect {
-  public visit(node: IConstruct): void {
-    if (!(node instanceof lambda.Function) || node.node.scope === undefined) {
+  public visit(construct: IConstruct): void {
+    const taken = takeLeft<lambda.Function, FunctionWants>(construct, lambda.Function, FUNCTION_WANTS);
+    if (!taken) {
       return;
     }
-    const all = wantsOf(node.node.scope);
-    const wants = all.get(node.node.id);
-    if (!wants) {
-      return;
-    }
-    all.delete(node.node.id);
+    const { node, left: wants } = taken;
     const role = node.role;
     if (wants.dropBasicExecution && role instanceof iam.Role && role.node.scope === node) {
       const cfnRole = role.node.defaultChild as iam.CfnRole;
@@ -667,13 +681,6 @@ interface RestApiWants {
 }
 const REST_API_WANTS = Symbol.for('cdk-aegis.secure-defaults-rest-apis');
 
-function apiWantsOf(scope: IConstruct): Map<string, RestApiWants> {
-  const holder = scope as unknown as { [REST_API_WANTS]?: Map<string, RestApiWants> };
-  if (!holder[REST_API_WANTS]) {
-    Object.defineProperty(holder, REST_API_WANTS, { value: new Map<string, RestApiWants>(), enumerable: false });
-  }
-  return holder[REST_API_WANTS]!;
-}
 
 const REST_API: Hardener = {
   kind: HardenedConstruct.REST_API,
@@ -750,22 +757,18 @@ const REST_API: Hardener = {
         wants.stageName = stageName;
       }
     }
-    apiWantsOf(scope).set(id, wants);
+    leftFor<RestApiWants>(scope, REST_API_WANTS).set(id, wants);
   },
 };
 
 /** After the REST APIs exist: the execution log group and account logging, the validator, the web ACL, COG4 where IAM authorizes. */
 class RestApiGuards implements IAspect {
-  public visit(node: IConstruct): void {
-    if (!(node instanceof apigateway.RestApi) || node.node.scope === undefined) {
+  public visit(construct: IConstruct): void {
+    const taken = takeLeft<apigateway.RestApi, RestApiWants>(construct, apigateway.RestApi, REST_API_WANTS);
+    if (!taken) {
       return;
     }
-    const all = apiWantsOf(node.node.scope);
-    const wants = all.get(node.node.id);
-    if (!wants) {
-      return;
-    }
-    all.delete(node.node.id);
+    const { node, left: wants } = taken;
     const scope = node.node.scope as Construct;
     const id = node.node.id;
     const stage = node.deploymentStage as apigateway.Stage | undefined;
@@ -837,13 +840,6 @@ const isWithout = (value: unknown) => Tokenization.reverse(value) instanceof Wit
 /** Queues whose injector asked for a dead-letter queue (by id, on their parent). */
 const QUEUE_WANTS = Symbol.for('cdk-aegis.secure-defaults-queues');
 
-function pushToSet(scope: IConstruct, symbol: symbol, id: string): void {
-  const holder = scope as unknown as Record<symbol, Set<string> | undefined>;
-  if (!holder[symbol]) {
-    Object.defineProperty(holder, symbol, { value: new Set<string>(), enumerable: false });
-  }
-  holder[symbol]!.add(id);
-}
 
 /**
  * A dead-letter queue for each hardened queue that is not itself a
@@ -852,12 +848,12 @@ function pushToSet(scope: IConstruct, symbol: symbol, id: string): void {
  * Giving a dead-letter queue a dead-letter queue would only move the failures.
  */
 class QueueDeadLetters implements IAspect {
-  public visit(node: IConstruct): void {
-    const parent = node.node.scope as unknown as Record<symbol, Set<string> | undefined> | undefined;
-    if (!(node instanceof sqs.Queue) || !parent?.[QUEUE_WANTS]?.has(node.node.id)) {
+  public visit(construct: IConstruct): void {
+    const taken = takeLeft<sqs.Queue, true>(construct, sqs.Queue, QUEUE_WANTS);
+    if (!taken) {
       return;
     }
-    parent[QUEUE_WANTS]!.delete(node.node.id);
+    const node = taken.node;
     const cfn = node.node.defaultChild as sqs.CfnQueue;
     if (cfn.redrivePolicy !== undefined) {
       return;
@@ -917,7 +913,7 @@ const METHOD: Hardener = {
   controls: [HardeningControl.API_AUTHORIZATION],
   harden(props, record) {
     const api: IConstruct | undefined = props.resource?.api;
-    const wants = api?.node.scope ? apiWantsOf(api.node.scope).get(api.node.id) : undefined;
+    const wants = api?.node.scope ? leftFor<RestApiWants>(api.node.scope, REST_API_WANTS).get(api.node.id) : undefined;
     const options = props.options ?? {};
     if (!wants?.iamByDefault || props.httpMethod === 'OPTIONS' || options.authorizationType !== undefined || options.authorizer !== undefined) {
       return;

@@ -883,8 +883,8 @@ export class FlowGraph {
   }
 }
 
-/** `*` or `{ AWS: '*' }`: any principal. */
-function isAnyone(principal: any): boolean {
+/** `*` or `{ AWS: '*' }` (or a list holding `*`): any principal. @internal */
+export function isAnyone(principal: any): boolean {
   return principal === '*' || principal?.AWS === '*' || (Array.isArray(principal?.AWS) && principal.AWS.includes('*'));
 }
 

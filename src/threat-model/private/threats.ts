@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, flattenArn, labelOf as labelInStack } from './graph';
+import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, flattenArn, isAnyone, labelOf as labelInStack } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
 import { detectSecret } from '../../core/private/secret-detector';
@@ -102,10 +102,6 @@ const SERVICE_OF_TYPE: Record<string, string> = {
   'AWS::SQS::Queue': 'sqs', 'AWS::SNS::Topic': 'sns', 'AWS::S3::Bucket': 's3', 'AWS::Events::EventBus': 'events',
 };
 
-/** `*` or `{ AWS: '*' }` (or a list holding `*`): any principal. */
-function isAnyone(principal: any): boolean {
-  return principal === '*' || [principal?.AWS].flat().includes('*');
-}
 
 const conditionKeys = (statement: any): string[] =>
   Object.values<any>(statement?.Condition ?? {}).flatMap((block) => Object.keys(block ?? {})).map((k) => k.toLowerCase());
