@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { guardedProps } from './private/construction';
+import { EXACT_ACTIONS } from './private/exact-actions';
 import { stackSingleton } from './private/stack-singleton';
 
 /** Construct id of the per-stack key, a child of the stack. Public contract: do not rename. */
@@ -94,8 +95,59 @@ function createStackKey(stack: Stack): kms.Key {
  */
 class StackKeyResource extends kms.Key {
   public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
-    return super.addToResourcePolicy(withoutResourceReferences(this, statement), allowNoOp);
+    return super.addToResourcePolicy(scopedServiceStatement(this, withoutResourceReferences(this, statement)), allowNoOp);
   }
+}
+
+/**
+ * The services that send `aws:SourceAccount` and `aws:SourceArn` to a queue's
+ * or topic's key when they deliver (see {@link UNSENT_SOURCE_CONDITIONS} for
+ * the one path that does not, which aws-cdk-lib never writes by itself).
+ */
+const SOURCE_SCOPED_SERVICES = Object.freeze(['s3', 'sns', 'events', 'cloudwatch']);
+
+/**
+ * A statement for the stack key that lets one AWS service in without a
+ * source condition, as aws-cdk-lib writes some by itself (`SqsDestination`
+ * lets S3 use a queue's key with no condition; an EventBridge target's
+ * `grantSendMessages` lets EventBridge in with `aws:SourceAccount` at most),
+ * held to the service's resources of this account and region. The wildcard
+ * actions of every such service statement (`kms:GenerateDataKey*`) become
+ * the exact ones. On a key every
+ * secure construct of the stack shares, an unscoped service statement would
+ * let the service use the key for anyone's resources.
+ */
+function scopedServiceStatement(key: kms.IKey, statement: iam.PolicyStatement): iam.PolicyStatement {
+  const json = statement.toStatementJson();
+  const services = serviceNames(Stack.of(key), json.Principal);
+  const conditions: ConditionBlock = json.Condition ?? {};
+  const service = services.length === 1 ? services[0].split('.')[0] : undefined;
+  const ownKeys = Object.values(conditions).flatMap((entries) => Object.keys(entries ?? {}).map((k) => k.toLowerCase()));
+  if (statement.effect !== iam.Effect.ALLOW || service === undefined || !SOURCE_SCOPED_SERVICES.includes(service) || statement.notActions.length > 0
+    || Object.keys(json.Principal ?? {}).length !== 1) {
+    return statement;
+  }
+  const scoped = ownKeys.some((k) => k === 'aws:sourcearn' || k.startsWith('kms:encryptioncontext'));
+  const actions = [...new Set(statement.actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
+  if (scoped && actions.length === statement.actions.length) {
+    return statement;
+  }
+  return new iam.PolicyStatement({
+    sid: statement.sid,
+    principals: statement.principals,
+    actions,
+    resources: statement.resources,
+    conditions: scoped ? conditions : mergeBlocks(conditions, scopeServiceUse(key, service, conditions, KeyDestination.QUEUE)),
+  });
+}
+
+/** `extra` merged into `base` operator by operator (the keys of `extra` win). */
+function mergeBlocks(base: ConditionBlock, extra: ConditionBlock): ConditionBlock {
+  const merged: ConditionBlock = { ...base };
+  for (const [operator, entries] of Object.entries(extra)) {
+    merged[operator] = { ...merged[operator], ...entries };
+  }
+  return merged;
 }
 
 /**
@@ -327,10 +379,6 @@ function withoutResourceReferences(key: kms.IKey, statement: iam.PolicyStatement
   }
   // The statements aws-cdk-lib adds to a key by itself with a resource's ARN are for queues (SqsSubscription's SNS
   // statement, an event target's dead-letter queue); a topic's EventBridge statement comes from SecureTopic, on the topic path.
-  const scoped = scopeServiceUse(key, services[0].split('.')[0], json.Condition, KeyDestination.QUEUE);
-  for (const [operator, entries] of Object.entries(scoped)) {
-    conditions[operator] = { ...conditions[operator], ...entries };
-  }
   return new iam.PolicyStatement({
     sid: statement.sid,
     principals: statement.principals,
@@ -338,7 +386,7 @@ function withoutResourceReferences(key: kms.IKey, statement: iam.PolicyStatement
     notActions: statement.notActions,
     resources: statement.resources,
     notResources: statement.notResources,
-    conditions,
+    conditions: mergeBlocks(conditions, scopeServiceUse(key, services[0].split('.')[0], json.Condition, KeyDestination.QUEUE)),
   });
 }
 

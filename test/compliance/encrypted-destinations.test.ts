@@ -197,6 +197,12 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
         ArnLike: { 'aws:SourceArn': arn(stack, ':s3:::*') },
       },
     }));
+    // aws-cdk-lib's own statements for S3 (SqsDestination writes one with no condition and `kms:GenerateDataKey*`) are held the
+    // same way on the shared stack key, with exact actions: an unscoped one would let S3 use the key for any account's buckets.
+    for (const statement of serviceStatements(stack, 's3.amazonaws.com')) {
+      expect(statement.Condition).toMatchObject({ StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': arn(stack, ':s3:::*') } });
+      expect(statement.Action.filter((a: string) => a.includes('*'))).toEqual([]);
+    }
   });
 
   test('GIVEN a statement naming a literal source ARN THEN the key policy names exactly that source', () => {
