@@ -1,6 +1,7 @@
 import { ArnFormat, AspectPriority, Aspects, CfnResource, RemovalPolicy, Stage, IAspect, IPropertyInjector, IResolvable, IResolveContext, InjectionContext, Names, PropertyInjectors, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +17,7 @@ import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } fro
 import { DEFAULT_THROTTLING } from '../api/secure-api';
 import { associateWebAcl, SecureWebAcl } from '../api/secure-web-acl';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { grantKeyUseViaService, StackKey } from '../core/encryption';
+import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, KeyDestination, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause, checkJustification, Justification } from '../core/justification';
 import { createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
@@ -39,9 +40,9 @@ export enum HardenedConstruct {
   TABLE = 'dynamodb.Table',
   /** `dynamodb.TableV2`: the stack key, point-in-time recovery, deletion protection. */
   TABLE_V2 = 'dynamodb.TableV2',
-  /** `sqs.Queue`: TLS only (encryption stays SSE-SQS: a key is the owner's decision). */
+  /** `sqs.Queue`: the stack key (admitting the services its policy lets send), TLS only, a dead-letter queue. */
   QUEUE = 'sqs.Queue',
-  /** `sns.Topic`: TLS only (a key is the owner's decision: publishers must be admitted by its policy). */
+  /** `sns.Topic`: the stack key (admitting the services its policy lets publish, and the alarms that notify it), TLS only. */
   TOPIC = 'sns.Topic',
   /** `secretsmanager.Secret`: the stack key; rotation is the owner's decision and is reported. */
   SECRET = 'secretsmanager.Secret',
@@ -63,10 +64,14 @@ export enum HardeningControl {
   TABLE_POINT_IN_TIME_RECOVERY = 'table.pointInTimeRecovery',
   /** A table's deletion protection. */
   TABLE_DELETION_PROTECTION = 'table.deletionProtection',
+  /** A queue encrypted with the stack key, whose policy lets the services the queue admits (S3, SNS, EventBridge) use it. */
+  QUEUE_ENCRYPTION = 'queue.encryption',
   /** A queue that accepts TLS requests only. */
   QUEUE_TLS_ONLY = 'queue.enforceSSL',
   /** A queue's dead-letter queue (5 receives), unless the queue is itself a dead-letter target. */
   QUEUE_DEAD_LETTER_QUEUE = 'queue.deadLetterQueue',
+  /** A topic encrypted with the stack key, whose policy lets the services the topic admits and CloudWatch alarms use it. */
+  TOPIC_ENCRYPTION = 'topic.encryption',
   /** A topic that accepts TLS requests only. */
   TOPIC_TLS_ONLY = 'topic.enforceSSL',
   /** A secret encrypted with the stack key. */
@@ -159,7 +164,7 @@ export interface SecureDefaultsOptions {
  * Covered: tables (Table, TableV2), queues, topics, secrets, log groups,
  * buckets, functions, REST APIs, aws-cdk-lib's S3 notification handler, and
  * exact actions instead of the wildcards of `grant*()` calls. Not yet: the
- * REGULATED profile's extra controls and dead-letter queues for plain queues.
+ * REGULATED profile's extra controls.
  */
 export class SecureDefaults {
   /** Metadata type of the per-construct hardening records. */
@@ -236,6 +241,7 @@ class HardeningAspects {
     aspects.add(new FunctionRoles(), { priority: AspectPriority.MUTATING });
     aspects.add(new RestApiGuards(), { priority: AspectPriority.MUTATING });
     aspects.add(new QueueDeadLetters(), { priority: AspectPriority.MUTATING });
+    aspects.add(new KeyAdmissions(), { priority: AspectPriority.MUTATING });
     if (!this.skips.some((s) => s.skippedControl === HardeningControl.FUNCTION_LOGS)) {
       aspects.add(new NotificationHandlerRole(), { priority: AspectPriority.MUTATING });
     }
@@ -415,20 +421,22 @@ function deletionProtection(props: Record<string, any>, record: HardeningRecord)
 const QUEUE: Hardener = {
   kind: HardenedConstruct.QUEUE,
   uniqueId: sqs.Queue.PROPERTY_INJECTION_ID,
-  controls: [HardeningControl.QUEUE_TLS_ONLY, HardeningControl.QUEUE_DEAD_LETTER_QUEUE],
+  controls: [HardeningControl.QUEUE_ENCRYPTION, HardeningControl.QUEUE_TLS_ONLY, HardeningControl.QUEUE_DEAD_LETTER_QUEUE],
   harden(props, record, { scope, id }) {
     if (props.deadLetterQueue === undefined && !record.isSkipped(HardeningControl.QUEUE_DEAD_LETTER_QUEUE)) {
       // Decided once the app is built: a queue that is itself a dead-letter target gets none (see QueueDeadLetters).
       leftFor<true>(scope, QUEUE_WANTS).set(id, true);
       record.add(HardeningControl.QUEUE_DEAD_LETTER_QUEUE, 'a dead-letter queue after 5 receives, unless the queue is itself a dead-letter target');
     }
-    // Not the stack key: a service that sends to the queue (an EventBridge rule's or SNS subscription's dead letters, S3
-    // notifications) would need the key policy to admit it, or its messages are dropped at run time. SQS encrypts new queues
-    // with SSE-SQS by default; a key of yours is the owner's decision.
-    if (props.encryption === sqs.QueueEncryption.UNENCRYPTED) {
-      record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key whose policy admits the services that send here');
-    } else if (props.encryption === undefined && props.encryptionMasterKey === undefined) {
-      record.decide('encryption', 'SSE-SQS (SQS\'s default); for a key of yours, admit every service that sends to the queue in its key policy');
+    if (props.encryption !== undefined && props.encryption !== sqs.QueueEncryption.KMS) {
+      record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key whose policy admits the services that send here (or leave it unset)');
+    } else if (props.encryptionMasterKey === undefined && !record.isSkipped(HardeningControl.QUEUE_ENCRYPTION)) {
+      props.encryption = sqs.QueueEncryption.KMS;
+      props.encryptionMasterKey = StackKey.of(scope);
+      // The services the queue's policy lets send are admitted to the key once the app is built (see KeyAdmissions).
+      leftFor<true>(scope, KEY_WANTS).set(id, true);
+      record.add(HardeningControl.QUEUE_ENCRYPTION,
+        'encrypted with the stack key; the services its policy lets send may use the key (senders granted by hand need kms:GenerateDataKey through SQS)');
     }
     tlsOnly(props, record, HardeningControl.QUEUE_TLS_ONLY);
   },
@@ -437,11 +445,14 @@ const QUEUE: Hardener = {
 const TOPIC: Hardener = {
   kind: HardenedConstruct.TOPIC,
   uniqueId: sns.Topic.PROPERTY_INJECTION_ID,
-  controls: [HardeningControl.TOPIC_TLS_ONLY],
-  harden(props, record) {
-    // Not the stack key: CloudWatch alarms, S3 and EventBridge publish to topics and would need the key policy to admit them.
-    if (props.masterKey === undefined) {
-      record.decide('encryption', 'a KMS key of yours, whose policy admits every service that publishes here (alarms, S3, EventBridge)');
+  controls: [HardeningControl.TOPIC_ENCRYPTION, HardeningControl.TOPIC_TLS_ONLY],
+  harden(props, record, { scope, id }) {
+    if (props.masterKey === undefined && !record.isSkipped(HardeningControl.TOPIC_ENCRYPTION)) {
+      props.masterKey = StackKey.of(scope);
+      // The services the topic's policy lets publish, and CloudWatch for the alarms that notify it, are admitted once the app is built.
+      leftFor<true>(scope, KEY_WANTS).set(id, true);
+      record.add(HardeningControl.TOPIC_ENCRYPTION,
+        'encrypted with the stack key; the services its policy lets publish and CloudWatch alarms may use the key (publishers granted by hand need kms:GenerateDataKey)');
     }
     tlsOnly(props, record, HardeningControl.TOPIC_TLS_ONLY);
   },
@@ -836,6 +847,52 @@ class NotificationHandlerRole implements IAspect {
 }
 
 const isWithout = (value: unknown) => Tokenization.reverse(value) instanceof WithoutBasicExecutionRole;
+
+/** Queues and topics the injector encrypted with the stack key (by id, on their parent). */
+const KEY_WANTS = Symbol.for('cdk-aegis.secure-defaults-keys');
+
+/**
+ * Lets each AWS service that a hardened queue's or topic's policy admits use
+ * the stack key the injector gave it (as SecureQueue and SecureTopic do when a
+ * statement is added to theirs), and CloudWatch when an alarm of the app
+ * notifies a hardened topic: without it what the service sends is dropped
+ * at run time (cdk-aegis's KMS1 rule).
+ */
+class KeyAdmissions implements IAspect {
+  public visit(construct: IConstruct): void {
+    const queue = takeLeft<sqs.Queue, true>(construct, sqs.Queue, KEY_WANTS);
+    const topic = queue ? undefined : takeLeft<sns.Topic, true>(construct, sns.Topic, KEY_WANTS);
+    const key = queue?.node.encryptionMasterKey ?? topic?.node.masterKey;
+    const resource = queue?.node ?? topic?.node;
+    if (key === undefined || resource === undefined) {
+      return;
+    }
+    const destination = queue ? KeyDestination.QUEUE : KeyDestination.TOPIC;
+    const stack = Stack.of(resource);
+    // A queue policy names its queues by URL, a topic policy its topics by ARN, an alarm its topics by ARN.
+    const own = JSON.stringify(stack.resolve(queue ? queue.node.queueUrl : topic!.node.topicArn));
+    const names = (value: unknown) => JSON.stringify(stack.resolve(value)) === own;
+    for (const c of resource.node.root.node.findAll()) {
+      const policy = c instanceof sqs.QueuePolicy ? (c.node.defaultChild as sqs.CfnQueuePolicy).queues
+        : c instanceof sns.TopicPolicy ? (c.node.defaultChild as sns.CfnTopicPolicy).topics : undefined;
+      if (policy !== undefined && Stack.of(c) === stack && policy.some(names)) {
+        const document = (c as sqs.QueuePolicy | sns.TopicPolicy).document.toJSON();
+        for (const statement of [document?.Statement ?? []].flat()) {
+          allowAdmittedServicesToUseKey(key, iam.PolicyStatement.fromJson(statement), destination);
+        }
+      }
+      if (topic && c instanceof cloudwatch.CfnAlarm && alarmActionsOf(c).some((action) => names(action))) {
+        allowServiceToUseKey(key, 'cloudwatch.amazonaws.com', { destination });
+      }
+    }
+  }
+}
+
+/** Every action of an alarm (alarm, OK and insufficient data), as the L1 holds them. */
+function alarmActionsOf(alarm: cloudwatch.CfnAlarm): unknown[] {
+  const stack = Stack.of(alarm);
+  return [alarm.alarmActions, alarm.okActions, alarm.insufficientDataActions].flatMap((list) => [stack.resolve(list) ?? []].flat());
+}
 
 /** Queues whose injector asked for a dead-letter queue (by id, on their parent). */
 const QUEUE_WANTS = Symbol.for('cdk-aegis.secure-defaults-queues');

@@ -3,6 +3,8 @@ import * as path from 'path';
 import { App, Duration, IPropertyInjector, PropertyInjectors, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -10,8 +12,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureFunction, SecureQueue, SecureTable } from '../../src';
@@ -64,13 +68,13 @@ describe('SecureDefaults', () => {
         DeletionProtectionEnabled: true,
       })],
     });
-    // Queues and topics keep their service-managed encryption (a key would have to admit every service that sends there).
+    // Queues and topics take the stack key (the services their policies admit are let use it: see the next test).
     t.hasResourceProperties('AWS::SQS::Queue', {
-      KmsMasterKeyId: Match.absent(),
+      KmsMasterKeyId: KEY,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^QueueDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 5 },
     });
     t.hasResourceProperties('AWS::SQS::QueuePolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
-    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: KEY });
     t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
     t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: KEY });
     // The log group's retention stays aws-cdk-lib's two-year default: a shorter one would delete existing logs on deploy.
@@ -169,7 +173,7 @@ describe('SecureDefaults', () => {
     t.hasResourceProperties('AWS::DynamoDB::Table', { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false }, DeletionProtectionEnabled: false });
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.absent(), KmsKeyId: KEY });
     const hardened = records(stack);
-    expect(hardened['Explicit/Queue'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['enforceSSL: false']);
+    expect(hardened['Explicit/Queue'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['encryption: SQS_MANAGED', 'enforceSSL: false']);
     expect(hardened['Explicit/Table'].kept.map((k: any) => k.prop)).toEqual(['pointInTimeRecovery', 'deletionProtection']);
     expect(hardened['Explicit/Logs'].kept[0]).toMatchObject({ prop: 'retention', value: 'INFINITE' });
     expect(hardened['Explicit/Site'].kept.map((k: any) => `${k.prop}: ${k.value}`)).toEqual(['publicReadAccess: true', 'versioned: false']);
@@ -483,6 +487,67 @@ describe('SecureDefaults with the real-deployment settings', () => {
       );
     },
   );
+
+  test.each(DEPLOYMENT_SETTINGS.map((setting): [string, DeploymentSetting] => [setting.name, setting]))(
+    'queues and topics on the stack key, %s: S3, SNS, EventBridge and CloudWatch alarms that send to them may use it, scoped, and nothing is found',
+    (_name, setting) => {
+      const app = new App({ outdir: newApp().outdir, ...setting.appProps });
+      SecureDefaults.of(app).apply();
+      Compliance.of(app).enforce();
+      const stack = new Stack(setting.stackScope(app), 'Messaging', setting.stackProps);
+      const jobs = new sqs.Queue(stack, 'Jobs');
+      const news = new sns.Topic(stack, 'News');
+      const uploads = new s3.Bucket(stack, 'Uploads');
+      uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(jobs));
+      uploads.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SnsDestination(news));
+      news.addSubscription(new subs.SqsSubscription(new sqs.Queue(stack, 'Audit'), { deadLetterQueue: new sqs.Queue(stack, 'AuditFailures') }));
+      const failures = new sqs.Queue(stack, 'RuleFailures');
+      const hourly = new events.Rule(stack, 'Hourly', { schedule: events.Schedule.rate(Duration.hours(1)) });
+      hourly.addTarget(new targets.SqsQueue(new sqs.Queue(stack, 'Ticks'), { deadLetterQueue: failures }));
+      hourly.addTarget(new targets.SnsTopic(news, { deadLetterQueue: failures }));
+      new cloudwatch.Alarm(stack, 'Backlog', { metric: jobs.metricApproximateAgeOfOldestMessage(), threshold: 60, evaluationPeriods: 1 })
+        .addAlarmAction(new cwactions.SnsAction(news));
+      const t = Template.fromStack(stack);
+      const queues = Object.values<any>(t.findResources('AWS::SQS::Queue'));
+      expect(queues.length).toBeGreaterThanOrEqual(5);
+      expect(queues.map((q) => q.Properties.KmsMasterKeyId)).toEqual(Array(queues.length).fill(KEY_ARN));
+      t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: KEY });
+      const key = Object.values<any>(t.findResources('AWS::KMS::Key'))[0];
+      const services = key.Properties.KeyPolicy.Statement.filter((st: any) => st.Principal.Service);
+      // Besides CloudWatch Logs (the stack key's own statement; its principal names the region, a token when env-agnostic):
+      expect([...new Set(services.map((st: any) => st.Principal.Service).filter((p: unknown) => !JSON.stringify(p).includes('logs.')))].sort()).toEqual([
+        'cloudwatch.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com', 'sns.amazonaws.com',
+      ]);
+      // Every service statement is held by a source or an encryption context, and names exact actions (aws-cdk-lib's own included).
+      for (const st of services) {
+        expect(Object.values(st.Condition ?? {}).flatMap((c: any) => Object.keys(c))).toEqual(
+          expect.arrayContaining([expect.stringMatching(/^(aws:SourceArn|kms:EncryptionContext:.*)$/)]),
+        );
+        expect([st.Action].flat().filter((a: string) => a.includes('*'))).toEqual([]);
+      }
+      const { findings } = synthesize(app);
+      expect(findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.paths}`)).toEqual([]);
+      expect(records(stack)[`${stack.node.path}/News`].added.map((a: any) => a.control)).toContain(HardeningControl.TOPIC_ENCRYPTION);
+    },
+  );
+
+  test('a skipped queue or topic key leaves SQS\'s and SNS\'s own encryption, and the record says why', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply({
+      skip: [
+        HardeningSkip.control(HardeningControl.QUEUE_ENCRYPTION, { reason: 'a partner account sends with its own credentials' }),
+        HardeningSkip.control(HardeningControl.TOPIC_ENCRYPTION, { reason: 'a partner account publishes with its own credentials' }),
+      ],
+    });
+    const stack = new Stack(app, 'Partner');
+    new sqs.Queue(stack, 'Inbox');
+    new sns.Topic(stack, 'Outbox');
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.absent(), RedrivePolicy: Match.anyValue() });
+    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
+    t.resourceCountIs('AWS::KMS::Key', 1); // the dead-letter queue's
+    expect(records(stack)['Partner/Outbox'].skipped).toEqual([{ control: 'topic.encryption', reason: 'a partner account publishes with its own credentials' }]);
+  });
 
   test.each([['app'], ['stage'], ['stack']])('hardened stores synthesize when applied at %s level, with aws:cdk:path and the cdk init flags', (level) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
