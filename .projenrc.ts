@@ -52,6 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
         branches: 90, functions: 90, lines: 90, statements: 90,
       },
       testTimeout: 60_000,
+      // Jest's default is one worker fewer than the cores, which on 2 cores runs the suites one at a time while the main
+      // thread idles (measured on 2 cores: jest 147 s by default, 105 s on both cores).
+      maxWorkers: '100%',
     },
   },
 
