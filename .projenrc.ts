@@ -39,6 +39,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8.17.1',
     'ajv-draft-04@^1.0.0',
     'ajv-formats@^3.0.1',
+    // SecureFunction's `entry` bundling runs the app's own esbuild, as NodejsFunction does: the tests and
+    // examples bundle with this one (users add it to their app the same way).
+    'esbuild@^0.28.2',
+    // Types for the example's TypeScript handlers (the runtime's SDK v3 stays external to their bundles).
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-secrets-manager@^3',
   ],
 
   jestOptions: {
@@ -120,6 +127,12 @@ project.addTask('bench:profile', {
 });
 
 project.eslint?.addLintPattern('examples');
+// The example's Lambda handlers import what their bundles use (the AWS SDK, which their runtime provides): devDependencies of
+// this library, never dependencies of its package.
+project.eslint?.addOverride({
+  files: ['examples/handlers/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
+});
 project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
 
 project.synth();

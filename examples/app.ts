@@ -10,7 +10,6 @@ import * as path from 'path';
 import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
   AlarmSetting,
@@ -79,19 +78,20 @@ function ordersService(scope: Construct, stackProps: StackProps = {}): void {
     throttlesAlarm: AlarmSetting.on(), // opt-in: on-demand tables rarely throttle, so any throttle is news
   });
 
-  const code = lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'orders'));
+  // TypeScript handlers, bundled with esbuild at synth (an SBOM per function in cdk.out/sbom/).
+  const entry = path.join(__dirname, 'handlers', 'orders.ts');
   const createOrder = new SecureFunction(stack, 'CreateOrder', {
-    code,
-    handler: 'index.create',
+    entry,
+    handler: 'create',
     environment: { PAYMENT_API_URL: 'https://api.payments.example.com/v1', TABLE_NAME: orders.tableName },
     secrets: { PAYMENT_API_KEY: paymentApiKey },
   });
   const getOrder = new SecureFunction(stack, 'GetOrder', {
-    code,
-    handler: 'index.get',
+    entry,
+    handler: 'get',
     environment: { TABLE_NAME: orders.tableName },
   });
-  const health = new SecureFunction(stack, 'Health', { code, handler: 'index.health' });
+  const health = new SecureFunction(stack, 'Health', { entry, handler: 'health' });
 
   orders.grantWriteData(createOrder);
   orders.grantReadData(getOrder);
@@ -119,8 +119,7 @@ function imagePipeline(scope: Construct, stackProps: StackProps = {}): void {
   const uploads = new SecureBucket(stack, 'Uploads');
   const metadata = new SecureTable(stack, 'Metadata', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
   const processor = new SecureFunction(stack, 'Processor', {
-    code: lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'images')),
-    handler: 'index.handler',
+    entry: path.join(__dirname, 'handlers', 'images.ts'),
     environment: { TABLE_NAME: metadata.tableName },
   });
   uploads.onObjectCreated(processor, { prefix: 'incoming/', suffix: '.jpg' }); // read access to incoming/*.jpg only

@@ -12,7 +12,6 @@ import * as path from 'path';
 import { App, AppProps, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   BucketReplication,
   Compliance,
@@ -66,10 +65,11 @@ export function buildRegulatedApp(props: AppProps = {}): App {
   const orders = new SecureTable(stack, 'Orders', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
   const receipts = new SecureBucket(stack, 'Receipts', { replication: replication() });
 
-  const code = lambda.Code.fromAsset(path.join(__dirname, 'handlers', 'orders'));
+  // TypeScript handlers, bundled with esbuild at synth (an SBOM per function in cdk.out/sbom/).
+  const entry = path.join(__dirname, 'handlers', 'orders.ts');
   const createOrder = new SecureFunction(stack, 'CreateOrder', {
-    code,
-    handler: 'index.create',
+    entry,
+    handler: 'create',
     vpc,
     reservedConcurrentExecutions: 10,
     environment: { TABLE_NAME: orders.tableName, RECEIPTS_BUCKET: receipts.bucketName },
@@ -79,8 +79,8 @@ export function buildRegulatedApp(props: AppProps = {}): App {
   receipts.grantPut(createOrder, 'receipts/*');
 
   const getOrder = new SecureFunction(stack, 'GetOrder', {
-    code,
-    handler: 'index.get',
+    entry,
+    handler: 'get',
     vpc,
     reservedConcurrentExecutions: 10,
     environment: { TABLE_NAME: orders.tableName },

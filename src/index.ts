@@ -8,6 +8,7 @@ export { AegisChecks } from './compliance/packs/aegis-checks';
 export { ThreatModel, type ThreatModelSummary } from './threat-model/threat-model';
 export { SecureDefaults, type SecureDefaultsOptions, HardeningSkip, HardeningControl, HardenedConstruct } from './hardening/secure-defaults';
 export { SecureFunction, type SecureFunctionProps } from './function/secure-function';
+export { BundleFormat, type EntryBundling } from './function/bundling';
 export { SecureSecret, type SecureSecretProps, SecretRotation } from './secrets/secure-secret';
 export {
   ApiAuthorization,

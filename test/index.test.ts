@@ -10,6 +10,7 @@ describe('the public API', () => {
       'ApiAuthorization',
       'BotControlInspectionLevel',
       'BucketReplication',
+      'BundleFormat',
       'Compliance',
       'HardenedConstruct',
       'HardeningControl',

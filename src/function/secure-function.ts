@@ -8,17 +8,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EntryBundling } from './bundling';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { RULES } from '../core/nag-rule-ids';
+import { checkSource, functionSource } from './private/function-source';
 import { guardedProps, LateBound, SecuredProp } from '../core/private/construction';
 import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import { LAMBDA_VPC_ACTIONS, XRAY_WRITE_ACTIONS } from '../core/private/forced-wildcards';
 import {
-  requireDuration, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalArray,
+  requireDuration, requireInstanceOf, requireInterface, requireOptionalArray,
   requireOptionalBoolean, requireOptionalMap, requireOptionalNumber, requireOptionalString, requireOptionalStringMap, requireProps, requireStruct,
 } from '../core/private/input-checks';
 import { latestRuntimeOf } from '../core/private/runtime';
@@ -49,11 +51,43 @@ const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * set here with a secure default or turned off with a `Toggle` and a reason.
  */
 export interface SecureFunctionProps {
-  /** The function's code. */
-  readonly code: lambda.Code;
+  /**
+   * The function's prebuilt code. Exactly one of `code` and `entry`. Its
+   * SBOM is written when the asset directory has a package-lock.json.
+   *
+   * @default - none: pass `entry` instead
+   */
+  readonly code?: lambda.Code;
 
-  /** The handler, e.g. `index.handler`. */
-  readonly handler: string;
+  /**
+   * A TypeScript or JavaScript file (`.ts`, `.js`, `.mjs`, `.mts`) bundled
+   * with esbuild, locally (install it as for `NodejsFunction`:
+   * `npm install --save-dev esbuild`). The runtime's AWS SDK v3 stays
+   * external, the bundle is minified with source maps
+   * (`NODE_OPTIONS=--enable-source-maps`), for the runtime's Node.js version.
+   * A CycloneDX SBOM of every package bundled is written to
+   * `cdk.out/sbom/<stack>.<construct path>.cdx.json`. Exactly one of `code`
+   * and `entry`.
+   *
+   * @default - none: pass `code` instead
+   */
+  readonly entry?: string;
+
+  /**
+   * With `code`: the handler, e.g. `index.handler` (required). With `entry`:
+   * the name of the exported function.
+   *
+   * @default - `handler` with `entry`; required with `code`
+   */
+  readonly handler?: string;
+
+  /**
+   * How `entry` is bundled (esbuild options: external and installed
+   * modules, defines, loaders, format, tsconfig, lock file, project root).
+   *
+   * @default - the secure defaults described at `entry`
+   */
+  readonly bundling?: EntryBundling;
 
   /**
    * The runtime.
@@ -259,6 +293,8 @@ export class SecureFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: SecureFunctionProps) {
     const profile = readProfile(scope);
     const alarms = checkProps(scope, id, props, profile);
+    const runtime = props.runtime ?? latestRuntimeOf('nodejs');
+    const source = functionSource(scope, id, props, runtime);
 
     const key = props.encryptionKey ?? StackKey.of(scope);
     const tracing = props.tracing ?? Toggle.on();
@@ -289,11 +325,11 @@ export class SecureFunction extends lambda.Function {
     }, ['addStream', 'grant']);
 
     const baseProps: lambda.FunctionProps = {
-      code: props.code,
-      handler: props.handler,
-      runtime: props.runtime ?? latestRuntimeOf('nodejs'),
+      code: source.code,
+      handler: source.handler,
+      runtime,
       description: props.description,
-      environment: props.environment,
+      environment: withSourceEnvironment(props.environment, source.environment),
       environmentEncryption: key,
       timeout: props.timeout ?? DEFAULT_TIMEOUT,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE,
@@ -375,6 +411,7 @@ export class SecureFunction extends lambda.Function {
     recordAlarmOptOuts(this, props, ASYNC_SOURCE_ALARMS);
     this.asyncAlarms = { deadLetterErrorsAlarm: alarms.deadLetterErrorsAlarm };
     Monitoring.of(this)._addWidgets(() => functionWidgets(this));
+    source.writeSbom(this);
   }
 
   /** The function's own log group: KMS-encrypted, with bounded retention. */
@@ -673,12 +710,11 @@ function checkProps(scope: Construct, id: string, props: SecureFunctionProps, pr
 
 /** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong. */
 function checkInputTypes(problems: ProblemCollector, props: SecureFunctionProps): void {
-  if (!requireProps(problems, props, "`code` and `handler`, e.g. `{ code: lambda.Code.fromAsset('dist'), handler: 'index.handler' }`")) {
+  if (!requireProps(problems, props, "`entry`, e.g. `{ entry: 'src/orders.ts' }`, or `code` and `handler`, e.g. `{ code: lambda.Code.fromAsset('dist'), handler: 'index.handler' }`")) {
     return;
   }
   const p = props as unknown as Record<keyof SecureFunctionProps, unknown>;
-  requireInstanceOf(problems, 'code', p.code, lambda.Code, "a lambda.Code, e.g. `lambda.Code.fromAsset('dist/orders')` (Python: `lambda_.Code.from_asset(...)`)", true);
-  requireNonEmptyString(problems, 'handler', p.handler, 'index.handler');
+  checkSource(problems, p);
   requireInstanceOf(problems, 'runtime', p.runtime, lambda.Runtime, 'a lambda.Runtime member, e.g. `lambda.Runtime.NODEJS_22_X` (Python: `lambda_.Runtime.NODEJS_22_X`)');
   requireOptionalString(problems, 'description', p.description);
   requireOptionalStringMap(problems, 'environment', p.environment, "{ TABLE_NAME: 'orders' }");
@@ -698,4 +734,17 @@ function checkInputTypes(problems: ProblemCollector, props: SecureFunctionProps)
   requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
   requireInstanceOf(problems, 'tracing', p.tracing, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
   requireInstanceOf(problems, 'deadLetterQueue', p.deadLetterQueue, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
+}
+
+/** The app's environment with what the source needs (source maps) added; a value the app set stays, extended. */
+function withSourceEnvironment(environment: Record<string, string> | undefined, needed: Record<string, string>): Record<string, string> | undefined {
+  if (Object.keys(needed).length === 0) {
+    return environment;
+  }
+  const merged = { ...environment };
+  for (const [name, value] of Object.entries(needed)) {
+    const given = merged[name];
+    merged[name] = given === undefined ? value : given.split(/\s+/).includes(value) ? given : `${given} ${value}`;
+  }
+  return merged;
 }

@@ -59,14 +59,15 @@ const certificate = (stack: Stack) => acm.Certificate.fromCertificateArn(stack, 
 
 describe('SecureFunction with untyped props', () => {
   const CASES: Case[] = [
-    ['props are missing', (stack) => new SecureFunction(stack, 'Fn', undefined as any), /`props` must be an object with at least `code` and `handler`.*got: undefined/],
+    ['props are missing', (stack) => new SecureFunction(stack, 'Fn', undefined as any), /`props` must be an object with at least `entry`.*or `code` and `handler`.*got: undefined/],
     ['props are a string', (stack) => new SecureFunction(stack, 'Fn', 'index.handler' as any), /`props`.*got: "index.handler"/],
     ['handler is a number', fn({ handler: 42 }), /`handler` must be a non-empty string, e.g. `index.handler`, got: 42\./],
     ['handler is empty', fn({ handler: '' }), /`handler` must be a non-empty string.*got: ""/],
     ['handler is blank', fn({ handler: '   ' }), /`handler`.*got: " {3}"/],
     ['handler is missing', fn({ handler: undefined }), /`handler` is required.*got: undefined/],
     ['code is a file name', fn({ code: 'index.js' }), /`code` must be a lambda\.Code, e\.g\. `lambda\.Code\.fromAsset.*got: "index\.js"/],
-    ['code is missing', fn({ code: undefined }), /`code` is required.*got: undefined/],
+    // `code` is optional since `entry` can stand for it: without either, the error names both.
+    ['code is missing', fn({ code: undefined }), /pass `code` \(a prebuilt asset.*or `entry`.*got neither/],
     ['runtime is a runtime name', fn({ runtime: 'nodejs22.x' }), /`runtime` must be a lambda\.Runtime member.*got: "nodejs22\.x"/],
     ['runtime is a look-alike object', fn({ runtime: { name: 'nodejs22.x', family: 0 } }), /`runtime`.*got: \{"name":"nodejs22\.x","family":0\}/],
     ['description is a number', fn({ description: 42 }), /`description` must be a string, got: 42/],

@@ -154,9 +154,10 @@ describe('threat model of the example app (written by enforce() at synth)', () =
     expect(threatOn(model, 'access-beyond-flow', 'Uploads/OnObjectCreated')!.mitigations[0].evidence).toEqual({ resolved: true, text: 'reads only /incoming/*.jpg, what its events carry' });
     expect(threatOn(model, 'secrets-in-environment', 'CreateOrder')!.resolved).toBe(true);
     expect(threatOn(model, 'unencrypted-data', 'AegisAccessLogsBucket')!.mitigations[0].evidence.text).toMatch(/^SSE-S3: server access logs of \d+ bucket\(s\) land here/);
+    // The example bundles its TypeScript entries: each function's SBOM is where the threat model looks for it.
     const sbom = threatOn(model, 'unknown-bundle', 'CreateOrder')!;
-    expect(sbom.resolved).toBe(false);
-    expect(sbom.mitigations[0].evidence.text).toContain('`sbom/OrdersService.CreateOrder.cdx.json`');
+    expect(sbom.resolved).toBe(true);
+    expect(sbom.mitigations[0].evidence.text).toBe('`sbom/OrdersService.CreateOrder.cdx.json` (CycloneDX)');
     // The user's opt-outs and their reasons are on the threats they leave open.
     const open = composer(dir).threats.find((t: any) => t.id === threatOn(model, 'unauthenticated-api', 'Api (REST API)')!.id);
     expect(open.status).toBe('threatIdentified');

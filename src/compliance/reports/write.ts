@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readAssembly, RulelessOptOut } from './assembly';
+import { functionContents, functionContentsMarkdown } from './function-contents';
 import { HARDENING_JSON_FILE, HARDENING_MD_FILE, hardeningEntries, hardeningMarkdown } from './hardening';
 import { ledgerMarkdown, toLedger } from './ledger';
 import { toSarif } from './sarif';
@@ -36,7 +37,8 @@ export function writeComplianceReports(dir: string, packs: string[] = [], appOpt
   const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion(), relative.startsWith('..') ? '' : relative);
   const ledger = toLedger(facts);
   fs.writeFileSync(path.join(dir, SARIF_FILE), JSON.stringify(sarif, undefined, 2));
-  const ledgerJson = { acknowledgements: ledger, optOutsWithoutRule: facts.optOuts, openWarnings: facts.openWarnings };
+  const contents = functionContents(dir);
+  const ledgerJson = { acknowledgements: ledger, optOutsWithoutRule: facts.optOuts, openWarnings: facts.openWarnings, functionContents: contents };
   const hardening = hardeningEntries(assemblyStacks(dir));
   if (hardening.length > 0) {
     fs.writeFileSync(path.join(dir, HARDENING_JSON_FILE), JSON.stringify({ constructs: hardening }, undefined, 2));
@@ -44,7 +46,7 @@ export function writeComplianceReports(dir: string, packs: string[] = [], appOpt
   }
   fs.writeFileSync(path.join(dir, LEDGER_JSON_FILE), JSON.stringify({ ...ledgerJson, ...(hardening.length > 0 ? { hardening } : {}) }, undefined, 2));
   fs.writeFileSync(path.join(dir, LEDGER_MD_FILE), ledgerMarkdown(ledger, facts.optOuts, facts.openWarnings) +
-    (hardening.length > 0 ? `\n## Hardened by SecureDefaults\n\n${hardening.length} construct(s): see ${HARDENING_MD_FILE}.\n` : ''));
+    `\n${functionContentsMarkdown(contents)}` + (hardening.length > 0 ? `\n## Hardened by SecureDefaults\n\n${hardening.length} construct(s): see ${HARDENING_MD_FILE}.\n` : ''));
   const count = (severity: string) => facts.findings.filter((f) => f.severity === severity).reduce((n, f) => n + f.constructPaths.length, 0);
   return {
     packs: allPacks,

@@ -159,3 +159,34 @@ export function typedOptOuts(metadata: Record<string, unknown>): TypedOptOut[] {
   return found.sort((a, b) => a.constructPath.localeCompare(b.constructPath) || a.control.localeCompare(b.control));
 }
 
+/**
+ * `<stack path>::<logical id>` → construct path, from the construct tree
+ * (`tree.json`): apps synthesized without the CDK CLI have no `aws:cdk:path`
+ * metadata in their templates.
+ *
+ * @internal
+ */
+export function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const treeFile = path.join(assemblyDir, 'tree.json');
+  // Templates the CDK CLI writes carry every construct path already: read the tree only when one is missing.
+  const complete = stacks.every((s) => Object.values<any>(s.template.Resources ?? {}).every((r) => typeof r?.Metadata?.['aws:cdk:path'] === 'string'));
+  if (complete || !fs.existsSync(treeFile)) {
+    return found;
+  }
+  const stackPaths = stacks.map((s) => s.path).sort((a, b) => b.length - a.length);
+  const visit = (node: any): void => {
+    const logicalId = node?.attributes?.['aws:cdk:cloudformation:logicalId'];
+    if (typeof logicalId === 'string' && typeof node.path === 'string') {
+      const stack = stackPaths.find((s) => node.path.startsWith(`${s}/`));
+      if (stack !== undefined) {
+        found.set(`${stack}::${logicalId}`, node.path);
+      }
+    }
+    for (const child of Object.values<any>(node?.children ?? {})) {
+      visit(child);
+    }
+  };
+  visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  return found;
+}

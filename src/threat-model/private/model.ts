@@ -1,9 +1,7 @@
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Boundary, Element, ElementKind, Flow, FlowGraph, constructKey } from './graph';
+import { Boundary, Element, ElementKind, Flow, FlowGraph } from './graph';
 import { CheckContext, Evidence, Grammar, MitigationSpec, STRIDE_D_NAMES, StrideD, THREATS, Target, ThreatSpec, accountId, mitigationsFor } from './threats';
-import { AssemblyStack, TypedOptOut, typedOptOuts } from '../../core/private/cloud-assembly';
+import { AssemblyStack, constructPathsOf, TypedOptOut, typedOptOuts } from '../../core/private/cloud-assembly';
 
 /** One mitigation of the model, on one element or flow. @internal */
 export interface ModelMitigation {
@@ -120,36 +118,6 @@ export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): 
     || STRIDE_ORDER.get(a.spec.stride)! - STRIDE_ORDER.get(b.spec.stride)!
     || a.where.localeCompare(b.where) || a.spec.key.localeCompare(b.spec.key));
   return { graph, threats, mitigations: [...mitigations.values()], optOuts };
-}
-
-/**
- * `<stack path>::<logical id>` → construct path, from the construct tree
- * (`tree.json`): apps synthesized without the CDK CLI have no `aws:cdk:path`
- * metadata in their templates.
- */
-function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[]): Map<string, string> {
-  const found = new Map<string, string>();
-  const treeFile = path.join(assemblyDir, 'tree.json');
-  // Templates the CDK CLI writes carry every construct path already: read the tree only when one is missing.
-  const complete = stacks.every((s) => Object.values<any>(s.template.Resources ?? {}).every((r) => typeof r?.Metadata?.['aws:cdk:path'] === 'string'));
-  if (complete || !fs.existsSync(treeFile)) {
-    return found;
-  }
-  const stackPaths = stacks.map((s) => s.path).sort((a, b) => b.length - a.length);
-  const visit = (node: any): void => {
-    const logicalId = node?.attributes?.['aws:cdk:cloudformation:logicalId'];
-    if (typeof logicalId === 'string' && typeof node.path === 'string') {
-      const stack = stackPaths.find((s) => node.path.startsWith(`${s}/`));
-      if (stack !== undefined) {
-        found.set(constructKey(stack, logicalId), node.path);
-      }
-    }
-    for (const child of Object.values<any>(node?.children ?? {})) {
-      visit(child);
-    }
-  };
-  visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
-  return found;
 }
 
 function whereOf(target: Target): string {

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, flattenArn, isAnyone, labelOf as labelInStack } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
+import { sbomFileName } from '../../core/private/sbom-file';
 import { detectSecret } from '../../core/private/secret-detector';
 
 /**
@@ -705,8 +706,7 @@ const KNOWN_CONTENTS: MitigationSpec = {
 
 /** `sbom/<stack>.<construct path in the stack>.cdx.json`, with `/` written as `.`. @internal */
 export function sbomFile(e: Element): string {
-  const stack = (e.stackPath ?? '').split('/').join('.');
-  return `sbom/${stack}.${e.label.split('/').join('.')}.cdx.json`;
+  return sbomFileName(e.stackPath ?? '', e.label);
 }
 
 // ---------------------------------------------------------------- threats

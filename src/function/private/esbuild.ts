@@ -1,0 +1,237 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BundlingOptions, ILocalBundling } from 'aws-cdk-lib';
+import { BundledPackage, packageOfFile, readPackageJson } from './sbom';
+import { BundleFormat, EntryBundling } from '../bundling';
+
+/** The lock files `NodejsFunction` recognizes, in the order it looks for them. @internal */
+export const LOCK_FILES = ['pnpm-lock.yaml', 'yarn.lock', 'bun.lockb', 'bun.lock', 'package-lock.json'];
+
+/** The extensions an `entry` may have. @internal */
+export const ENTRY_EXTENSIONS = ['.ts', '.js', '.mjs', '.mts'];
+
+/** esbuild flags the construct sets itself: `esbuildArgs` may not name them (the prop that sets each, if any). @internal */
+export const RESERVED_FLAGS: Record<string, string | undefined> = {
+  'bundle': undefined,
+  'outfile': undefined,
+  'outdir': undefined,
+  'outbase': undefined,
+  'platform': undefined,
+  'metafile': undefined,
+  'target': '`runtime`',
+  'format': '`bundling.format`',
+  'minify': '`bundling.minify`',
+  'sourcemap': '`bundling.sourceMap`',
+  'external': '`bundling.externalModules`',
+  'define': '`bundling.define`',
+  'loader': '`bundling.loader`',
+  'banner': '`bundling.banner`',
+  'main-fields': '`bundling.mainFields`',
+  'tsconfig': '`bundling.tsconfig`',
+  'watch': undefined,
+  'serve': undefined,
+  'write': undefined,
+};
+
+/** The nearest lock file in `start` or a directory above it. @internal */
+export function findLockFile(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const found = LOCK_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    if (found || path.dirname(dir) === dir) {
+      return found;
+    }
+  }
+}
+
+/** The esbuild executable installed for `projectRoot` (or the working directory), if any. @internal */
+export function findEsbuild(projectRoot: string): string | undefined {
+  try {
+    const manifest = require.resolve('esbuild/package.json', { paths: [projectRoot] });
+    const bin = path.join(path.dirname(manifest), 'bin', 'esbuild');
+    return fs.existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What went into one bundle, for its SBOM. @internal */
+export interface BundleContents {
+  readonly packages: BundledPackage[];
+  /** The packages the function's own code imports. */
+  readonly direct: string[];
+}
+
+/** Everything that decides a bundle's output. @internal */
+export interface BundleSpec {
+  readonly entry: string;
+  readonly esbuild: string;
+  readonly projectRoot: string;
+  readonly args: string[];
+  readonly outFile: string;
+  readonly nodeModules: string[];
+}
+
+/**
+ * What each bundle held, by spec: aws-cdk-lib stages a bundled asset once per
+ * process (its own asset cache), so a second function with the same entry and
+ * options finds its packages here instead of bundling again.
+ */
+const CONTENTS = new Map<string, BundleContents>();
+
+/** The contents of the bundle of `spec`, once it was bundled in this process. @internal */
+export function bundleContents(spec: BundleSpec): BundleContents | undefined {
+  return CONTENTS.get(JSON.stringify(spec));
+}
+
+/** The esbuild command line of an entry, as `NodejsFunction` builds it, with the secure defaults. @internal */
+export function bundleSpec(entry: string, nodeMajor: number, options: EntryBundling, projectRoot: string, esbuild: string): BundleSpec {
+  const format = options.format ?? BundleFormat.CJS;
+  const outFile = format === BundleFormat.ESM ? 'index.mjs' : 'index.js';
+  const nodeModules = options.nodeModules ?? [];
+  const flag = (name: string, value: string | boolean) => (value === true ? `--${name}` : `--${name}=${value}`);
+  const args = [
+    '--bundle', '--platform=node', `--target=node${nodeMajor}`, `--format=${format}`, '--log-level=warning',
+    ...(options.minify ?? true ? ['--minify'] : []),
+    ...(options.sourceMap ?? true ? ['--sourcemap'] : []),
+    ...[...(options.externalModules ?? ['@aws-sdk/*']), ...nodeModules].map((m) => `--external:${m}`),
+    ...Object.entries(options.define ?? {}).map(([k, v]) => `--define:${k}=${v}`),
+    ...Object.entries(options.loader ?? {}).map(([ext, loader]) => `--loader:${ext}=${loader}`),
+    ...(options.banner !== undefined ? [`--banner:js=${options.banner}`] : []),
+    ...(options.mainFields !== undefined ? [`--main-fields=${options.mainFields.join(',')}`] : []),
+    ...(options.tsconfig !== undefined ? [`--tsconfig=${path.resolve(options.tsconfig)}`] : []),
+    ...Object.entries(options.esbuildArgs ?? {}).map(([k, v]) => flag(k.replace(/^-+/, ''), v)),
+  ];
+  return { entry: path.resolve(entry), esbuild, projectRoot, args, outFile, nodeModules };
+}
+
+/**
+ * aws-cdk-lib's local bundling hook: runs esbuild with a metafile, copies
+ * `nodeModules` next to the bundle, and keeps what went in. It never falls
+ * back to Docker: a failure is an error that names the entry.
+ *
+ * The spec is a field, so aws-cdk-lib's asset cache key (the bundling
+ * options, serialized) tells bundles apart.
+ *
+ * @internal
+ */
+export class EsbuildLocalBundling implements ILocalBundling {
+  constructor(public readonly spec: BundleSpec) {}
+
+  public tryBundle(outputDir: string, _options: BundlingOptions): boolean {
+    const metaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-aegis-esbuild-'));
+    const metafile = path.join(metaDir, 'meta.json');
+    try {
+      const result = spawnSync(this.spec.esbuild, [this.spec.entry, ...this.spec.args, `--outfile=${path.join(outputDir, this.spec.outFile)}`, `--metafile=${metafile}`], {
+        cwd: this.spec.projectRoot,
+        encoding: 'utf8',
+        windowsHide: true,
+      });
+      if (result.error || result.status !== 0) {
+        throw new Error(
+          `[cdk-aegis] esbuild could not bundle \`entry\` ${this.spec.entry}: ${(result.error?.message ?? result.stderr ?? '').trim() || `exit code ${result.status}`}`,
+        );
+      }
+      if (result.stderr) {
+        process.stderr.write(result.stderr);
+      }
+      const meta = JSON.parse(fs.readFileSync(metafile, 'utf8'));
+      const installed = copyNodeModules(this.spec.nodeModules, this.spec.projectRoot, path.dirname(this.spec.entry), outputDir);
+      CONTENTS.set(JSON.stringify(this.spec), contentsOf(meta, this.spec.projectRoot, installed, this.spec.nodeModules));
+      return true;
+    } finally {
+      fs.rmSync(metaDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The packages an esbuild metafile bundled, joined with their package.json, plus the installed `nodeModules`. */
+function contentsOf(meta: any, workingDir: string, installed: BundledPackage[], nodeModules: string[]): BundleContents {
+  const inputs: Record<string, { imports?: Array<{ path: string; external?: boolean }> }> = meta?.inputs ?? {};
+  const byDir = new Map<string, { name: string; version: string; license?: string; dependsOn: Set<string> }>();
+  const direct = new Set<string>();
+  const packageAt = (file: string) => {
+    const pkg = packageOfFile(path.resolve(workingDir, file));
+    if (pkg === undefined) {
+      return undefined;
+    }
+    if (!byDir.has(pkg.dir)) {
+      const json = readPackageJson(pkg.dir);
+      byDir.set(pkg.dir, { name: json?.name ?? pkg.name, version: json?.version ?? 'unknown', license: json?.license, dependsOn: new Set() });
+    }
+    return byDir.get(pkg.dir)!;
+  };
+  for (const [file, input] of Object.entries(inputs)) {
+    const from = packageAt(file);
+    for (const imported of input.imports ?? []) {
+      const to = imported.external
+        ? (nodeModules.find((m) => imported.path === m || imported.path.startsWith(`${m}/`)) ?? undefined)
+        : packageAt(imported.path)?.name;
+      if (to === undefined || to === from?.name) {
+        continue;
+      }
+      if (from === undefined) {
+        direct.add(to);
+      } else {
+        from.dependsOn.add(to);
+      }
+    }
+  }
+  const bundled = [...byDir.values()].map((p) => ({ name: p.name, version: p.version, license: p.license, dependsOn: [...p.dependsOn].sort() }));
+  return { packages: [...bundled, ...installed], direct: [...direct].sort() };
+}
+
+/**
+ * Copies each of `names`, and what it depends on, from the project's
+ * `node_modules` into `<outputDir>/node_modules` (a dependency that exists at
+ * another version there goes under its dependent's own `node_modules`).
+ * Returns every package copied, for the SBOM.
+ */
+function copyNodeModules(names: string[], projectRoot: string, entryDir: string, outputDir: string): BundledPackage[] {
+  const copied: BundledPackage[] = [];
+  const top = new Map<string, string>(); // name → version at the top level of the output
+  const visit = (name: string, from: string, targetRoot: string): void => {
+    const dir = resolvePackageDir(name, from, projectRoot);
+    if (dir === undefined) {
+      throw new Error(`[cdk-aegis] \`bundling.nodeModules\` needs ${name}, which is not installed for ${from} (run npm install ${name}).`);
+    }
+    const json = readPackageJson(dir);
+    const version = json?.version ?? 'unknown';
+    const target = path.join(targetRoot, 'node_modules', name);
+    if (fs.existsSync(target) || (targetRoot === outputDir && top.has(name))) {
+      return;
+    }
+    if (targetRoot === outputDir) {
+      top.set(name, version);
+    }
+    // Its own node_modules are copied as its dependencies are reached, at the versions it resolves.
+    fs.cpSync(dir, target, { recursive: true, dereference: true, filter: (src) => !path.relative(dir, src).split(path.sep).includes('node_modules') });
+    copied.push({ name, version, license: json?.license, dependsOn: [...(json?.dependencies ?? [])].sort() });
+    for (const dependency of json?.dependencies ?? []) {
+      const depDir = resolvePackageDir(dependency, dir, projectRoot);
+      if (depDir === undefined) {
+        continue; // an optional dependency not installed on this platform
+      }
+      const depVersion = readPackageJson(depDir)?.version ?? 'unknown';
+      // Where Node will find it from `target`: at the top, unless another version is there already.
+      visit(dependency, dir, top.has(dependency) && top.get(dependency) !== depVersion ? target : outputDir);
+    }
+  };
+  names.forEach((name) => visit(name, entryDir, outputDir));
+  return copied;
+}
+
+/** The directory of package `name` as Node resolves it from `from` (walking up the `node_modules` folders), within reach of `projectRoot`. */
+function resolvePackageDir(name: string, from: string, projectRoot: string): string | undefined {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) {
+      return candidate;
+    }
+    if (path.dirname(dir) === dir) {
+      const fallback = path.join(projectRoot, 'node_modules', name);
+      return fs.existsSync(path.join(fallback, 'package.json')) ? fallback : undefined;
+    }
+  }
+}
