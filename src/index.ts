@@ -9,6 +9,7 @@ export { ThreatModel, type ThreatModelSummary } from './threat-model/threat-mode
 export { SecureDefaults, type SecureDefaultsOptions, HardeningSkip, HardeningControl, HardenedConstruct } from './hardening/secure-defaults';
 export { SecureFunction, type SecureFunctionProps } from './function/secure-function';
 export { BundleFormat, type EntryBundling } from './function/bundling';
+export { type FunctionScheduleOptions, type FunctionEventRuleOptions } from './function/event-rules';
 export { SecureSecret, type SecureSecretProps, SecretRotation } from './secrets/secure-secret';
 export {
   ApiAuthorization,

@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ACCESS_LOGS_BUCKET_ID, accessLogsBucket, allowLogDeliveryFrom, AccessLogsOptions, BUCKET_BASE, configureAccessLogsBucket, PRIVATE_BUCKET, SECURED_PRIVATE_BUCKET_PROPS, EVENTS_TO_EVENTBRIDGE } from './access-logs-bucket';
 import { BucketReplication } from './bucket-replication';
-import { createRuleDeadLetterQueue } from '../core/dead-letter-queue';
+import { targetFunction } from './private/rule-target';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
 import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
@@ -15,11 +15,9 @@ import { RULES } from '../core/nag-rule-ids';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import { BUCKET_READ_ACTIONS, OBJECT_DELETE_ACTIONS, OBJECT_PUT_ACTIONS, OBJECT_READ_ACTIONS } from '../core/private/exact-actions';
 import { requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireProps } from '../core/private/input-checks';
-import { allowServiceToInvoke } from '../core/private/invoke-permission';
 import { shortHash } from '../core/private/short-hash';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
-import { watchRule } from '../monitoring/monitoring';
 
 /** How long noncurrent object versions are kept unless told otherwise. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION = Duration.days(90);
@@ -213,22 +211,12 @@ export class SecureBucket extends s3.Bucket {
         detail: { bucket: { name: [this.bucketName] }, ...(key ? { object: { key } } : {}) },
       },
     });
-    const deadLetters = createRuleDeadLetterQueue(rule, 'DeadLetterQueue', {
+    targetFunction(rule, fn, {
       encryptionKey: this.encryptionKey!,
       owner: 'an EventBridge rule target',
-      sourceConditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
-      watchedAs: rule,
+      retryAttempts: OBJECT_EVENT_RETRY_ATTEMPTS,
+      maxEventAge: OBJECT_EVENT_MAX_AGE,
     });
-    // Events the rule could not deliver, or could not even put in the dead-letter queue, are alarmed too.
-    watchRule(rule);
-    rule.addTarget({
-      bind: () => ({
-        arn: fn.functionArn,
-        deadLetterConfig: { arn: deadLetters.queueArn },
-        retryPolicy: { maximumRetryAttempts: OBJECT_EVENT_RETRY_ATTEMPTS, maximumEventAgeInSeconds: OBJECT_EVENT_MAX_AGE.toSeconds() },
-      }),
-    });
-    allowServiceToInvoke(fn, 'events.amazonaws.com', rule.ruleArn, rule);
     // Exactly the objects of the events: s3:GetObject on <prefix>*<suffix>, no listing.
     this.grantObjects(fn, ['s3:GetObject'], ['kms:Decrypt'], `${options.prefix ?? ''}*${options.suffix ?? ''}`);
     return rule;

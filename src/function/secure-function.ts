@@ -1,6 +1,7 @@
 import { Duration, IResolveContext, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EntryBundling } from './bundling';
+import { addFunctionRule, DEFAULT_RULE_MAX_EVENT_AGE, DEFAULT_RULE_RETRY_ATTEMPTS, FunctionEventRuleOptions, FunctionScheduleOptions } from './event-rules';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
@@ -282,6 +284,12 @@ export class SecureFunction extends lambda.Function {
   /** Suffix of the environment variable that carries a secret's ARN. */
   public static readonly SECRET_ARN_ENV_SUFFIX: string = SECRET_ARN_ENV_SUFFIX;
 
+  /** Retries of a rule's delivery (`addSchedule`, `addEventRule`) before the event goes to the dead-letter queue. */
+  public static readonly DEFAULT_RULE_RETRY_ATTEMPTS: number = DEFAULT_RULE_RETRY_ATTEMPTS;
+
+  /** How long a rule (`addSchedule`, `addEventRule`) keeps retrying an event before it goes to the dead-letter queue. */
+  public static readonly DEFAULT_RULE_MAX_EVENT_AGE: Duration = DEFAULT_RULE_MAX_EVENT_AGE;
+
   /** The key encrypting the environment, the log group and the dead-letter queue. */
   public readonly encryptionKey: kms.IKey;
 
@@ -441,6 +449,34 @@ export class SecureFunction extends lambda.Function {
     DeadLetterWatch.of(this).add(this.deadLetterQueue, this);
     applySharedAlarms(Monitoring.of(this), { label: this.node.path, dimensions: [{ name: 'FunctionName', value: this.functionName }] },
       this, ASYNC_SOURCE_ALARMS, this.asyncAlarms);
+  }
+
+  /**
+   * Invokes the function on `schedule` through an EventBridge rule (a child
+   * of the function, `id`): the target retries (`retryAttempts`, default 8,
+   * for up to `maxEventAge`, default 24 hours), then sends the event to an
+   * encrypted dead-letter queue only this rule may write to (its key lets
+   * EventBridge encrypt for this account's rules). Only this rule, from this
+   * account, may invoke the function (`SourceArn`, `SourceAccount`), and the
+   * stack's alarms watch events the rule could not deliver.
+   *
+   * @param id the rule's construct id, e.g. `Nightly`
+   * @param schedule e.g. `events.Schedule.cron({ hour: '3', minute: '0' })`
+   */
+  public addSchedule(id: string, schedule: events.Schedule, options: FunctionScheduleOptions = {}): events.Rule {
+    return addFunctionRule(this, id, { schedule }, options, 'addSchedule');
+  }
+
+  /**
+   * Invokes the function for the events `eventPattern` matches on the
+   * default event bus (or `options.eventBus`), with the same failure path
+   * and scoping as {@link addSchedule}.
+   *
+   * @param id the rule's construct id, e.g. `OnInstanceStopped`
+   * @param eventPattern e.g. `{ source: ['aws.ec2'], detailType: ['EC2 Instance State-change Notification'] }`
+   */
+  public addEventRule(id: string, eventPattern: events.EventPattern, options: FunctionEventRuleOptions = {}): events.Rule {
+    return addFunctionRule(this, id, { eventPattern }, options, 'addEventRule');
   }
 
   /**

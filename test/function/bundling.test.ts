@@ -91,19 +91,24 @@ describe('SecureFunction entry bundling', () => {
     expect(markdown).toContain('contents unknown: no `sbom/Prod.Orders.Prebuilt.cdx.json`');
   });
 
-  test('the compliance ledger says which functions have an SBOM and which have contents unknown', () => {
-    const app = newApp();
+  test.each([
+    ['from tree.json', {}],
+    ['from aws:cdk:path metadata (as the CDK CLI synthesizes)', { context: { 'aws:cdk:enable-path-metadata': true } }],
+  ])('the compliance ledger says which functions have an SBOM, inline code, or contents unknown (construct paths %s)', (_name, appProps) => {
+    const app = newApp(appProps);
     Compliance.of(app).enforce();
     const stack = new Stack(app, 'Orders');
     new SecureFunction(stack, 'Validate', { entry: ENTRY });
     new SecureFunction(stack, 'Prebuilt', { code: lambda.Code.fromAsset(path.join(__dirname, '..', 'fixtures', 'handlers')), handler: 'index.handler' });
+    new SecureFunction(stack, 'Inline', { code: lambda.Code.fromInline('exports.handler = async () => 1;'), handler: 'index.handler' });
     app.synth();
     const ledger = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8'));
     expect(ledger.functionContents).toEqual([
+      { constructPath: 'Orders/Inline', contents: 'inline code' },
       { constructPath: 'Orders/Prebuilt', contents: 'contents unknown' },
       { constructPath: 'Orders/Validate', contents: 'sbom/Orders.Validate.cdx.json' },
     ]);
-    expect(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.md'), 'utf8')).toContain('2 function(s), 1 with contents unknown');
+    expect(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.md'), 'utf8')).toContain('3 function(s), 1 with contents unknown');
   });
 
   test('a prebuilt asset with a package-lock.json gets an SBOM of its locked, non-dev packages', () => {
