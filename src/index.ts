@@ -35,6 +35,7 @@ export { SecureAuditTrail, type SecureAuditTrailProps, type RecordDataEventsOpti
 export { BucketReplication, type BucketReplicationOptions } from './data/bucket-replication';
 export { type AccessLogsOptions } from './data/access-logs-bucket';
 export { SecureQueue, type SecureQueueProps, type SecureQueueConsumerOptions } from './data/secure-queue';
+export { type StreamConsumerOptions } from './data/stream-consumer';
 export { SecureTable, type SecureTableProps } from './data/secure-table';
 export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions } from './data/secure-topic';
 export { AlarmSetting, type AlarmOptions } from './monitoring/alarm-setting';

@@ -3,16 +3,19 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BACKUP_PLAN_ID, BACKUP_RETENTION, backupPlanOf } from './private/backup-plan';
+import { addStreamConsumer, StreamConsumerOptions } from './stream-consumer';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { AegisValidationError, ProblemCollector, received } from '../core/errors';
-import { checkJustification, recordOptOut, Toggle } from '../core/justification';
+import { AcknowledgementCause, checkJustification, recordOptOut, Toggle } from '../core/justification';
 import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   requireEnumValue, requireInstanceOf, requireInterface, requireNonEmptyString, requireOptionalNonEmptyString, requireOptionalNumber,
   requireProps, requireStruct,
 } from '../core/private/input-checks';
+import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
@@ -312,6 +315,46 @@ export class SecureTable extends dynamodb.Table {
     throw new AegisValidationError(this.node.path, [
       '`grantFullAccess` would grant `dynamodb:*`; use `grantReadWriteData(grantee)` or `grant(grantee, ...actions)` with the exact actions needed.',
     ]);
+  }
+
+  /**
+   * Lets `fn` process the table's changes: turns the stream on
+   * (`NEW_AND_OLD_IMAGES` unless `stream` chose a view), and adds an event
+   * source mapping that splits a failed batch, reports partial-batch
+   * failures, retries `retryAttempts` times (default 3) for records up to
+   * `maxRecordAge` old (default 6 hours), then sends the failed batch's
+   * description to an encrypted on-failure queue the stack's dead-letter
+   * alarm watches. `fn` may read this table's stream only
+   * (`dynamodb:DescribeStream`, `GetRecords`, `GetShardIterator` on its ARN,
+   * `ListStreams` on this table's streams, `kms:Decrypt` through DynamoDB).
+   */
+  public addStreamConsumer(fn: lambda.IFunction, options: StreamConsumerOptions = {}): lambda.EventSourceMapping {
+    const cfn = this.node.defaultChild as dynamodb.CfnTable;
+    if (cfn.streamSpecification === undefined) {
+      // The L2 reads its stream ARN from the L1's stream specification: `tableStreamArn` and `grantStreamRead` see it too.
+      cfn.streamSpecification = { streamViewType: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES };
+    }
+    const streamArn = this.tableStreamArn!;
+    return addStreamConsumer(this, fn, {
+      kind: 'DynamoDB stream',
+      eventSourceArn: streamArn,
+      encryptionKey: this.encryptionKey!,
+      grantRead: (grantee) => {
+        const streams = `${this.tableArn}/stream/*`;
+        const grants = [
+          iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resourceArns: [streamArn] }),
+          // Lambda lists the table's streams; AWS documents this action on `<table ARN>/stream/*`.
+          iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:ListStreams'], resourceArns: [streams] }),
+          grantKeyUseViaService(this.encryptionKey!, grantee, 'dynamodb', ['kms:Decrypt']),
+        ];
+        const role = grantee.grantPrincipal instanceof iam.Role ? grantee.grantPrincipal : undefined;
+        if (role) {
+          acknowledgeWildcardResources(role, [streams], AcknowledgementCause.AWS_FORCED,
+            'dynamodb:ListStreams is authorized on a table\'s streams (`<table ARN>/stream/*`, as the DynamoDB guide\'s Lambda policy writes it); the stream label is not known before it exists');
+        }
+        return grants;
+      },
+    }, options);
   }
 
   private grantData(grantee: iam.IGrantable, actions: string[], keyActions: string[]): iam.Grant {
