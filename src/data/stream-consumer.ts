@@ -85,7 +85,9 @@ export interface StreamSource {
  *
  * @internal
  */
-export function addStreamConsumer(owner: Construct, fn: lambda.IFunction, source: StreamSource, options: StreamConsumerOptions): lambda.EventSourceMapping {
+export function addStreamConsumer(
+  owner: Construct, fn: lambda.IFunction, source: StreamSource, options: StreamConsumerOptions,
+): lambda.EventSourceMapping {
   const problems = new ProblemCollector(owner);
   requireInterface(problems, fn);
   checkConsumerOptions(problems, options);

@@ -72,7 +72,13 @@ describe('SecureTable.addStreamConsumer', () => {
 
   test('a stream view the table chose stays; options override the defaults', () => {
     const { stack, table, fn } = tableAndWorker({ stream: dynamodb.StreamViewType.KEYS_ONLY });
-    table.addStreamConsumer(fn, { batchSize: 10, retryAttempts: 0, maxRecordAge: Duration.minutes(5), startingPosition: lambda.StartingPosition.LATEST, maxBatchingWindow: Duration.seconds(5) });
+    table.addStreamConsumer(fn, {
+      batchSize: 10,
+      retryAttempts: 0,
+      maxRecordAge: Duration.minutes(5),
+      startingPosition: lambda.StartingPosition.LATEST,
+      maxBatchingWindow: Duration.seconds(5),
+    });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'KEYS_ONLY' } });
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
