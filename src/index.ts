@@ -37,6 +37,7 @@ export { type AccessLogsOptions } from './data/access-logs-bucket';
 export { SecureQueue, type SecureQueueProps, type SecureQueueConsumerOptions } from './data/secure-queue';
 export { type StreamConsumerOptions } from './data/stream-consumer';
 export { SecureTable, type SecureTableProps } from './data/secure-table';
+export { SecureStream, type SecureStreamProps, type SecureStreamConsumerOptions } from './data/secure-stream';
 export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions } from './data/secure-topic';
 export { AlarmSetting, type AlarmOptions } from './monitoring/alarm-setting';
 export { Monitoring, type MonitoringDashboardOptions } from './monitoring/monitoring';

@@ -26,6 +26,7 @@ describe('the public API', () => {
       'SecureFunction',
       'SecureQueue',
       'SecureSecret',
+      'SecureStream',
       'SecureTable',
       'SecureTopic',
       'SecureWebAcl',

@@ -39,6 +39,8 @@ export const RULES = {
    * exemption for it (AwsSolutions-SQS3 has one, so it is not acknowledged).
    */
   terminalDeadLetterQueue: [ruleId(PACK.SERVERLESS, 'SQSRedrivePolicy')],
+  /** A Kinesis stream encrypted with a customer-managed key (AwsSolutions-KDS3 asks for the AWS-managed `aws/kinesis` key). */
+  kinesisCustomerManagedKey: [ruleId(PACK.AWS_SOLUTIONS, 'KDS3')],
   /** A dead-letter queue of a service AwsSolutions-SQS3 does not look at (SNS subscriptions, EventBridge targets). */
   deadLetterQueueOfOtherService: [ruleId(PACK.AWS_SOLUTIONS, 'SQS3')],
   /** A bucket without replication (the regulated packs). */
