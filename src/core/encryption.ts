@@ -95,8 +95,43 @@ function createStackKey(stack: Stack): kms.Key {
  */
 class StackKeyResource extends kms.Key {
   public addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp?: boolean): iam.AddToResourcePolicyResult {
-    return super.addToResourcePolicy(scopedServiceStatement(this, withoutResourceReferences(this, statement)), allowNoOp);
+    const [first, ...more] = scopedServiceStatements(this, withoutResourceReferences(this, statement));
+    const result = super.addToResourcePolicy(first, allowNoOp);
+    more.forEach((extra) => super.addToResourcePolicy(extra, allowNoOp));
+    return result;
   }
+}
+
+/**
+ * `key` as the key of a plain queue or topic (SecureDefaults): the grants
+ * aws-cdk-lib's L2 makes on it (`grantSendMessages`, `grantConsumeMessages`,
+ * `grantPublish`: all through the key's `grant*` methods) go through
+ * `service` only, from this account (`kms:ViaService`, `kms:CallerAccount`),
+ * with exact actions, as SecureQueue's and SecureTopic's do; an AWS service
+ * principal is let in by the key policy for what a delivery needs. Anything
+ * else is the key itself.
+ *
+ * @internal
+ */
+export function keyUsedThrough(key: kms.IKey, service: string): kms.IKey {
+  const exact = (actions: string[]) => [...new Set(actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
+  const through = (grantee: iam.IGrantable, actions: string[]) =>
+    grantKeyUseViaService(key, grantee, service, grantee.grantPrincipal instanceof iam.ServicePrincipal ? DESTINATION_KEY_ACTIONS : exact(actions));
+  const grants: Record<string, (grantee: iam.IGrantable, ...actions: string[]) => iam.Grant> = {
+    grant: (grantee, ...actions) => through(grantee, actions),
+    grantDecrypt: (grantee) => through(grantee, ['kms:Decrypt']),
+    grantEncrypt: (grantee) => through(grantee, ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']),
+    grantEncryptDecrypt: (grantee) => through(grantee, ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']),
+  };
+  return new Proxy(key, {
+    get(target, prop) {
+      if (typeof prop === 'string' && Object.prototype.hasOwnProperty.call(grants, prop)) {
+        return grants[prop];
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -115,30 +150,36 @@ const SOURCE_SCOPED_SERVICES = Object.freeze(['s3', 'sns', 'events', 'cloudwatch
  * actions of every such service statement (`kms:GenerateDataKey*`) become
  * the exact ones. On a key every
  * secure construct of the stack shares, an unscoped service statement would
- * let the service use the key for anyone's resources.
+ * let the service use the key for anyone's resources. An EventBridge
+ * statement with no condition at all also gets the topic path (see
+ * {@link UNSENT_SOURCE_CONDITIONS}).
  */
-function scopedServiceStatement(key: kms.IKey, statement: iam.PolicyStatement): iam.PolicyStatement {
+function scopedServiceStatements(key: kms.IKey, statement: iam.PolicyStatement): iam.PolicyStatement[] {
   const json = statement.toStatementJson();
   const services = serviceNames(Stack.of(key), json.Principal);
   const conditions: ConditionBlock = json.Condition ?? {};
   const service = services.length === 1 ? services[0].split('.')[0] : undefined;
   const ownKeys = Object.values(conditions).flatMap((entries) => Object.keys(entries ?? {}).map((k) => k.toLowerCase()));
   if (statement.effect !== iam.Effect.ALLOW || service === undefined || !SOURCE_SCOPED_SERVICES.includes(service) || statement.notActions.length > 0
-    || Object.keys(json.Principal ?? {}).length !== 1) {
-    return statement;
+    || statement.notResources.length > 0 || Object.keys(json.Principal ?? {}).length !== 1) {
+    return [statement];
   }
   const scoped = ownKeys.some((k) => k === 'aws:sourcearn' || k.startsWith('kms:encryptioncontext'));
   const actions = [...new Set(statement.actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
   if (scoped && actions.length === statement.actions.length) {
-    return statement;
+    return [statement];
   }
-  return new iam.PolicyStatement({
-    sid: statement.sid,
-    principals: statement.principals,
-    actions,
-    resources: statement.resources,
-    conditions: scoped ? conditions : mergeBlocks(conditions, scopeServiceUse(key, service, conditions, KeyDestination.QUEUE)),
+  const copy = (withConditions: ConditionBlock, withActions: string[]) => new iam.PolicyStatement({
+    sid: statement.sid, principals: statement.principals, actions: withActions, resources: statement.resources, conditions: withConditions,
   });
+  if (scoped) {
+    return [copy(conditions, actions)];
+  }
+  const queuePath = copy(mergeBlocks(conditions, scopeServiceUse(key, service, conditions, KeyDestination.QUEUE)), actions);
+  // EventBridge sends no source keys when it writes to a topic: a statement without any is for either path, so both are kept.
+  return service === 'events' && ownKeys.length === 0
+    ? [queuePath, copy(scopeServiceUse(key, service, {}, KeyDestination.TOPIC), DESTINATION_KEY_ACTIONS)]
+    : [queuePath];
 }
 
 /** `extra` merged into `base` operator by operator (the keys of `extra` win). */

@@ -17,7 +17,7 @@ import { ACCESS_LOG_PREFIX, apiGatewayAccountLogging, EXECUTION_LOG_PREFIX } fro
 import { DEFAULT_THROTTLING } from '../api/secure-api';
 import { associateWebAcl, SecureWebAcl } from '../api/secure-web-acl';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
-import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, KeyDestination, StackKey } from '../core/encryption';
+import { allowAdmittedServicesToUseKey, allowServiceToUseKey, grantKeyUseViaService, KeyDestination, keyUsedThrough, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause, checkJustification, Justification } from '../core/justification';
 import { createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
@@ -432,7 +432,8 @@ const QUEUE: Hardener = {
       record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key whose policy admits the services that send here (or leave it unset)');
     } else if (props.encryptionMasterKey === undefined && !record.isSkipped(HardeningControl.QUEUE_ENCRYPTION)) {
       props.encryption = sqs.QueueEncryption.KMS;
-      props.encryptionMasterKey = StackKey.of(scope);
+      // Grants on it (grantSendMessages, grantConsumeMessages) go through SQS only, as SecureQueue's do.
+      props.encryptionMasterKey = keyUsedThrough(StackKey.of(scope), 'sqs');
       // The services the queue's policy lets send are admitted to the key once the app is built (see KeyAdmissions).
       leftFor<true>(scope, KEY_WANTS).set(id, true);
       record.add(HardeningControl.QUEUE_ENCRYPTION,
@@ -448,7 +449,8 @@ const TOPIC: Hardener = {
   controls: [HardeningControl.TOPIC_ENCRYPTION, HardeningControl.TOPIC_TLS_ONLY],
   harden(props, record, { scope, id }) {
     if (props.masterKey === undefined && !record.isSkipped(HardeningControl.TOPIC_ENCRYPTION)) {
-      props.masterKey = StackKey.of(scope);
+      // Grants on it (grantPublish) go through SNS only, as SecureTopic's do.
+      props.masterKey = keyUsedThrough(StackKey.of(scope), 'sns');
       // The services the topic's policy lets publish, and CloudWatch for the alarms that notify it, are admitted once the app is built.
       leftFor<true>(scope, KEY_WANTS).set(id, true);
       record.add(HardeningControl.TOPIC_ENCRYPTION,

@@ -148,6 +148,22 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('could not be granted'));
   });
 
+  test('GIVEN a plain topic on the stack key as an EventBridge target THEN aws-cdk-lib\'s unconditioned statement keeps the topic path (EventBridge sends no source keys to a topic\'s key)', () => {
+    // GIVEN
+    const stack = boundStack(true);
+    const topic = new sns.Topic(stack, 'Events', { masterKey: StackKey.of(stack) });
+    // WHEN: aws-cdk-lib lets EventBridge use the key with no condition; the stack key scopes it for both delivery paths.
+    StackKey.of(stack).addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions: ['kms:GenerateDataKey*', 'kms:Decrypt'], resources: ['*'],
+    }));
+    hourly(stack).addTarget(new targets.SnsTopic(topic));
+    // THEN
+    const conditions = serviceStatements(stack, 'events.amazonaws.com').map((s) => s.Condition);
+    expect(conditions).toContainEqual({ ArnLike: { 'kms:EncryptionContext:aws:sns:topicArn': arn(stack, `:sns:${REGION}:${ACCOUNT}:*`) } });
+    expect(conditions).not.toContainEqual(undefined);
+    expect(kms1(stack)).toEqual([]);
+  });
+
   test('GIVEN a SecureTopic and a SecureQueue on the same key, both EventBridge targets, THEN the queue path keeps its source conditions and the topic path is held by the topic encryption context', () => {
     // GIVEN
     const stack = boundStack();

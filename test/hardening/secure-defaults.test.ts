@@ -507,6 +507,11 @@ describe('SecureDefaults with the real-deployment settings', () => {
       hourly.addTarget(new targets.SnsTopic(news, { deadLetterQueue: failures }));
       new cloudwatch.Alarm(stack, 'Backlog', { metric: jobs.metricApproximateAgeOfOldestMessage(), threshold: 60, evaluationPeriods: 1 })
         .addAlarmAction(new cwactions.SnsAction(news));
+      // Grants on a hardened queue or topic use the key through SQS or SNS only, from this account (as SecureQueue's and SecureTopic's do).
+      const worker = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      jobs.grantSendMessages(worker);
+      jobs.grantConsumeMessages(worker);
+      news.grantPublish(worker);
       const t = Template.fromStack(stack);
       const queues = Object.values<any>(t.findResources('AWS::SQS::Queue'));
       expect(queues.length).toBeGreaterThanOrEqual(5);
@@ -525,6 +530,13 @@ describe('SecureDefaults with the real-deployment settings', () => {
         );
         expect([st.Action].flat().filter((a: string) => a.includes('*'))).toEqual([]);
       }
+      const keyStatements = Object.values<any>(t.findResources('AWS::IAM::Policy'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st: any) => [st.Action].flat().some((a: string) => a.startsWith('kms:')));
+      // (env-agnostic, the service names the region as a token; the cdk init flags merge the two SQS statements.)
+      const through = keyStatements.map((st: any) => JSON.stringify(st.Condition?.StringEquals?.['kms:ViaService'] ?? null).match(/"(sqs|sns)\./)?.[1]);
+      expect(through.length).toBeGreaterThanOrEqual(2);
+      expect([...new Set(through)].sort()).toEqual(['sns', 'sqs']);
+      expect(keyStatements.every((st: any) => st.Condition.StringEquals['kms:CallerAccount'] !== undefined)).toBe(true);
       const { findings } = synthesize(app);
       expect(findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.paths}`)).toEqual([]);
       expect(records(stack)[`${stack.node.path}/News`].added.map((a: any) => a.control)).toContain(HardeningControl.TOPIC_ENCRYPTION);
