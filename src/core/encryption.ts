@@ -146,9 +146,9 @@ const SOURCE_SCOPED_SERVICES = Object.freeze(['s3', 'sns', 'events', 'cloudwatch
  * source condition, as aws-cdk-lib writes some by itself (`SqsDestination`
  * lets S3 use a queue's key with no condition; an EventBridge target's
  * `grantSendMessages` lets EventBridge in with `aws:SourceAccount` at most),
- * held to the service's resources of this account and region. The wildcard
- * actions of every such service statement (`kms:GenerateDataKey*`) become
- * the exact ones. On a key every
+ * held to the service's resources of this account and region. Every such
+ * service statement names only what a delivery needs (`kms:GenerateDataKey`,
+ * `kms:Decrypt`) instead of aws-cdk-lib's wildcards and encryption actions. On a key every
  * secure construct of the stack shares, an unscoped service statement would
  * let the service use the key for anyone's resources. An EventBridge
  * statement with no condition at all also gets the topic path (see
@@ -165,8 +165,12 @@ function scopedServiceStatements(key: kms.IKey, statement: iam.PolicyStatement):
     return [statement];
   }
   const scoped = ownKeys.some((k) => k === 'aws:sourcearn' || k.startsWith('kms:encryptioncontext'));
-  const actions = [...new Set(statement.actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
-  if (scoped && actions.length === statement.actions.length) {
+  // These services use a queue's or topic's key to deliver: kms:GenerateDataKey and kms:Decrypt are all they need
+  // (aws-cdk-lib's grantEncryptDecrypt would add Encrypt, ReEncrypt* and the GenerateDataKey* variants).
+  const exact = [...new Set(statement.actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
+  const delivery = exact.filter((a) => DESTINATION_KEY_ACTIONS.includes(a));
+  const actions = delivery.length > 0 && exact.every((a) => a.startsWith('kms:')) ? delivery : exact;
+  if (scoped && actions.length === statement.actions.length && actions.every((a) => statement.actions.includes(a))) {
     return [statement];
   }
   const copy = (withConditions: ConditionBlock, withActions: string[]) => new iam.PolicyStatement({

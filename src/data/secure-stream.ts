@@ -135,9 +135,12 @@ export class SecureStream extends kinesis.Stream {
     if (requireStruct(problems, 'options', options, '{ batchSize: 500, enhancedFanOut: true }')) {
       requireOptionalBoolean(problems, 'enhancedFanOut', (options as Record<string, unknown> | undefined)?.enhancedFanOut);
     }
+    const fanOutId = fn?.node !== undefined ? `FanOut${Names.nodeUniqueId(fn.node)}` : undefined;
+    problems.require(options?.enhancedFanOut !== true || fanOutId === undefined || this.node.tryFindChild(fanOutId) === undefined,
+      `${fn?.node?.path} already reads this stream through enhanced fan-out; add it once.`);
     problems.throwIfAny();
-    const fanOut = options?.enhancedFanOut === true && fn?.node !== undefined
-      ? new kinesis.CfnStreamConsumer(this, `FanOut${Names.nodeUniqueId(fn.node)}`, {
+    const fanOut = options?.enhancedFanOut === true && fanOutId !== undefined
+      ? new kinesis.CfnStreamConsumer(this, fanOutId, {
         streamArn: this.streamArn,
         consumerName: Names.uniqueResourceName(fn, { maxLength: 128 }),
       })

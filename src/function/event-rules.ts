@@ -68,6 +68,9 @@ export function addFunctionRule(
     const pattern = trigger.eventPattern as Record<string, unknown>;
     problems.require(Object.values(pattern).some((v) => v !== undefined),
       '`eventPattern` must match on something (`source`, `detailType`, `detail`, ...): an empty pattern matches no event.');
+    for (const [field, value] of Object.entries(pattern).filter(([, v]) => Array.isArray(v) && v.length === 0)) {
+      problems.add(`\`eventPattern.${field}\` is an empty list, which EventBridge rejects: list the values to match, or leave the field out (${received(value)}).`);
+    }
   }
   if (requireStruct(problems, 'options', options, '{ retryAttempts: 3, maxEventAge: Duration.hours(2) }') && options !== undefined) {
     const o = options as unknown as Record<keyof FunctionEventRuleOptions, unknown>;

@@ -104,6 +104,14 @@ describe('SecureStream', () => {
     expect(() => new SecureStream(stack, 'Clicks', props as SecureStreamProps)).toThrow(message);
   });
 
+  test('fails when a function reads the stream through enhanced fan-out twice', () => {
+    const { stack, fn } = streamStack();
+    const clicks = new SecureStream(stack, 'Clicks');
+    const aggregator = fn('Aggregator');
+    clicks.addConsumer(aggregator, { enhancedFanOut: true });
+    expect(() => clicks.addConsumer(aggregator, { enhancedFanOut: true })).toThrow(/Clicks\/Aggregator already reads this stream through enhanced fan-out; add it once/);
+  });
+
   test('fails when enhancedFanOut is not a boolean (untyped callers)', () => {
     const { stack, fn } = streamStack();
     expect(() => new SecureStream(stack, 'Clicks').addConsumer(fn('Aggregator'), { enhancedFanOut: 'yes' } as any)).toThrow(/`enhancedFanOut` must be true or false, got: "yes"/);

@@ -178,36 +178,79 @@ describe('SecureFunction entry bundling', () => {
     expect(bundle).toContain('export {');
   });
 
-  test('nodeModules keep each dependency at the version its dependent resolves (another version nests under the dependent)', () => {
-    // A project of its own: `left` needs shared@1 (nested under it), `right` needs shared@2 (hoisted).
+  /** A project of its own: `left` needs shared@1 (nested under it), `right` needs shared@2 (hoisted); esbuild linked in. */
+  function twoVersionsProject(): { root: string; entry: string; pkg: (dir: string, json: Record<string, unknown>) => void } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-project-'));
-    const pkg = (dir: string, json: Record<string, unknown>, code = 'module.exports = {};') => {
+    const pkg = (dir: string, json: Record<string, unknown>) => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(json));
-      fs.writeFileSync(path.join(dir, 'index.js'), code);
+      fs.writeFileSync(path.join(dir, 'index.js'), 'module.exports = {};');
     };
     fs.writeFileSync(path.join(root, 'package-lock.json'), '{}');
     fs.mkdirSync(path.join(root, 'node_modules'));
     fs.symlinkSync(path.dirname(require.resolve('esbuild/package.json')), path.join(root, 'node_modules', 'esbuild'));
     pkg(path.join(root, 'node_modules', 'right'), { name: 'right', version: '1.0.0', dependencies: { shared: '^2' } });
     pkg(path.join(root, 'node_modules', 'shared'), { name: 'shared', version: '2.0.0', license: 'MIT' });
-    pkg(path.join(root, 'node_modules', 'left'), { name: 'left', version: '1.0.0', dependencies: { shared: '^1', right: '^1', optional: '*' } });
-    pkg(path.join(root, 'node_modules', 'left', 'node_modules', 'shared'), { name: 'shared', version: '1.0.0', license: 'MIT' });
+    pkg(path.join(root, 'node_modules', 'left'), { name: 'left', version: '1.0.0', dependencies: { shared: '^1', right: '^1' }, optionalDependencies: { 'native-darwin': '*' } });
+    pkg(path.join(root, 'node_modules', 'left', 'node_modules', 'shared'), { name: 'shared', version: '1.0.0', license: 'SEE LICENSE IN LICENSE.md' });
     const entry = path.join(root, 'handler.ts');
-    fs.writeFileSync(entry, "import 'right';\nimport 'left';\nexport const handler = async () => 1;\n");
+    fs.writeFileSync(entry, "import 'right';\nimport 'left';\nimport 'shared';\nexport const handler = async () => 1;\n");
+    return { root, entry, pkg };
+  }
+
+  test.each([
+    ['right, left', ['right', 'left']],
+    ['left, shared (the listed shared wins the top, left gets its own)', ['left', 'shared']],
+  ])('nodeModules (%s) keep each dependency at the version its dependent resolves; a missing optional one is skipped', (_name, nodeModules) => {
+    const { entry } = twoVersionsProject();
     const app = newApp();
     const stack = new Stack(app, 'Orders');
-    new SecureFunction(stack, 'Fn', { entry, bundling: { nodeModules: ['right', 'left'], loader: { '.txt': 'text' }, tsconfig: path.join(__dirname, '..', 'tsconfig.json') } });
+    new SecureFunction(stack, 'Fn', { entry, bundling: { nodeModules, loader: { '.txt': 'text' }, tsconfig: path.join(__dirname, '..', 'tsconfig.json') } });
     const dir = bundleDir(app, Template.fromStack(stack));
     const version = (...at: string[]) => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', ...at, 'package.json'), 'utf8')).version;
     expect(version('shared')).toBe('2.0.0');
     expect(version('left', 'node_modules', 'shared')).toBe('1.0.0');
-    expect(readSbom(app, 'Orders.Fn.cdx.json').components.map((c: any) => c.purl)).toEqual([
+    const sbom = readSbom(app, 'Orders.Fn.cdx.json');
+    expect(cyclonedx(sbom)).toBe(true);
+    expect(sbom.components.map((c: any) => c.purl)).toEqual([
       'pkg:npm/left@1.0.0', 'pkg:npm/right@1.0.0', 'pkg:npm/shared@1.0.0', 'pkg:npm/shared@2.0.0',
     ]);
-    // A nodeModule that is not installed fails with its name.
+    // A license that is no SPDX expression is named, not parsed.
+    expect(sbom.components.find((c: any) => c.purl === 'pkg:npm/shared@1.0.0').licenses).toEqual([{ license: { name: 'SEE LICENSE IN LICENSE.md' } }]);
+  });
+
+  test('nodeModules follow a symlinked (pnpm) layout to the dependencies the real package resolves', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-pnpm-'));
+    const pkg = (dir: string, json: Record<string, unknown>) => {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(json));
+      fs.writeFileSync(path.join(dir, 'index.js'), 'module.exports = {};');
+    };
+    fs.writeFileSync(path.join(root, 'pnpm-lock.yaml'), '');
+    fs.mkdirSync(path.join(root, 'node_modules'));
+    fs.symlinkSync(path.dirname(require.resolve('esbuild/package.json')), path.join(root, 'node_modules', 'esbuild'));
+    // node_modules/p -> .pnpm/p@1.0.0/node_modules/p, whose dependency q sits beside it in the store.
+    pkg(path.join(root, 'node_modules', '.pnpm', 'p@1.0.0', 'node_modules', 'p'), { name: 'p', version: '1.0.0', dependencies: { q: '^1' } });
+    pkg(path.join(root, 'node_modules', '.pnpm', 'q@1.0.0', 'node_modules', 'q'), { name: 'q', version: '1.0.0' });
+    fs.symlinkSync(path.join(root, 'node_modules', '.pnpm', 'q@1.0.0', 'node_modules', 'q'), path.join(root, 'node_modules', '.pnpm', 'p@1.0.0', 'node_modules', 'q'));
+    fs.symlinkSync(path.join(root, 'node_modules', '.pnpm', 'p@1.0.0', 'node_modules', 'p'), path.join(root, 'node_modules', 'p'));
+    const entry = path.join(root, 'handler.ts');
+    fs.writeFileSync(entry, "import 'p';\nexport const handler = async () => 1;\n");
+    const app = newApp();
+    const stack = new Stack(app, 'Orders');
+    new SecureFunction(stack, 'Fn', { entry, bundling: { nodeModules: ['p'] } });
+    const dir = bundleDir(app, Template.fromStack(stack));
+    expect(fs.readdirSync(path.join(dir, 'node_modules')).sort()).toEqual(['p', 'q']);
+    expect(readSbom(app, 'Orders.Fn.cdx.json').components.map((c: any) => c.purl)).toEqual(['pkg:npm/p@1.0.0', 'pkg:npm/q@1.0.0']);
+  });
+
+  test('fails when a nodeModule, or a required dependency of one, is not installed', () => {
+    const { root, entry, pkg } = twoVersionsProject();
     expect(() => new SecureFunction(new Stack(newApp(), 'Other'), 'Fn', { entry, bundling: { nodeModules: ['absent'], projectRoot: root } }))
-      .toThrow(/`bundling\.nodeModules` needs absent, which is not installed/);
+      .toThrow(/`bundling\.nodeModules` names absent, which is not installed/);
+    pkg(path.join(root, 'node_modules', 'broken'), { name: 'broken', version: '1.0.0', dependencies: { gone: '^1' } });
+    expect(() => new SecureFunction(new Stack(newApp(), 'Other'), 'Fn', { entry, bundling: { nodeModules: ['broken'], projectRoot: root } }))
+      .toThrow(/`bundling\.nodeModules`: broken needs gone, which is not installed/);
   });
 
   test('fails when no lock file is found from the working directory, naming the props that say where the project is', () => {
@@ -219,6 +262,16 @@ describe('SecureFunction entry bundling', () => {
     } finally {
       cwd.mockRestore();
     }
+  });
+
+  test('an SBOM an earlier synth wrote is removed when the function\'s contents are no longer known (cdk.out is not emptied)', () => {
+    const first = newApp();
+    new SecureFunction(new Stack(first, 'Orders'), 'Validate', { entry: ENTRY });
+    const file = path.join(first.outdir, 'sbom', 'Orders.Validate.cdx.json');
+    expect(fs.existsSync(file)).toBe(true);
+    const again = new App({ outdir: first.outdir });
+    new SecureFunction(new Stack(again, 'Orders'), 'Validate', { code: lambda.Code.fromAsset(path.join(__dirname, '..', 'fixtures', 'handlers')), handler: 'index.handler' });
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   test('source maps extend a NODE_OPTIONS the app set', () => {
@@ -240,6 +293,9 @@ describe('SecureFunction entry bundling', () => {
     ['bundling.format is a member\'s name (untyped callers)', { entry: ENTRY, bundling: { format: 'ES_MODULES' } }, /`bundling\.format` must be a member of `BundleFormat`/],
     ['bundling.nodeModules is not a list', { entry: ENTRY, bundling: { nodeModules: 'ajv' } }, /`bundling\.nodeModules` must be a list/],
     ['bundling.tsconfig does not exist', { entry: ENTRY, bundling: { tsconfig: 'nope/tsconfig.json' } }, /`bundling\.tsconfig` must be an existing file, got: "nope\/tsconfig\.json"/],
+    ['bundling.depsLockFilePath is a directory', { entry: ENTRY, bundling: { depsLockFilePath: __dirname } }, /`bundling\.depsLockFilePath` must be an existing file/],
+    ['bundling.nodeModules names a path or a version', { entry: ENTRY, bundling: { nodeModules: ['../secrets', 'sharp@0.33'] } },
+      /takes package names .*got: "\.\.\/secrets".*got: "sharp@0\.33"/s],
     ['bundling.projectRoot is not a directory', { entry: ENTRY, bundling: { projectRoot: ENTRY } }, /`bundling\.projectRoot` must be an existing directory/],
     ['esbuildArgs sets what the construct sets', { entry: ENTRY, bundling: { esbuildArgs: { '--outfile': 'x.js', 'target': 'node18' } } },
       /cannot set `--outfile`: SecureFunction sets it.*cannot set `--target`: use `runtime`/s],

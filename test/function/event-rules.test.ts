@@ -77,6 +77,7 @@ describe('SecureFunction event sources: addSchedule and addEventRule', () => {
   const invalid: Array<[string, (fn: SecureFunction) => unknown, RegExp]> = [
     ['the schedule is not an events.Schedule (untyped callers)', (fn) => fn.addSchedule('S', 'rate(1 hour)' as any), /`schedule` must be .*events\.Schedule\.rate/],
     ['the pattern is empty', (fn) => fn.addEventRule('R', {}), /`eventPattern` must match on something/],
+    ['a pattern field is an empty list', (fn) => fn.addEventRule('R', { source: [] }), /`eventPattern\.source` is an empty list, which EventBridge rejects/],
     ['the pattern is not an object (untyped callers)', (fn) => fn.addEventRule('R', 'aws.ec2' as any), /`eventPattern` must be an object/],
     ['retryAttempts is above EventBridge\'s limit', (fn) => fn.addSchedule('S', events.Schedule.rate(Duration.hours(1)), { retryAttempts: 200 }),
       /`retryAttempts` must be a whole number from 0 to 185.*got: 200/],

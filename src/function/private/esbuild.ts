@@ -123,7 +123,10 @@ export class EsbuildLocalBundling implements ILocalBundling {
     const metaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-aegis-esbuild-'));
     const metafile = path.join(metaDir, 'meta.json');
     try {
-      const result = spawnSync(this.spec.esbuild, [this.spec.entry, ...this.spec.args, `--outfile=${path.join(outputDir, this.spec.outFile)}`, `--metafile=${metafile}`], {
+      const args = [this.spec.entry, ...this.spec.args, `--outfile=${path.join(outputDir, this.spec.outFile)}`, `--metafile=${metafile}`];
+      // esbuild's install replaces bin/esbuild with the native binary except on Windows, where it stays a Node launcher.
+      const [command, commandArgs] = process.platform === 'win32' ? [process.execPath, [this.spec.esbuild, ...args]] : [this.spec.esbuild, args];
+      const result = spawnSync(command, commandArgs, {
         cwd: this.spec.projectRoot,
         encoding: 'utf8',
         windowsHide: true,
@@ -183,55 +186,81 @@ function contentsOf(meta: any, workingDir: string, installed: BundledPackage[], 
 }
 
 /**
- * Copies each of `names`, and what it depends on, from the project's
- * `node_modules` into `<outputDir>/node_modules` (a dependency that exists at
- * another version there goes under its dependent's own `node_modules`).
+ * Copies each of `names` (as the entry resolves it) into
+ * `<outputDir>/node_modules`, then what they depend on, each at the version
+ * its dependent resolves (symlinked layouts such as pnpm's followed to the
+ * real directories): at the top unless another version is there, else under
+ * its dependent's own `node_modules`. A required dependency that is not
+ * installed fails; a missing optional one (another platform's) is skipped.
  * Returns every package copied, for the SBOM.
  */
 function copyNodeModules(names: string[], projectRoot: string, entryDir: string, outputDir: string): BundledPackage[] {
   const copied: BundledPackage[] = [];
   const top = new Map<string, string>(); // name → version at the top level of the output
-  const visit = (name: string, from: string, targetRoot: string): void => {
-    const dir = resolvePackageDir(name, from, projectRoot);
-    if (dir === undefined) {
-      throw new Error(`[cdk-aegis] \`bundling.nodeModules\` needs ${name}, which is not installed for ${from} (run npm install ${name}).`);
-    }
+  const pending: Array<{ dir: string; target: string }> = [];
+  const copy = (dir: string, target: string): void => {
     const json = readPackageJson(dir);
-    const version = json?.version ?? 'unknown';
-    const target = path.join(targetRoot, 'node_modules', name);
-    if (fs.existsSync(target) || (targetRoot === outputDir && top.has(name))) {
-      return;
-    }
-    if (targetRoot === outputDir) {
-      top.set(name, version);
-    }
     // Its own node_modules are copied as its dependencies are reached, at the versions it resolves.
     fs.cpSync(dir, target, { recursive: true, dereference: true, filter: (src) => !path.relative(dir, src).split(path.sep).includes('node_modules') });
-    copied.push({ name, version, license: json?.license, dependsOn: [...(json?.dependencies ?? [])].sort() });
-    for (const dependency of json?.dependencies ?? []) {
-      const depDir = resolvePackageDir(dependency, dir, projectRoot);
-      if (depDir === undefined) {
-        continue; // an optional dependency not installed on this platform
-      }
-      const depVersion = readPackageJson(depDir)?.version ?? 'unknown';
-      // Where Node will find it from `target`: at the top, unless another version is there already.
-      visit(dependency, dir, top.has(dependency) && top.get(dependency) !== depVersion ? target : outputDir);
-    }
+    copied.push({ name: json?.name ?? path.basename(dir), version: json?.version ?? 'unknown', license: json?.license, dependsOn: [...(json?.dependencies ?? [])].sort() });
+    pending.push({ dir, target });
   };
-  names.forEach((name) => visit(name, entryDir, outputDir));
+  // The listed packages first, at the top: the handler's own `require` gets these versions.
+  for (const name of names) {
+    const dir = resolvePackageDir(name, entryDir, projectRoot);
+    if (dir === undefined) {
+      throw new Error(`[cdk-aegis] \`bundling.nodeModules\` names ${name}, which is not installed for ${entryDir} (run npm install ${name}).`);
+    }
+    if (!top.has(name)) {
+      top.set(name, readPackageJson(dir)?.version ?? 'unknown');
+      copy(dir, path.join(outputDir, 'node_modules', name));
+    }
+  }
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    const json = readPackageJson(next.dir);
+    const dependencies = [
+      ...(json?.dependencies ?? []).map((d) => ({ name: d, optional: false })),
+      ...(json?.optionalDependencies ?? []).map((d) => ({ name: d, optional: true })),
+    ];
+    for (const dependency of dependencies) {
+      const dir = resolvePackageDir(dependency.name, next.dir, projectRoot);
+      if (dir === undefined) {
+        if (dependency.optional) {
+          continue; // another platform's build, not installed here
+        }
+        throw new Error(`[cdk-aegis] \`bundling.nodeModules\`: ${json?.name} needs ${dependency.name}, which is not installed (run npm install).`);
+      }
+      const version = readPackageJson(dir)?.version ?? 'unknown';
+      const atTop = top.get(dependency.name);
+      if (atTop === version) {
+        continue;
+      }
+      const target = atTop === undefined ? path.join(outputDir, 'node_modules', dependency.name) : path.join(next.target, 'node_modules', dependency.name);
+      if (atTop === undefined) {
+        top.set(dependency.name, version);
+      } else if (fs.existsSync(target)) {
+        continue;
+      }
+      copy(dir, target);
+    }
+  }
   return copied;
 }
 
-/** The directory of package `name` as Node resolves it from `from` (walking up the `node_modules` folders), within reach of `projectRoot`. */
+/**
+ * The real directory of package `name` as Node resolves it from `from`
+ * (walking up the `node_modules` folders of its real path, so pnpm's
+ * symlinked layout resolves as Node resolves it), else in `projectRoot`.
+ */
 function resolvePackageDir(name: string, from: string, projectRoot: string): string | undefined {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+  for (let dir = fs.realpathSync(path.resolve(from)); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'node_modules', name);
     if (fs.existsSync(path.join(candidate, 'package.json'))) {
-      return candidate;
+      return fs.realpathSync(candidate);
     }
     if (path.dirname(dir) === dir) {
       const fallback = path.join(projectRoot, 'node_modules', name);
-      return fs.existsSync(path.join(fallback, 'package.json')) ? fallback : undefined;
+      return fs.existsSync(path.join(fallback, 'package.json')) ? fs.realpathSync(fallback) : undefined;
     }
   }
 }

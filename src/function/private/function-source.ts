@@ -32,6 +32,8 @@ export interface SourceProps {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** An npm package name (legacy names may have capitals). */
+const NPM_NAME = /^(@[A-Za-z0-9-~][A-Za-z0-9-._~]*\/)?[A-Za-z0-9-~][A-Za-z0-9-._~]*$/;
 
 /** Checks `code` / `entry` / `handler` / `bundling`: exactly one of `code` and `entry`, each with what it needs. @internal */
 export function checkSource(problems: ProblemCollector, p: SourceProps): void {
@@ -67,7 +69,11 @@ function checkBundling(problems: ProblemCollector, value: unknown): void {
   }
   const b = value as Record<keyof EntryBundling, unknown>;
   requireOptionalStringArray(problems, 'bundling.externalModules', b.externalModules, "['@aws-sdk/*']");
-  requireOptionalStringArray(problems, 'bundling.nodeModules', b.nodeModules, "['sharp']");
+  if (requireOptionalStringArray(problems, 'bundling.nodeModules', b.nodeModules, "['sharp']") && Array.isArray(b.nodeModules)) {
+    for (const name of b.nodeModules.filter((n) => !NPM_NAME.test(n))) {
+      problems.add(`\`bundling.nodeModules\` takes package names (\`sharp\`, \`@scope/name\`; the version is the one installed), got: ${received(name)}.`);
+    }
+  }
   requireOptionalStringMap(problems, 'bundling.define', b.define, "{ 'process.env.STAGE': JSON.stringify('prod') }");
   requireOptionalStringMap(problems, 'bundling.loader', b.loader, "{ '.png': 'dataurl' }");
   requireOptionalString(problems, 'bundling.banner', b.banner);
@@ -76,7 +82,7 @@ function checkBundling(problems: ProblemCollector, value: unknown): void {
   requireOptionalBoolean(problems, 'bundling.minify', b.minify);
   requireOptionalBoolean(problems, 'bundling.sourceMap', b.sourceMap);
   for (const [prop, file] of [['tsconfig', b.tsconfig], ['depsLockFilePath', b.depsLockFilePath]] as const) {
-    if (requireOptionalNonEmptyString(problems, `bundling.${prop}`, file) && typeof file === 'string' && !fs.existsSync(file)) {
+    if (requireOptionalNonEmptyString(problems, `bundling.${prop}`, file) && typeof file === 'string' && !(fs.existsSync(file) && fs.statSync(file).isFile())) {
       problems.add(`\`bundling.${prop}\` must be an existing file, got: ${received(file)}.`);
     }
   }
@@ -153,24 +159,33 @@ export function functionSource(scope: IConstruct, id: string, props: SourceProps
 /** The SBOM of a bundled function, from what its bundle held (nothing when the stack's assets were not bundled in this synth). */
 function writeBundleSbom(fn: IConstruct, spec: BundleSpec): void {
   const contents = bundleContents(spec);
-  if (contents !== undefined) {
-    write(fn, { source: 'esbuild metafile', packages: contents.packages, direct: contents.direct });
-  }
+  write(fn, contents === undefined ? undefined : { source: 'esbuild metafile', packages: contents.packages, direct: contents.direct });
 }
 
 /** The SBOM of a prebuilt asset directory that has a package-lock.json. */
 function writeLockFileSbom(fn: IConstruct, code: lambda.Code): void {
   const dir = code instanceof lambda.AssetCode ? code.path : undefined;
   const locked = dir === undefined ? undefined : packagesOfLockFile(path.join(dir, 'package-lock.json'));
-  if (locked !== undefined) {
-    write(fn, { source: 'package-lock.json of the asset', packages: locked.packages, direct: locked.direct });
-  }
+  write(fn, locked === undefined ? undefined : { source: 'package-lock.json of the asset', packages: locked.packages, direct: locked.direct });
 }
 
-function write(fn: IConstruct, contents: { source: string; packages: any[]; direct: string[] }): void {
+/**
+ * Writes the function's SBOM, or, when its contents are not known in this
+ * synth, removes one an earlier synth left (cdk.out is not emptied between
+ * synths): a stale file would tell the ledger and the threat model the
+ * contents are known.
+ */
+function write(fn: IConstruct, contents: { source: string; packages: any[]; direct: string[] } | undefined): void {
   const stack = Stack.of(fn);
+  const root = fn.node.root;
+  if (!Stage.isStage(root)) {
+    return; // no cloud assembly to write into
+  }
   // The app's cloud assembly (a Stage's nested assembly lives inside it): where the threat model and the ledger look.
-  const assembly = (fn.node.root as Stage).outdir;
-  const inStack = fn.node.path.slice(stack.node.path.length + 1);
-  writeSbom(assembly, sbomFileName(stack.node.path, inStack), cycloneDx({ functionPath: fn.node.path, ...contents }));
+  const file = sbomFileName(stack.node.path, fn.node.path.slice(stack.node.path.length + 1));
+  if (contents === undefined) {
+    fs.rmSync(path.join(root.outdir, file), { force: true });
+  } else {
+    writeSbom(root.outdir, file, cycloneDx({ functionPath: fn.node.path, ...contents }));
+  }
 }

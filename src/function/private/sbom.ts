@@ -36,7 +36,9 @@ export function packageOfFile(file: string): { name: string; dir: string } | und
 }
 
 /** The name, version and license a package directory's package.json states, or undefined when it has none. */
-export function readPackageJson(dir: string): { name: string; version: string; license?: string; dependencies: string[] } | undefined {
+export function readPackageJson(dir: string): {
+  name: string; version: string; license?: string; dependencies: string[]; optionalDependencies: string[];
+} | undefined {
   let json: any;
   try {
     json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
@@ -50,7 +52,8 @@ export function readPackageJson(dir: string): { name: string; version: string; l
     name: json.name,
     version: json.version,
     license: licenseOf(json),
-    dependencies: Object.keys({ ...json.dependencies, ...json.optionalDependencies }),
+    dependencies: Object.keys(json.dependencies ?? {}).filter((d) => !(d in (json.optionalDependencies ?? {}))),
+    optionalDependencies: Object.keys(json.optionalDependencies ?? {}),
   };
 }
 
@@ -96,6 +99,14 @@ export function packagesOfLockFile(lockFile: string): { packages: BundledPackage
   return { packages: [...found.values()], direct: Object.keys({ ...root.dependencies, ...root.optionalDependencies }).sort() };
 }
 
+/** An SPDX license expression (`MIT`, `(MIT OR Apache-2.0)`, `GPL-2.0-only WITH Classpath-exception-2.0`). */
+const SPDX_EXPRESSION = /^\(?[A-Za-z0-9.+-]+\)?( (AND|OR|WITH) \(?[A-Za-z0-9.+-]+\)?)*$/;
+
+/** A license as CycloneDX takes it: an SPDX expression, or a name (`SEE LICENSE IN LICENSE.md`, `UNLICENSED`). */
+function licenseEntry(license: string): Record<string, unknown> {
+  return SPDX_EXPRESSION.test(license) && license !== 'UNLICENSED' ? { expression: license } : { license: { name: license } };
+}
+
 /** What a CycloneDX document describes: the function (its construct path) and what went into it. @internal */
 export interface SbomSubject {
   /** The function's construct path, e.g. `Orders/Api/Handler`. */
@@ -129,7 +140,7 @@ export function cycloneDx(subject: SbomSubject): Record<string, unknown> {
     'name': p.name,
     'version': p.version,
     'purl': npmPurl(p.name, p.version),
-    ...(p.license ? { licenses: [{ expression: p.license }] } : {}),
+    ...(p.license ? { licenses: [licenseEntry(p.license)] } : {}),
   }));
   const refsOf = (names: readonly string[]) => [...new Set(names.map((n) => refOf.get(n)).filter((r): r is string => r !== undefined))].sort();
   const dependencies = [
