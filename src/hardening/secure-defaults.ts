@@ -861,6 +861,9 @@ const KEY_WANTS = Symbol.for('cdk-aegis.secure-defaults-keys');
  * at run time (cdk-aegis's KMS1 rule).
  */
 class KeyAdmissions implements IAspect {
+  /** The queue and topic policies and the alarms of the app, found once (the aspect visits every construct). */
+  private index?: { policies: Array<sqs.QueuePolicy | sns.TopicPolicy>; alarms: cloudwatch.CfnAlarm[] };
+
   public visit(construct: IConstruct): void {
     const queue = takeLeft<sqs.Queue, true>(construct, sqs.Queue, KEY_WANTS);
     const topic = queue ? undefined : takeLeft<sns.Topic, true>(construct, sns.Topic, KEY_WANTS);
@@ -869,25 +872,34 @@ class KeyAdmissions implements IAspect {
     if (key === undefined || resource === undefined) {
       return;
     }
+    this.index ??= indexOf(resource.node.root);
     const destination = queue ? KeyDestination.QUEUE : KeyDestination.TOPIC;
     const stack = Stack.of(resource);
     // A queue policy names its queues by URL, a topic policy its topics by ARN, an alarm its topics by ARN.
     const own = JSON.stringify(stack.resolve(queue ? queue.node.queueUrl : topic!.node.topicArn));
     const names = (value: unknown) => JSON.stringify(stack.resolve(value)) === own;
-    for (const c of resource.node.root.node.findAll()) {
-      const policy = c instanceof sqs.QueuePolicy ? (c.node.defaultChild as sqs.CfnQueuePolicy).queues
-        : c instanceof sns.TopicPolicy ? (c.node.defaultChild as sns.CfnTopicPolicy).topics : undefined;
-      if (policy !== undefined && Stack.of(c) === stack && policy.some(names)) {
-        const document = (c as sqs.QueuePolicy | sns.TopicPolicy).document.toJSON();
-        for (const statement of [document?.Statement ?? []].flat()) {
+    for (const policy of this.index.policies.filter((p) => Stack.of(p) === stack)) {
+      const named = policy instanceof sqs.QueuePolicy
+        ? (policy.node.defaultChild as sqs.CfnQueuePolicy).queues
+        : (policy.node.defaultChild as sns.CfnTopicPolicy).topics;
+      if (named.some(names)) {
+        for (const statement of [policy.document.toJSON()?.Statement ?? []].flat()) {
           allowAdmittedServicesToUseKey(key, iam.PolicyStatement.fromJson(statement), destination);
         }
       }
-      if (topic && c instanceof cloudwatch.CfnAlarm && alarmActionsOf(c).some((action) => names(action))) {
-        allowServiceToUseKey(key, 'cloudwatch.amazonaws.com', { destination });
-      }
+    }
+    if (topic && this.index.alarms.some((alarm) => alarmActionsOf(alarm).some(names))) {
+      allowServiceToUseKey(key, 'cloudwatch.amazonaws.com', { destination });
     }
   }
+}
+
+function indexOf(root: IConstruct): { policies: Array<sqs.QueuePolicy | sns.TopicPolicy>; alarms: cloudwatch.CfnAlarm[] } {
+  const all = root.node.findAll();
+  return {
+    policies: all.filter((c): c is sqs.QueuePolicy | sns.TopicPolicy => c instanceof sqs.QueuePolicy || c instanceof sns.TopicPolicy),
+    alarms: all.filter((c): c is cloudwatch.CfnAlarm => c instanceof cloudwatch.CfnAlarm),
+  };
 }
 
 /** Every action of an alarm (alarm, OK and insufficient data), as the L1 holds them. */
