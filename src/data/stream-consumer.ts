@@ -1,4 +1,5 @@
 import { Duration, Names, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +9,8 @@ import { grantKeyUseViaService } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { DeadLetterWatch } from '../core/private/dead-letter-watch';
 import { requireDuration, requireEnumValue, requireOptionalArray, requireOptionalNumber, requireStruct } from '../core/private/input-checks';
+import { AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
+import { applyAlarms, describeWindow } from '../monitoring/monitoring';
 
 /** Retries of a failed stream batch (bisected on each error) before its records go to the on-failure queue. */
 export const DEFAULT_STREAM_RETRY_ATTEMPTS = 3;
@@ -63,7 +66,37 @@ export interface StreamConsumerOptions {
    * @default - every record
    */
   readonly filters?: Array<{ [key: string]: any }>;
+
+  /**
+   * Alarm on the consumer's lag: the age of the newest record of its last
+   * batch (`AWS/Lambda` `IteratorAge`, Maximum, in seconds). A consumer that
+   * falls behind loses records once they are older than `maxRecordAge` (or
+   * the stream's retention); this says so before. Threshold: seconds.
+   *
+   * @default - on: more than 3600 seconds (an hour) in 3 of 3 five-minute periods
+   */
+  readonly iteratorAgeAlarm?: AlarmSetting;
 }
+
+/** The stream consumer's alarm, declared as data. @internal */
+export const STREAM_CONSUMER_ALARMS: Record<'iteratorAgeAlarm', ConstructAlarm<lambda.IFunction>> = {
+  iteratorAgeAlarm: {
+    id: 'IteratorAgeAlarm',
+    metric: (fn) => new cloudwatch.Metric({
+      namespace: 'AWS/Lambda', metricName: 'IteratorAge', dimensionsMap: { FunctionName: fn.functionName }, statistic: 'Maximum',
+    }),
+    describe: (c) => `the consumer's newest record older than ${c.threshold} s in ${describeWindow(c)}: it is falling behind the stream`,
+    onByDefault: true,
+    threshold: 3600,
+    minThreshold: 1,
+    thresholdUnit: 'seconds',
+    period: Duration.minutes(5),
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    // Lambda reports IteratorAge in milliseconds.
+    toMetricThreshold: (seconds) => seconds * 1000,
+  },
+};
 
 /** What a stream owner tells {@link addStreamConsumer}. @internal */
 export interface StreamSource {
@@ -91,6 +124,7 @@ export function addStreamConsumer(
   const problems = new ProblemCollector(owner);
   requireInterface(problems, fn);
   checkConsumerOptions(problems, options);
+  const alarms = options !== null && typeof options === 'object' ? checkAlarmSettings(problems, options, STREAM_CONSUMER_ALARMS) : {};
   const id = `${source.kind.replace(/ /g, '')}Consumer${Names.nodeUniqueId(owner.node)}`;
   if (fn !== undefined && fn !== null && (fn as lambda.IFunction).node?.tryFindChild(id) !== undefined) {
     problems.add(`${fn.node.path} already consumes this ${source.kind}; add it once.`);
@@ -123,6 +157,7 @@ export function addStreamConsumer(
   // Lambda checks the role's permissions when it creates the mapping: the mapping waits for the policies that hold them.
   grants.forEach((grant) => grant.applyBefore(mapping));
   DeadLetterWatch.of(owner).add(failures, mapping);
+  applyAlarms(mapping, fn, options, STREAM_CONSUMER_ALARMS, alarms);
   return mapping;
 }
 

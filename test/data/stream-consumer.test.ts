@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SecureFunction, SecureTable, StreamConsumerOptions } from '../../src';
+import { AlarmSetting, SecureFunction, SecureTable, StreamConsumerOptions } from '../../src';
 import { TEST_ENV } from '../helpers/matrix';
 import { CODE } from '../helpers/stacks';
 import { newApp } from '../helpers/synth';
@@ -86,6 +86,22 @@ describe('SecureTable.addStreamConsumer', () => {
     });
   });
 
+  test('the consumer\'s lag is alarmed (IteratorAge above an hour for 15 minutes, on the alarm topic), unless turned off with a reason', () => {
+    const { stack, table, fn } = tableAndWorker();
+    table.addStreamConsumer(fn);
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda', MetricName: 'IteratorAge', Statistic: 'Maximum', Threshold: 3600000,
+      Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3, ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Projector') } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AegisMonitoringAlarmTopic') }],
+    });
+    const quiet = tableAndWorker();
+    quiet.table.addStreamConsumer(quiet.fn, { iteratorAgeAlarm: AlarmSetting.off({ reason: 'a nightly replay job; lag is expected' }) });
+    expect(Object.values<any>(Template.fromStack(quiet.stack).findResources('AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'IteratorAge'))
+      .toEqual([]);
+  });
+
   const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
     ['batchSize is above 10,000', { batchSize: 20000 }, /`batchSize` must be a whole number from 1 to 10000, got: 20000/],
     ['retryAttempts is negative', { retryAttempts: -1 }, /`retryAttempts` must be a whole number from 0 to 10000, got: -1/],
@@ -93,6 +109,7 @@ describe('SecureTable.addStreamConsumer', () => {
     ['maxBatchingWindow is over 5 minutes', { maxBatchingWindow: Duration.minutes(6) }, /`maxBatchingWindow` must be from 0 to 300 seconds/],
     ['the starting position needs a timestamp', { startingPosition: lambda.StartingPosition.AT_TIMESTAMP }, /AT_TIMESTAMP needs a timestamp/],
     ['a filter is not an object (untyped callers)', { filters: ['INSERT'] }, /`filters\[0\]` must be an object/],
+    ['the lag alarm is a boolean (untyped callers)', { iteratorAgeAlarm: false }, /`iteratorAgeAlarm` must be/],
   ];
   test.each(invalid)('fails when %s', (_name, options, message) => {
     const { table, fn } = tableAndWorker();
