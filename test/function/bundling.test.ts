@@ -178,17 +178,23 @@ describe('SecureFunction entry bundling', () => {
     expect(bundle).toContain('export {');
   });
 
-  /** A project of its own: `left` needs shared@1 (nested under it), `right` needs shared@2 (hoisted); esbuild linked in. */
-  function twoVersionsProject(): { root: string; entry: string; pkg: (dir: string, json: Record<string, unknown>) => void } {
+  /** A scratch project with its lock file and this repository's esbuild linked in; `pkg` writes a package into it. */
+  function scratchProject(lockFile: string): { root: string; pkg: (dir: string, json: Record<string, unknown>) => void } {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-project-'));
     const pkg = (dir: string, json: Record<string, unknown>) => {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(json));
       fs.writeFileSync(path.join(dir, 'index.js'), 'module.exports = {};');
     };
-    fs.writeFileSync(path.join(root, 'package-lock.json'), '{}');
+    fs.writeFileSync(path.join(root, lockFile), lockFile.endsWith('.json') ? '{}' : '');
     fs.mkdirSync(path.join(root, 'node_modules'));
     fs.symlinkSync(path.dirname(require.resolve('esbuild/package.json')), path.join(root, 'node_modules', 'esbuild'));
+    return { root, pkg };
+  }
+
+  /** A project where `left` needs shared@1 (nested under it) and `right` needs shared@2 (hoisted). */
+  function twoVersionsProject(): { root: string; entry: string; pkg: (dir: string, json: Record<string, unknown>) => void } {
+    const { root, pkg } = scratchProject('package-lock.json');
     pkg(path.join(root, 'node_modules', 'right'), { name: 'right', version: '1.0.0', dependencies: { shared: '^2' } });
     pkg(path.join(root, 'node_modules', 'shared'), { name: 'shared', version: '2.0.0', license: 'MIT' });
     pkg(path.join(root, 'node_modules', 'left'), { name: 'left', version: '1.0.0', dependencies: { shared: '^1', right: '^1' }, optionalDependencies: { 'native-darwin': '*' } });
@@ -220,15 +226,7 @@ describe('SecureFunction entry bundling', () => {
   });
 
   test('nodeModules follow a symlinked (pnpm) layout to the dependencies the real package resolves', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-pnpm-'));
-    const pkg = (dir: string, json: Record<string, unknown>) => {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(json));
-      fs.writeFileSync(path.join(dir, 'index.js'), 'module.exports = {};');
-    };
-    fs.writeFileSync(path.join(root, 'pnpm-lock.yaml'), '');
-    fs.mkdirSync(path.join(root, 'node_modules'));
-    fs.symlinkSync(path.dirname(require.resolve('esbuild/package.json')), path.join(root, 'node_modules', 'esbuild'));
+    const { root, pkg } = scratchProject('pnpm-lock.yaml');
     // node_modules/p -> .pnpm/p@1.0.0/node_modules/p, whose dependency q sits beside it in the store.
     pkg(path.join(root, 'node_modules', '.pnpm', 'p@1.0.0', 'node_modules', 'p'), { name: 'p', version: '1.0.0', dependencies: { q: '^1' } });
     pkg(path.join(root, 'node_modules', '.pnpm', 'q@1.0.0', 'node_modules', 'q'), { name: 'q', version: '1.0.0' });

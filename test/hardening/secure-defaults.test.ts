@@ -469,14 +469,20 @@ describe('SecureDefaults', () => {
   });
 });
 
+/** An app of `setting` with SecureDefaults applied and compliance enforced, and one stack in it. */
+function hardenedApp(setting: DeploymentSetting, stackId: string): { app: App; stack: Stack } {
+  const app = new App({ outdir: newApp().outdir, ...setting.appProps });
+  SecureDefaults.of(app).apply();
+  Compliance.of(app).enforce();
+  return { app, stack: new Stack(setting.stackScope(app), stackId, setting.stackProps) };
+}
+
 describe('SecureDefaults with the real-deployment settings', () => {
   test.each(DEPLOYMENT_SETTINGS.map((setting): [string, DeploymentSetting] => [setting.name, setting]))(
     'the typical seeds app under enforce() (BASELINE), %s: only the 5 decisions fail, and only cdk-aegis\'s known warnings are reported',
     (_name, setting) => {
-      const app = new App({ outdir: newApp().outdir, ...setting.appProps });
-      SecureDefaults.of(app).apply();
-      Compliance.of(app).enforce();
-      typicalSeedsApp(new Stack(setting.stackScope(app), 'Seeds', setting.stackProps));
+      const { app, stack } = hardenedApp(setting, 'Seeds');
+      typicalSeedsApp(stack);
       const { findings } = synthesize(app);
       const errors = findings.filter((f) => f.severity === 'error').flatMap((f) => f.paths.map(() => f.rule)).sort();
       expect(errors).toEqual(['AwsSolutions-L1', 'AwsSolutions-L1', 'AwsSolutions-SMG4', 'Serverless-LambdaLatestVersion', 'Serverless-LambdaLatestVersion']);
@@ -491,10 +497,7 @@ describe('SecureDefaults with the real-deployment settings', () => {
   test.each(DEPLOYMENT_SETTINGS.map((setting): [string, DeploymentSetting] => [setting.name, setting]))(
     'queues and topics on the stack key, %s: S3, SNS, EventBridge and CloudWatch alarms that send to them may use it, scoped, and nothing is found',
     (_name, setting) => {
-      const app = new App({ outdir: newApp().outdir, ...setting.appProps });
-      SecureDefaults.of(app).apply();
-      Compliance.of(app).enforce();
-      const stack = new Stack(setting.stackScope(app), 'Messaging', setting.stackProps);
+      const { app, stack } = hardenedApp(setting, 'Messaging');
       const jobs = new sqs.Queue(stack, 'Jobs');
       const news = new sns.Topic(stack, 'News');
       const uploads = new s3.Bucket(stack, 'Uploads');
