@@ -59,6 +59,12 @@ describe('defaults are static members of their classes, readable from every jsii
     ['Monitoring.METRICS_PER_ALARM', aegis.Monitoring.METRICS_PER_ALARM, 10],
     ['SecureAuditTrail.DEFAULT_LOG_RETENTION', aegis.SecureAuditTrail.DEFAULT_LOG_RETENTION, 365],
     ['SecureAuditTrail.DEFAULT_LOG_FILE_RETENTION_REGULATED', aegis.SecureAuditTrail.DEFAULT_LOG_FILE_RETENTION_REGULATED.toDays(), 2555],
+    ['SecureFunction.DEFAULT_RULE_RETRY_ATTEMPTS', aegis.SecureFunction.DEFAULT_RULE_RETRY_ATTEMPTS, 8],
+    ['SecureFunction.DEFAULT_RULE_MAX_EVENT_AGE', aegis.SecureFunction.DEFAULT_RULE_MAX_EVENT_AGE.toHours(), 24],
+    ['SecureStream.DEFAULT_RETENTION', aegis.SecureStream.DEFAULT_RETENTION.toHours(), 24],
+    ['SecureStream.DEFAULT_CONSUMER_RETRY_ATTEMPTS', aegis.SecureStream.DEFAULT_CONSUMER_RETRY_ATTEMPTS, 3],
+    ['SecureStream.DEFAULT_CONSUMER_MAX_RECORD_AGE', aegis.SecureStream.DEFAULT_CONSUMER_MAX_RECORD_AGE.toHours(), 6],
+    ['SecureStream.DEFAULT_CONSUMER_BATCH_SIZE', aegis.SecureStream.DEFAULT_CONSUMER_BATCH_SIZE, 100],
   ])('%s', (_name, value, expected) => {
     expect(value).toEqual(expected);
   });

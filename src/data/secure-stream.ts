@@ -4,7 +4,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { addStreamConsumer, StreamConsumerOptions } from './stream-consumer';
+import { addStreamConsumer, DEFAULT_STREAM_BATCH_SIZE, DEFAULT_STREAM_MAX_RECORD_AGE, DEFAULT_STREAM_RETRY_ATTEMPTS, StreamConsumerOptions } from './stream-consumer';
 import { grantKeyUseViaService, StackKey } from '../core/encryption';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
@@ -97,6 +97,15 @@ const SECURED_STREAM_PROPS: { [prop: string]: SecuredProp } = {
 export class SecureStream extends kinesis.Stream {
   /** How long a stream keeps its records by default. */
   public static readonly DEFAULT_RETENTION: Duration = DEFAULT_STREAM_RETENTION;
+
+  /** Retries of a consumer's failed batch before its records go to the on-failure queue (`addConsumer`, and SecureTable's stream consumers). */
+  public static readonly DEFAULT_CONSUMER_RETRY_ATTEMPTS: number = DEFAULT_STREAM_RETRY_ATTEMPTS;
+
+  /** How old a record may get before a consumer sends it to the on-failure queue unprocessed. */
+  public static readonly DEFAULT_CONSUMER_MAX_RECORD_AGE: Duration = DEFAULT_STREAM_MAX_RECORD_AGE;
+
+  /** Records per batch of a consumer. */
+  public static readonly DEFAULT_CONSUMER_BATCH_SIZE: number = DEFAULT_STREAM_BATCH_SIZE;
 
   constructor(scope: Construct, id: string, props: SecureStreamProps = {}) {
     checkProps(scope, id, props);
