@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
@@ -105,23 +105,44 @@ class StackKeyResource extends kms.Key {
 /**
  * `key` as the key of a plain queue or topic (SecureDefaults): the grants
  * aws-cdk-lib's L2 makes on it (`grantSendMessages`, `grantConsumeMessages`,
- * `grantPublish`: all through the key's `grant*` methods) go through
- * `service` only, from this account (`kms:ViaService`, `kms:CallerAccount`),
- * with exact actions, as SecureQueue's and SecureTopic's do; an AWS service
- * principal is let in by the key policy for what a delivery needs. Anything
- * else is the key itself.
+ * `grantPublish`: all through the key's `grant*` methods) give only
+ * `kms:GenerateDataKey` / `kms:Decrypt`, through SQS or SNS only, from the
+ * principal's account (`kms:ViaService`, `kms:CallerAccount`), as
+ * SecureQueue's and SecureTopic's do; a principal of another account is
+ * also named in the key policy; an AWS service principal is let in by the
+ * key policy for what a delivery needs. Anything else is the key itself.
  *
  * @internal
  */
-export function keyUsedThrough(key: kms.IKey, service: string): kms.IKey {
+export function keyUsedThrough(key: kms.IKey): kms.IKey {
+  const stack = Stack.of(key);
+  // SQS or SNS: a queue may be given a topic's key (and the topic's key reaches a dead-letter queue), so either service.
+  const viaService = ['sqs', 'sns'].map((s) => `${s}.${stack.region}.amazonaws.com`);
   const exact = (actions: string[]) => [...new Set(actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
-  const through = (grantee: iam.IGrantable, actions: string[]) =>
-    grantKeyUseViaService(key, grantee, service, grantee.grantPrincipal instanceof iam.ServicePrincipal ? DESTINATION_KEY_ACTIONS : exact(actions));
+  const through = (grantee: iam.IGrantable, actions: string[]): iam.Grant => {
+    const principal = grantee.grantPrincipal;
+    const fragment = principal.policyFragment;
+    if (serviceNames(stack, fragment.principalJson).length > 0 && Object.keys(fragment.principalJson).length === 1) {
+      // An AWS service (e.g. EventBridge given send permission on a queue): the key policy lets it in for a delivery.
+      return grantKeyUseViaService(key, grantee, 'sqs', DESTINATION_KEY_ACTIONS);
+    }
+    // What a sender, consumer or publisher needs of the key, never more (SecureQueue's and SecureTopic's grants).
+    const spelled = exact(actions);
+    const needed = DESTINATION_KEY_ACTIONS.filter((a) => spelled.includes(a));
+    const account = principal.principalAccount;
+    const conditions = { StringEquals: { 'kms:ViaService': viaService, 'kms:CallerAccount': account ?? stack.account } };
+    const otherAccount = account !== undefined && !Token.isUnresolved(account) && !Token.isUnresolved(stack.account) && account !== stack.account;
+    if (otherAccount) {
+      // Another account's principal: its own account must allow it too, but the key policy has to say so here.
+      key.addToResourcePolicy(new iam.PolicyStatement({ principals: [principal], actions: needed, resources: ['*'], conditions }));
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: needed, resourceArns: [key.keyArn], conditions });
+  };
   const grants: Record<string, (grantee: iam.IGrantable, ...actions: string[]) => iam.Grant> = {
     grant: (grantee, ...actions) => through(grantee, actions),
     grantDecrypt: (grantee) => through(grantee, ['kms:Decrypt']),
-    grantEncrypt: (grantee) => through(grantee, ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']),
-    grantEncryptDecrypt: (grantee) => through(grantee, ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']),
+    grantEncrypt: (grantee) => through(grantee, ['kms:GenerateDataKey']),
+    grantEncryptDecrypt: (grantee) => through(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']),
   };
   return new Proxy(key, {
     get(target, prop) {
@@ -129,7 +150,7 @@ export function keyUsedThrough(key: kms.IKey, service: string): kms.IKey {
         return grants[prop];
       }
       const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' && prop !== 'constructor' ? value.bind(target) : value;
     },
   });
 }
@@ -165,26 +186,33 @@ function scopedServiceStatements(key: kms.IKey, statement: iam.PolicyStatement):
     return [statement];
   }
   const scoped = ownKeys.some((k) => k === 'aws:sourcearn' || k.startsWith('kms:encryptioncontext'));
-  // These services use a queue's or topic's key to deliver: kms:GenerateDataKey and kms:Decrypt are all they need
-  // (aws-cdk-lib's grantEncryptDecrypt would add Encrypt, ReEncrypt* and the GenerateDataKey* variants).
   const exact = [...new Set(statement.actions.flatMap((a) => EXACT_ACTIONS[a] ? [...EXACT_ACTIONS[a]] : [a]))];
-  const delivery = exact.filter((a) => DESTINATION_KEY_ACTIONS.includes(a));
-  const actions = delivery.length > 0 && exact.every((a) => a.startsWith('kms:')) ? delivery : exact;
-  if (scoped && actions.length === statement.actions.length && actions.every((a) => statement.actions.includes(a))) {
-    return [statement];
-  }
-  const copy = (withConditions: ConditionBlock, withActions: string[]) => new iam.PolicyStatement({
-    sid: statement.sid, principals: statement.principals, actions: withActions, resources: statement.resources, conditions: withConditions,
+  // A delivery grant (aws-cdk-lib's grantEncryptDecrypt to a service: Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*) needs only
+  // kms:GenerateDataKey and kms:Decrypt. Any other statement keeps its actions (an event bus needs kms:DescribeKey, an archive
+  // kms:ReEncrypt*), only spelled out.
+  const delivery = exact.length > 0 && exact.every((a) => ENCRYPT_DECRYPT_ACTIONS.includes(a)) && exact.includes('kms:GenerateDataKey')
+    ? DESTINATION_KEY_ACTIONS.filter((a) => exact.includes(a)) : exact;
+  const copy = (withConditions: ConditionBlock, withActions: string[], sid: string | undefined = statement.sid) => new iam.PolicyStatement({
+    sid, principals: statement.principals, actions: withActions, resources: statement.resources, conditions: withConditions,
   });
   if (scoped) {
-    return [copy(conditions, actions)];
+    return exact.length === statement.actions.length && exact.every((a) => statement.actions.includes(a)) ? [statement] : [copy(conditions, exact)];
   }
-  const queuePath = copy(mergeBlocks(conditions, scopeServiceUse(key, service, conditions, KeyDestination.QUEUE)), actions);
-  // EventBridge sends no source keys when it writes to a topic: a statement without any is for either path, so both are kept.
+  if (exact.every((a) => a === 'kms:DescribeKey')) {
+    return [statement]; // key metadata, nothing encrypted or decrypted
+  }
+  const queuePath = copy(mergeBlocks(conditions, scopeServiceUse(key, service, conditions, KeyDestination.QUEUE)), delivery);
+  // EventBridge sends no source keys when it writes to a topic: a statement without any is for either path, so both are
+  // kept (the second without the Sid: a policy's Sids are unique).
   return service === 'events' && ownKeys.length === 0
-    ? [queuePath, copy(scopeServiceUse(key, service, {}, KeyDestination.TOPIC), DESTINATION_KEY_ACTIONS)]
+    ? [queuePath, copy(scopeServiceUse(key, service, {}, KeyDestination.TOPIC), delivery, undefined)]
     : [queuePath];
 }
+
+/** What aws-cdk-lib's `grantEncryptDecrypt` gives, spelled out. */
+const ENCRYPT_DECRYPT_ACTIONS: readonly string[] = Object.freeze([
+  'kms:Decrypt', 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', ...EXACT_ACTIONS['kms:GenerateDataKey*'],
+]);
 
 /** `extra` merged into `base` operator by operator (the keys of `extra` win). */
 function mergeBlocks(base: ConditionBlock, extra: ConditionBlock): ConditionBlock {

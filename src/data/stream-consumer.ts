@@ -1,5 +1,4 @@
 import { Duration, Names, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -82,9 +81,8 @@ export interface StreamConsumerOptions {
 export const STREAM_CONSUMER_ALARMS: Record<'iteratorAgeAlarm', ConstructAlarm<lambda.IFunction>> = {
   iteratorAgeAlarm: {
     id: 'IteratorAgeAlarm',
-    metric: (fn) => new cloudwatch.Metric({
-      namespace: 'AWS/Lambda', metricName: 'IteratorAge', dimensionsMap: { FunctionName: fn.functionName }, statistic: 'Maximum',
-    }),
+    // The function's own metric: for an alias or a version it carries the Resource dimension too.
+    metric: (fn) => fn.metric('IteratorAge', { statistic: 'Maximum' }),
     describe: (c) => `the consumer's newest record older than ${c.threshold} s in ${describeWindow(c)}: it is falling behind the stream`,
     onByDefault: true,
     threshold: 3600,

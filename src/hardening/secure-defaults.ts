@@ -432,8 +432,8 @@ const QUEUE: Hardener = {
       record.keep('encryption', props.encryption, 'use `encryption: QueueEncryption.KMS` with a key whose policy admits the services that send here (or leave it unset)');
     } else if (props.encryptionMasterKey === undefined && !record.isSkipped(HardeningControl.QUEUE_ENCRYPTION)) {
       props.encryption = sqs.QueueEncryption.KMS;
-      // Grants on it (grantSendMessages, grantConsumeMessages) go through SQS only, as SecureQueue's do.
-      props.encryptionMasterKey = keyUsedThrough(StackKey.of(scope), 'sqs');
+      // Grants on it (grantSendMessages, grantConsumeMessages) go through SQS or SNS only, as SecureQueue's do.
+      props.encryptionMasterKey = keyUsedThrough(StackKey.of(scope));
       // The services the queue's policy lets send are admitted to the key once the app is built (see KeyAdmissions).
       leftFor<true>(scope, KEY_WANTS).set(id, true);
       record.add(HardeningControl.QUEUE_ENCRYPTION,
@@ -449,8 +449,8 @@ const TOPIC: Hardener = {
   controls: [HardeningControl.TOPIC_ENCRYPTION, HardeningControl.TOPIC_TLS_ONLY],
   harden(props, record, { scope, id }) {
     if (props.masterKey === undefined && !record.isSkipped(HardeningControl.TOPIC_ENCRYPTION)) {
-      // Grants on it (grantPublish) go through SNS only, as SecureTopic's do.
-      props.masterKey = keyUsedThrough(StackKey.of(scope), 'sns');
+      // Grants on it (grantPublish) go through SNS or SQS only, as SecureTopic's do.
+      props.masterKey = keyUsedThrough(StackKey.of(scope));
       // The services the topic's policy lets publish, and CloudWatch for the alarms that notify it, are admitted once the app is built.
       leftFor<true>(scope, KEY_WANTS).set(id, true);
       record.add(HardeningControl.TOPIC_ENCRYPTION,

@@ -12,7 +12,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AegisChecks, Monitoring, SecureQueue, SecureTopic, StackKey } from '../../src';
+import { AegisChecks, Monitoring, SecureDefaults, SecureQueue, SecureTopic, StackKey } from '../../src';
 import { TEST_ENV } from '../helpers/matrix';
 import { CODE } from '../helpers/stacks';
 import { newApp } from '../helpers/synth';
@@ -164,6 +164,36 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
     expect(kms1(stack)).toEqual([]);
   });
 
+  test('GIVEN a plain topic hardened by SecureDefaults THEN a publisher of another account is named in the key policy, through SNS, for its account only', () => {
+    // GIVEN
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'S', { env: TEST_ENV });
+    const topic = new sns.Topic(stack, 'Partners');
+    // WHEN
+    topic.grantPublish(new iam.AccountPrincipal('111122223333'));
+    // THEN
+    const partner = keyStatements(stack).filter((s) => JSON.stringify(s.Principal).includes('111122223333'));
+    expect(partner).toEqual([expect.objectContaining({
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: { StringEquals: { 'kms:ViaService': [`sqs.${REGION}.amazonaws.com`, `sns.${REGION}.amazonaws.com`], 'kms:CallerAccount': '111122223333' } },
+    })]);
+  });
+
+  test('GIVEN an event bus on the stack key THEN EventBridge keeps every action aws-cdk-lib asks for it (kms:DescribeKey included): only delivery grants are narrowed', () => {
+    // GIVEN
+    const stack = boundStack(true);
+    // WHEN
+    new events.EventBus(stack, 'Orders', { kmsKey: StackKey.of(stack) });
+    // THEN
+    const actions = serviceStatements(stack, 'events.amazonaws.com').flatMap((s) => s.Action);
+    expect(actions).toContain('kms:DescribeKey');
+    expect(actions.filter((a: string) => a.endsWith('*'))).toEqual([]);
+    // Sids stay unique.
+    const sids = keyStatements(stack).map((s) => s.Sid).filter((sid) => sid !== undefined);
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+
   test('GIVEN a SecureTopic and a SecureQueue on the same key, both EventBridge targets, THEN the queue path keeps its source conditions and the topic path is held by the topic encryption context', () => {
     // GIVEN
     const stack = boundStack();
@@ -217,7 +247,7 @@ describe('SecureQueue and SecureTopic let the services their policy admits use t
     // same way on the shared stack key, with exact actions: an unscoped one would let S3 use the key for any account's buckets.
     for (const statement of serviceStatements(stack, 's3.amazonaws.com')) {
       expect(statement.Condition).toMatchObject({ StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': arn(stack, ':s3:::*') } });
-      // What a delivery needs, nothing of aws-cdk-lib's wildcards or encryption actions.
+      // What a delivery needs, nothing of aws-cdk-lib's wildcards or encryption actions (a delivery grant is narrowed to it).
       expect(statement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     }
   });

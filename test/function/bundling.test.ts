@@ -242,6 +242,26 @@ describe('SecureFunction entry bundling', () => {
     expect(readSbom(app, 'Orders.Fn.cdx.json').components.map((c: any) => c.purl)).toEqual(['pkg:npm/p@1.0.0', 'pkg:npm/q@1.0.0']);
   });
 
+  test('nodeModules end a dependency cycle across versions (a@1 → b@1 → a@2 → b@2 → a@2), each copy where Node finds it', () => {
+    const { root, pkg } = scratchProject('package-lock.json');
+    const nm = (...at: string[]) => path.join(root, 'node_modules', ...at);
+    pkg(nm('a'), { name: 'a', version: '1.0.0', dependencies: { b: '^1' } });
+    pkg(nm('b'), { name: 'b', version: '1.0.0', dependencies: { a: '^2' } });
+    pkg(nm('b', 'node_modules', 'a'), { name: 'a', version: '2.0.0', dependencies: { b: '^2' } });
+    pkg(nm('b', 'node_modules', 'a', 'node_modules', 'b'), { name: 'b', version: '2.0.0', dependencies: { a: '^2' } });
+    const entry = path.join(root, 'handler.ts');
+    fs.writeFileSync(entry, "import 'a';\nexport const handler = async () => 1;\n");
+    const app = newApp();
+    const stack = new Stack(app, 'Orders');
+    new SecureFunction(stack, 'Fn', { entry, bundling: { nodeModules: ['a'] } });
+    const dir = bundleDir(app, Template.fromStack(stack));
+    const version = (...at: string[]) => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', ...at, 'package.json'), 'utf8')).version;
+    expect([version('a'), version('b'), version('b', 'node_modules', 'a'), version('b', 'node_modules', 'a', 'node_modules', 'b')])
+      .toEqual(['1.0.0', '1.0.0', '2.0.0', '2.0.0']);
+    // b@2's a@2 is the one above it: not copied again.
+    expect(fs.existsSync(path.join(dir, 'node_modules', 'b', 'node_modules', 'a', 'node_modules', 'b', 'node_modules'))).toBe(false);
+  });
+
   test('fails when a nodeModule, or a required dependency of one, is not installed', () => {
     const { root, entry, pkg } = twoVersionsProject();
     expect(() => new SecureFunction(new Stack(newApp(), 'Other'), 'Fn', { entry, bundling: { nodeModules: ['absent'], projectRoot: root } }))

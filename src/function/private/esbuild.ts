@@ -231,20 +231,42 @@ function copyNodeModules(names: string[], projectRoot: string, entryDir: string,
         throw new Error(`[cdk-aegis] \`bundling.nodeModules\`: ${json?.name} needs ${dependency.name}, which is not installed (run npm install).`);
       }
       const version = readPackageJson(dir)?.version ?? 'unknown';
-      const atTop = top.get(dependency.name);
-      if (atTop === version) {
-        continue;
+      // Where Node finds it from the dependent's place in the output: the nearest copy up the tree, as Node resolves it.
+      const nearest = nearestInOutput(dependency.name, next.target, outputDir);
+      if (nearest !== undefined && readPackageJson(nearest)?.version === version) {
+        continue; // already reachable at this version (this also ends dependency cycles)
       }
-      const target = atTop === undefined ? path.join(outputDir, 'node_modules', dependency.name) : path.join(next.target, 'node_modules', dependency.name);
-      if (atTop === undefined) {
-        top.set(dependency.name, version);
-      } else if (fs.existsSync(target)) {
+      const target = nearest === undefined
+        ? path.join(outputDir, 'node_modules', dependency.name)
+        : path.join(next.target, 'node_modules', dependency.name);
+      if (fs.existsSync(target)) {
         continue;
       }
       copy(dir, target);
     }
   }
   return copied;
+}
+
+/**
+ * The copy of package `name` that Node would load from the package at
+ * `from` inside the output: the nearest `node_modules/<name>` of `from` or a
+ * directory above it, up to the output directory.
+ */
+function nearestInOutput(name: string, from: string, outputDir: string): string | undefined {
+  for (let dir = from; dir.startsWith(outputDir); dir = path.dirname(dir)) {
+    if (path.basename(dir) === 'node_modules') {
+      continue;
+    }
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) {
+      return candidate;
+    }
+    if (dir === outputDir) {
+      break;
+    }
+  }
+  return undefined;
 }
 
 /**
