@@ -68,8 +68,8 @@ export function addFunctionRule(
     const pattern = trigger.eventPattern as Record<string, unknown>;
     problems.require(Object.values(pattern).some((v) => v !== undefined),
       '`eventPattern` must match on something (`source`, `detailType`, `detail`, ...): an empty pattern matches no event.');
-    for (const [field, value] of Object.entries(pattern).filter(([, v]) => Array.isArray(v) && v.length === 0)) {
-      problems.add(`\`eventPattern.${field}\` is an empty list, which EventBridge rejects: list the values to match, or leave the field out (${received(value)}).`);
+    for (const field of emptyLists(pattern, 'eventPattern')) {
+      problems.add(`\`${field}\` is an empty list, which EventBridge rejects: list the values to match, or leave the field out.`);
     }
   }
   if (requireStruct(problems, 'options', options, '{ retryAttempts: 3, maxEventAge: Duration.hours(2) }') && options !== undefined) {
@@ -104,4 +104,15 @@ export function addFunctionRule(
     maxEventAge: options?.maxEventAge ?? DEFAULT_RULE_MAX_EVENT_AGE,
   });
   return rule;
+}
+
+/** The paths of the empty lists anywhere in an event pattern (`detail` nests them). */
+function emptyLists(value: unknown, at: string): string[] {
+  if (Array.isArray(value)) {
+    return value.length === 0 ? [at] : [];
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, v]) => emptyLists(v, `${at}.${key}`));
+  }
+  return [];
 }

@@ -195,7 +195,8 @@ describe('SecureFunction entry bundling', () => {
   /** A project where `left` needs shared@1 (nested under it) and `right` needs shared@2 (hoisted). */
   function twoVersionsProject(): { root: string; entry: string; pkg: (dir: string, json: Record<string, unknown>) => void } {
     const { root, pkg } = scratchProject('package-lock.json');
-    pkg(path.join(root, 'node_modules', 'right'), { name: 'right', version: '1.0.0', dependencies: { shared: '^2' } });
+    pkg(path.join(root, 'node_modules', 'right'), { name: 'right', version: '1.0.0', dependencies: { shared: '^2' }, optionalDependencies: { 'native-linux': '*' } });
+    pkg(path.join(root, 'node_modules', 'native-linux'), { name: 'native-linux', version: '1.0.0' });
     pkg(path.join(root, 'node_modules', 'shared'), { name: 'shared', version: '2.0.0', license: 'MIT' });
     pkg(path.join(root, 'node_modules', 'left'), { name: 'left', version: '1.0.0', dependencies: { shared: '^1', right: '^1' }, optionalDependencies: { 'native-darwin': '*' } });
     pkg(path.join(root, 'node_modules', 'left', 'node_modules', 'shared'), { name: 'shared', version: '1.0.0', license: 'SEE LICENSE IN LICENSE.md' });
@@ -219,8 +220,10 @@ describe('SecureFunction entry bundling', () => {
     const sbom = readSbom(app, 'Orders.Fn.cdx.json');
     expect(cyclonedx(sbom)).toBe(true);
     expect(sbom.components.map((c: any) => c.purl)).toEqual([
-      'pkg:npm/left@1.0.0', 'pkg:npm/right@1.0.0', 'pkg:npm/shared@1.0.0', 'pkg:npm/shared@2.0.0',
+      'pkg:npm/left@1.0.0', 'pkg:npm/native-linux@1.0.0', 'pkg:npm/right@1.0.0', 'pkg:npm/shared@1.0.0', 'pkg:npm/shared@2.0.0',
     ]);
+    // An installed optional dependency is copied and listed as its dependent's.
+    expect(sbom.dependencies.find((d: any) => d.ref === 'pkg:npm/right@1.0.0').dependsOn).toContain('pkg:npm/native-linux@1.0.0');
     // A license that is no SPDX expression is named, not parsed.
     expect(sbom.components.find((c: any) => c.purl === 'pkg:npm/shared@1.0.0').licenses).toEqual([{ license: { name: 'SEE LICENSE IN LICENSE.md' } }]);
   });

@@ -78,6 +78,8 @@ describe('SecureFunction event sources: addSchedule and addEventRule', () => {
     ['the schedule is not an events.Schedule (untyped callers)', (fn) => fn.addSchedule('S', 'rate(1 hour)' as any), /`schedule` must be .*events\.Schedule\.rate/],
     ['the pattern is empty', (fn) => fn.addEventRule('R', {}), /`eventPattern` must match on something/],
     ['a pattern field is an empty list', (fn) => fn.addEventRule('R', { source: [] }), /`eventPattern\.source` is an empty list, which EventBridge rejects/],
+    ['a nested pattern field is an empty list', (fn) => fn.addEventRule('R', { source: ['aws.ec2'], detail: { state: [] } }),
+      /`eventPattern\.detail\.state` is an empty list/],
     ['the pattern is not an object (untyped callers)', (fn) => fn.addEventRule('R', 'aws.ec2' as any), /`eventPattern` must be an object/],
     ['retryAttempts is above EventBridge\'s limit', (fn) => fn.addSchedule('S', events.Schedule.rate(Duration.hours(1)), { retryAttempts: 200 }),
       /`retryAttempts` must be a whole number from 0 to 185.*got: 200/],

@@ -202,7 +202,14 @@ function copyNodeModules(names: string[], projectRoot: string, entryDir: string,
     const json = readPackageJson(dir);
     // Its own node_modules are copied as its dependencies are reached, at the versions it resolves.
     fs.cpSync(dir, target, { recursive: true, dereference: true, filter: (src) => !path.relative(dir, src).split(path.sep).includes('node_modules') });
-    copied.push({ name: json?.name ?? path.basename(dir), version: json?.version ?? 'unknown', license: json?.license, dependsOn: [...(json?.dependencies ?? [])].sort() });
+    // Its installed optional dependencies are copied too (see below), so they are its dependencies in the SBOM as well.
+    const installed = (json?.optionalDependencies ?? []).filter((d) => resolvePackageDir(d, dir, projectRoot) !== undefined);
+    copied.push({
+      name: json?.name ?? path.basename(dir),
+      version: json?.version ?? 'unknown',
+      license: json?.license,
+      dependsOn: [...(json?.dependencies ?? []), ...installed].sort(),
+    });
     pending.push({ dir, target });
   };
   // The listed packages first, at the top: the handler's own `require` gets these versions.

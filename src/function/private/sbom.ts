@@ -125,7 +125,15 @@ export interface SbomSubject {
  * derived from the content, so the same bundle gives the same file.
  */
 export function cycloneDx(subject: SbomSubject): Record<string, unknown> {
-  const packages = [...subject.packages].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  // A package both bundled and installed (or reached twice) is one component: its dependencies are the union.
+  const merged = new Map<string, BundledPackage>();
+  for (const p of subject.packages) {
+    const key = `${p.name}@${p.version}`;
+    const seen = merged.get(key);
+    merged.set(key, seen === undefined ? p
+      : { ...seen, license: seen.license ?? p.license, dependsOn: [...new Set([...seen.dependsOn, ...p.dependsOn])].sort() });
+  }
+  const packages = [...merged.values()].sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
   const refOf = new Map<string, string>();
   for (const p of packages) {
     // One version per name resolves an import by name; with several, the first (sorted) stands for the name.
