@@ -1,7 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { assemblyStacks, constructPathsOf } from '../../core/private/cloud-assembly';
-import { sbomFileName } from '../../core/private/sbom-file';
+import { knownContents } from '../../core/private/sbom-file';
 
 /** What the ledger knows of a function's code. @internal */
 export interface FunctionContents {
@@ -32,8 +30,8 @@ export function functionContents(dir: string): FunctionContents[] {
       }
       const full: string = resource.Metadata?.['aws:cdk:path'] ?? paths.get(`${stack.path}::${logicalId}`) ?? `${stack.path}/${logicalId}`;
       const inStack = (full.startsWith(`${stack.path}/`) ? full.slice(stack.path.length + 1) : full).replace(/(\/Resource)+$/, '');
-      const file = sbomFileName(stack.path, inStack);
-      const contents = resource.Properties?.Code?.ZipFile !== undefined ? 'inline code' : fs.existsSync(path.join(dir, file)) ? file : CONTENTS_UNKNOWN;
+      const known = knownContents(dir, stack.path, inStack, resource.Properties);
+      const contents = known.kind === 'inline' ? 'inline code' : known.kind === 'sbom' ? known.file : CONTENTS_UNKNOWN;
       found.push({ constructPath: full.replace(/(\/Resource)+$/, ''), contents });
     }
   }

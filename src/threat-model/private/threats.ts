@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, flattenArn, isAnyone, labelOf as labelInStack } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
-import { sbomFileName } from '../../core/private/sbom-file';
+import { knownContents } from '../../core/private/sbom-file';
 import { detectSecret } from '../../core/private/secret-detector';
 
 /**
@@ -693,21 +691,12 @@ const KNOWN_CONTENTS: MitigationSpec = {
   key: 'sbom',
   title: 'An SBOM lists every package bundled into the function',
   check(t, { assemblyDir }) {
-    const p = props(t);
-    if (p.Code?.ZipFile !== undefined) {
-      return ok('inline code: no packages');
-    }
-    const file = sbomFile(el(t));
-    return fs.existsSync(path.join(assemblyDir, file))
-      ? ok(`\`${file}\` (CycloneDX)`)
-      : missing(`contents unknown: no \`${file}\`; bundle the function from its entry (SBOM written at synth), or write a CycloneDX SBOM there`);
+    const { kind, file } = knownContents(assemblyDir, el(t).stackPath ?? '', el(t).label, props(t));
+    return kind === 'inline' ? ok('inline code: no packages')
+      : kind === 'sbom' ? ok(`\`${file}\` (CycloneDX)`)
+        : missing(`contents unknown: no \`${file}\`; bundle the function from its entry (SBOM written at synth), or write a CycloneDX SBOM there`);
   },
 };
-
-/** `sbom/<stack>.<construct path in the stack>.cdx.json`, with `/` written as `.`. @internal */
-export function sbomFile(e: Element): string {
-  return sbomFileName(e.stackPath ?? '', e.label);
-}
 
 // ---------------------------------------------------------------- threats
 
