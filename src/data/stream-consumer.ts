@@ -5,9 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { createDeadLetterQueue } from '../core/dead-letter-queue';
 import { grantKeyUseViaService } from '../core/encryption';
-import { ProblemCollector, received } from '../core/errors';
+import { ProblemCollector } from '../core/errors';
 import { DeadLetterWatch } from '../core/private/dead-letter-watch';
-import { requireDuration, requireEnumValue, requireOptionalArray, requireOptionalNumber, requireStruct } from '../core/private/input-checks';
+import { requireDuration, requireEnumValue, requireInterface, requireOptionalArray, requireOptionalNumber, requireStruct } from '../core/private/input-checks';
 import { AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow } from '../monitoring/monitoring';
 
@@ -120,7 +120,7 @@ export function addStreamConsumer(
   owner: Construct, fn: lambda.IFunction, source: StreamSource, options: StreamConsumerOptions,
 ): lambda.EventSourceMapping {
   const problems = new ProblemCollector(owner);
-  requireInterface(problems, fn);
+  requireInterface(problems, 'consumer', fn, 'addEventSourceMapping', 'a lambda.IFunction (e.g. a SecureFunction)', true);
   checkConsumerOptions(problems, options);
   const alarms = options !== null && typeof options === 'object' ? checkAlarmSettings(problems, options, STREAM_CONSUMER_ALARMS) : {};
   const id = `${source.kind.replace(/ /g, '')}Consumer${Names.nodeUniqueId(owner.node)}`;
@@ -157,12 +157,6 @@ export function addStreamConsumer(
   DeadLetterWatch.of(owner).add(failures, mapping);
   applyAlarms(mapping, fn, options, STREAM_CONSUMER_ALARMS, alarms);
   return mapping;
-}
-
-function requireInterface(problems: ProblemCollector, fn: unknown): void {
-  if (fn === null || typeof fn !== 'object' || typeof (fn as lambda.IFunction).addEventSourceMapping !== 'function') {
-    problems.add(`the consumer must be a lambda.IFunction (e.g. a SecureFunction), got: ${received(fn)}.`);
-  }
 }
 
 function checkConsumerOptions(problems: ProblemCollector, options: unknown): void {

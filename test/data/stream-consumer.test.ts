@@ -124,7 +124,7 @@ describe('SecureTable.addStreamConsumer', () => {
 
   test('fails when the consumer is not a function (untyped callers), or consumes the stream twice', () => {
     const { table, fn } = tableAndWorker();
-    expect(() => table.addStreamConsumer('Projector' as any)).toThrow(/the consumer must be a lambda\.IFunction.*got: "Projector"/);
+    expect(() => table.addStreamConsumer('Projector' as any)).toThrow(/`consumer` must be a lambda\.IFunction.*got: "Projector"/);
     table.addStreamConsumer(fn);
     expect(() => table.addStreamConsumer(fn)).toThrow(/Orders\/Projector already consumes this DynamoDB stream; add it once/);
   });

@@ -196,7 +196,6 @@ function contentsOf(meta: any, workingDir: string, installed: BundledPackage[], 
  */
 function copyNodeModules(names: string[], projectRoot: string, entryDir: string, outputDir: string): BundledPackage[] {
   const copied: BundledPackage[] = [];
-  const top = new Map<string, string>(); // name → version at the top level of the output
   const pending: Array<{ dir: string; target: string }> = [];
   const copy = (dir: string, target: string): void => {
     const json = readPackageJson(dir);
@@ -218,9 +217,9 @@ function copyNodeModules(names: string[], projectRoot: string, entryDir: string,
     if (dir === undefined) {
       throw new Error(`[cdk-aegis] \`bundling.nodeModules\` names ${name}, which is not installed for ${entryDir} (run npm install ${name}).`);
     }
-    if (!top.has(name)) {
-      top.set(name, readPackageJson(dir)?.version ?? 'unknown');
-      copy(dir, path.join(outputDir, 'node_modules', name));
+    const target = path.join(outputDir, 'node_modules', name);
+    if (!fs.existsSync(target)) {
+      copy(dir, target);
     }
   }
   for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
