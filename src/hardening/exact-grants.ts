@@ -1,14 +1,12 @@
 import { IAspect, IResolvable, IResolveContext, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { HardeningControl } from './controls';
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { PACK, ruleId } from '../core/nag-rule-ids';
 import { EXACT_ACTIONS } from '../core/private/exact-actions';
 import { HARDENING_METADATA, HardeningRecord } from '../core/private/hardening-record';
 import { flattenReference } from '../core/private/wildcard-findings';
-
-/** The hardening control of the grant rewrite, as the report and `HardeningControl` name it. @internal */
-export const EXACT_GRANTS_CONTROL = 'grants.exactActions';
 
 /**
  * Rewrites the wildcard actions aws-cdk-lib's `grant*()` methods write
@@ -45,7 +43,7 @@ export class ExactGrantActions implements IAspect {
     // rule packs read the properties.
     node.policyDocument = new ExactActionsDocument(node.policyDocument);
     const record = new HardeningRecord(node.node.id, 'iam.Policy');
-    record.add(EXACT_GRANTS_CONTROL, `exact actions instead of ${rewritten.sort().join(', ')}`);
+    record.add(HardeningControl.GRANT_EXACT_ACTIONS, `exact actions instead of ${rewritten.sort().join(', ')}`);
     node.node.scope!.node.addMetadata(HARDENING_METADATA, record.toJson());
     acknowledgeObjectPatterns(node);
   }
