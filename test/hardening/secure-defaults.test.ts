@@ -18,7 +18,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { Compliance, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureFunction, SecureQueue, SecureTable } from '../../src';
+import { BucketReplication, Compliance, SecurityProfile, HardenedConstruct, HardeningControl, HardeningSkip, SecureBucket, SecureDefaults, SecureFunction, SecureQueue, SecureTable } from '../../src';
 import { typicalSeedsApp } from '../fixtures/typical-seeds-app';
 import { DEPLOYMENT_SETTINGS, DeploymentSetting } from '../helpers/matrix';
 import { newApp, synthesize } from '../helpers/synth';
@@ -470,11 +470,28 @@ describe('SecureDefaults', () => {
 });
 
 /** An app of `setting` with SecureDefaults applied and compliance enforced, and one stack in it. */
-function hardenedApp(setting: DeploymentSetting, stackId: string): { app: App; stack: Stack } {
+function hardenedApp(setting: DeploymentSetting, stackId: string, profile = SecurityProfile.BASELINE): { app: App; stack: Stack } {
   const app = new App({ outdir: newApp().outdir, ...setting.appProps });
   SecureDefaults.of(app).apply();
-  Compliance.of(app).enforce();
+  Compliance.of(app).enforce({ profile });
   return { app, stack: new Stack(setting.stackScope(app), stackId, setting.stackProps) };
+}
+
+/** Plain queues and a topic wired the L2 way: S3 notifications, an SNS→SQS subscription, rule targets, an alarm action. */
+function messaging(stack: Stack): { jobs: sqs.Queue; news: sns.Topic } {
+  const jobs = new sqs.Queue(stack, 'Jobs');
+  const news = new sns.Topic(stack, 'News');
+  const uploads = new s3.Bucket(stack, 'Uploads');
+  uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(jobs));
+  uploads.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SnsDestination(news));
+  news.addSubscription(new subs.SqsSubscription(new sqs.Queue(stack, 'Audit'), { deadLetterQueue: new sqs.Queue(stack, 'AuditFailures') }));
+  const failures = new sqs.Queue(stack, 'RuleFailures');
+  const hourly = new events.Rule(stack, 'Hourly', { schedule: events.Schedule.rate(Duration.hours(1)) });
+  hourly.addTarget(new targets.SqsQueue(new sqs.Queue(stack, 'Ticks'), { deadLetterQueue: failures }));
+  hourly.addTarget(new targets.SnsTopic(news, { deadLetterQueue: failures }));
+  new cloudwatch.Alarm(stack, 'Backlog', { metric: jobs.metricApproximateAgeOfOldestMessage(), threshold: 60, evaluationPeriods: 1 })
+    .addAlarmAction(new cwactions.SnsAction(news));
+  return { jobs, news };
 }
 
 describe('SecureDefaults with the real-deployment settings', () => {
@@ -498,18 +515,7 @@ describe('SecureDefaults with the real-deployment settings', () => {
     'queues and topics on the stack key, %s: S3, SNS, EventBridge and CloudWatch alarms that send to them may use it, scoped, and nothing is found',
     (_name, setting) => {
       const { app, stack } = hardenedApp(setting, 'Messaging');
-      const jobs = new sqs.Queue(stack, 'Jobs');
-      const news = new sns.Topic(stack, 'News');
-      const uploads = new s3.Bucket(stack, 'Uploads');
-      uploads.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(jobs));
-      uploads.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.SnsDestination(news));
-      news.addSubscription(new subs.SqsSubscription(new sqs.Queue(stack, 'Audit'), { deadLetterQueue: new sqs.Queue(stack, 'AuditFailures') }));
-      const failures = new sqs.Queue(stack, 'RuleFailures');
-      const hourly = new events.Rule(stack, 'Hourly', { schedule: events.Schedule.rate(Duration.hours(1)) });
-      hourly.addTarget(new targets.SqsQueue(new sqs.Queue(stack, 'Ticks'), { deadLetterQueue: failures }));
-      hourly.addTarget(new targets.SnsTopic(news, { deadLetterQueue: failures }));
-      new cloudwatch.Alarm(stack, 'Backlog', { metric: jobs.metricApproximateAgeOfOldestMessage(), threshold: 60, evaluationPeriods: 1 })
-        .addAlarmAction(new cwactions.SnsAction(news));
+      const { jobs, news } = messaging(stack);
       // Grants on a hardened queue or topic use the key through SQS or SNS only, from this account (as SecureQueue's and SecureTopic's do).
       const worker = new iam.Role(stack, 'Worker', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       jobs.grantSendMessages(worker);
@@ -547,6 +553,29 @@ describe('SecureDefaults with the real-deployment settings', () => {
       expect(records(stack)[`${stack.node.path}/News`].added.map((a: any) => a.control)).toContain(HardeningControl.TOPIC_ENCRYPTION);
     },
   );
+
+  test.each(DEPLOYMENT_SETTINGS.map((setting): [string, DeploymentSetting] => [setting.name, setting]))(
+    'queues and topics on the stack key under REGULATED, %s: every sender may use the key (no Aegis-KMS1 finding)',
+    (_name, setting) => {
+      const { app, stack } = hardenedApp(setting, 'Messaging', SecurityProfile.REGULATED);
+      // REGULATED replicates the access-log bucket that hardened buckets log to: the app says where, as for SecureBuckets.
+      SecureBucket.configureAccessLogs(stack, { replication: BucketReplication.to('arn:aws:s3:::messaging-access-logs-replica') });
+      messaging(stack);
+      // REGULATED's own controls (replication, VPCs, …) are not SecureDefaults' (README) and fail the synth: the keys' admissions hold.
+      const { findings } = synthesize(app);
+      const queues = stack.node.findAll().filter((c): c is sqs.CfnQueue => c instanceof sqs.CfnQueue);
+      expect(queues.length).toBeGreaterThanOrEqual(5);
+      expect(queues.map((q) => stack.resolve(q.kmsMasterKeyId))).toEqual(Array(queues.length).fill(KEY_ARN));
+      expect(findings.filter((f) => f.rule.startsWith('Aegis-KMS')).map((f) => `${f.rule} ${f.paths}`)).toEqual([]);
+      expect(findings.length).toBeGreaterThan(0);
+    },
+  );
+
+  test('fails under REGULATED, naming the call to make, when a hardened bucket logs to an access-log bucket whose replication nobody chose', () => {
+    const { app, stack } = hardenedApp(DEPLOYMENT_SETTINGS[1], 'Logged', SecurityProfile.REGULATED);
+    new s3.Bucket(stack, 'Uploads');
+    expect(() => app.synth()).toThrow(/REGULATED profile requires replication of the access log bucket too: call `SecureBucket\.configureAccessLogs\(stack, \{ replication/);
+  });
 
   test('a skipped queue or topic key leaves SQS\'s and SNS\'s own encryption, and the record says why', () => {
     const app = newApp();
