@@ -337,7 +337,7 @@ export class SecureFunction extends lambda.Function {
       handler: source.handler,
       runtime,
       description: props.description,
-      environment: withSourceEnvironment(props.environment, source.environment),
+      environment: source.environmentWith(props.environment),
       environmentEncryption: key,
       timeout: props.timeout ?? DEFAULT_TIMEOUT,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_SIZE,
@@ -770,17 +770,4 @@ function checkInputTypes(problems: ProblemCollector, props: SecureFunctionProps)
   requireInterface(problems, 'encryptionKey', p.encryptionKey, 'keyArn', 'a kms.IKey, e.g. a kms.Key');
   requireInstanceOf(problems, 'tracing', p.tracing, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
   requireInstanceOf(problems, 'deadLetterQueue', p.deadLetterQueue, Toggle, '`Toggle.on()` or `Toggle.off({ reason })`');
-}
-
-/** The app's environment with what the source needs (source maps) added; a value the app set stays, extended. */
-function withSourceEnvironment(environment: Record<string, string> | undefined, needed: Record<string, string>): Record<string, string> | undefined {
-  if (Object.keys(needed).length === 0) {
-    return environment;
-  }
-  const merged = { ...environment };
-  for (const [name, value] of Object.entries(needed)) {
-    const given = merged[name];
-    merged[name] = given === undefined ? value : given.split(/\s+/).includes(value) ? given : `${given} ${value}`;
-  }
-  return merged;
 }

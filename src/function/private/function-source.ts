@@ -17,8 +17,8 @@ import { BundleFormat, EntryBundling } from '../bundling';
 export interface FunctionSource {
   readonly code: lambda.Code;
   readonly handler: string;
-  /** Variables the source needs (`NODE_OPTIONS=--enable-source-maps` with source maps). */
-  readonly environment: Record<string, string>;
+  /** The app's environment with what the source needs: `--enable-source-maps` in `NODE_OPTIONS` (a value the app set is extended). */
+  environmentWith(given: Record<string, string> | undefined): Record<string, string> | undefined;
   /** Writes the function's SBOM into the cloud assembly, when its contents are known. */
   writeSbom(fn: IConstruct): void;
 }
@@ -118,7 +118,7 @@ function checkBundling(problems: ProblemCollector, value: unknown): void {
 export function functionSource(scope: IConstruct, id: string, props: SourceProps, runtime: lambda.Runtime): FunctionSource {
   if (props.code !== undefined) {
     const code = props.code as lambda.Code;
-    return { code, handler: props.handler as string, environment: {}, writeSbom: (fn) => writeLockFileSbom(fn, code) };
+    return { code, handler: props.handler as string, environmentWith: (given) => given, writeSbom: (fn) => writeLockFileSbom(fn, code) };
   }
   const problems = new ProblemCollector(scope, id);
   const options = (props.bundling ?? {}) as EntryBundling;
@@ -151,7 +151,7 @@ export function functionSource(scope: IConstruct, id: string, props: SourceProps
   return {
     code,
     handler: `${base}.${(props.handler as string | undefined) ?? 'handler'}`,
-    environment: options.sourceMap ?? true ? { NODE_OPTIONS: '--enable-source-maps' } : {},
+    environmentWith: (given) => (options.sourceMap ?? true ? withNodeOption(given, '--enable-source-maps') : given),
     writeSbom: (fn) => writeBundleSbom(fn, spec),
   };
 }
@@ -188,4 +188,10 @@ function write(fn: IConstruct, contents: { source: string; packages: any[]; dire
   } else {
     writeSbom(root.outdir, file, cycloneDx({ functionPath: fn.node.path, ...contents }));
   }
+}
+
+/** `environment` with `option` in `NODE_OPTIONS`, after what the app put there. */
+function withNodeOption(environment: Record<string, string> | undefined, option: string): Record<string, string> {
+  const given = environment?.NODE_OPTIONS;
+  return { ...environment, NODE_OPTIONS: given === undefined ? option : given.split(/\s+/).includes(option) ? given : `${given} ${option}` };
 }
