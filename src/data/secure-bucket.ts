@@ -213,7 +213,6 @@ export class SecureBucket extends s3.Bucket {
     });
     targetFunction(rule, fn, {
       encryptionKey: this.encryptionKey!,
-      owner: 'an EventBridge rule target',
       retryAttempts: OBJECT_EVENT_RETRY_ATTEMPTS,
       maxEventAge: OBJECT_EVENT_MAX_AGE,
     });

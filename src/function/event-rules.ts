@@ -99,7 +99,6 @@ export function addFunctionRule(
   });
   targetFunction(rule, fn, {
     encryptionKey: fn.encryptionKey,
-    owner: 'an EventBridge rule target',
     retryAttempts: options?.retryAttempts ?? DEFAULT_RULE_RETRY_ATTEMPTS,
     maxEventAge: options?.maxEventAge ?? DEFAULT_RULE_MAX_EVENT_AGE,
   });

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { createRuleDeadLetterQueue } from '../../core/dead-letter-queue';
 import { allowServiceToInvoke } from '../../core/private/invoke-permission';
 import { watchRule } from '../../monitoring/monitoring';
@@ -13,8 +12,6 @@ export interface RuleToFunctionOptions {
   readonly encryptionKey: kms.IKey;
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
-  /** What the dead-letter queue collects failures of, for its description. */
-  readonly owner: string;
 }
 
 /**
@@ -23,14 +20,14 @@ export interface RuleToFunctionOptions {
  * this rule may write to (its key lets EventBridge in for this account's
  * rules), the stack's alarms on events the rule could not deliver or
  * dead-letter, and an invoke permission for this rule and account only.
- * Returns the dead-letter queue (a child of the rule, `DeadLetterQueue`).
+ * The dead-letter queue is a child of the rule, `DeadLetterQueue`.
  *
  * @internal
  */
-export function targetFunction(rule: events.Rule, fn: lambda.IFunction, options: RuleToFunctionOptions): sqs.Queue {
+export function targetFunction(rule: events.Rule, fn: lambda.IFunction, options: RuleToFunctionOptions): void {
   const deadLetters = createRuleDeadLetterQueue(rule, 'DeadLetterQueue', {
     encryptionKey: options.encryptionKey,
-    owner: options.owner,
+    owner: 'an EventBridge rule target',
     sourceConditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
     watchedAs: rule,
   });
@@ -44,5 +41,4 @@ export function targetFunction(rule: events.Rule, fn: lambda.IFunction, options:
     }),
   });
   allowServiceToInvoke(fn, 'events.amazonaws.com', rule.ruleArn, rule);
-  return deadLetters;
 }
