@@ -334,27 +334,37 @@ export class SecureTable extends dynamodb.Table {
       // The L2 reads its stream ARN from the L1's stream specification: `tableStreamArn` and `grantStreamRead` see it too.
       cfn.streamSpecification = { streamViewType: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES };
     }
-    const streamArn = this.tableStreamArn!;
     return addStreamConsumer(this, fn, {
       kind: 'DynamoDB stream',
-      eventSourceArn: streamArn,
+      eventSourceArn: this.tableStreamArn!,
       encryptionKey: this.encryptionKey!,
-      grantRead: (grantee) => {
-        const streams = `${this.tableArn}/stream/*`;
-        const grants = [
-          iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resourceArns: [streamArn] }),
-          // Lambda lists the table's streams; AWS documents this action on `<table ARN>/stream/*`.
-          iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:ListStreams'], resourceArns: [streams] }),
-          grantKeyUseViaService(this.encryptionKey!, grantee, 'dynamodb', ['kms:Decrypt']),
-        ];
-        const role = grantee.grantPrincipal instanceof iam.Role ? grantee.grantPrincipal : undefined;
-        if (role) {
-          acknowledgeWildcardResources(role, [streams], AcknowledgementCause.AWS_FORCED,
-            'dynamodb:ListStreams is authorized on a table\'s streams (`<table ARN>/stream/*`, as the DynamoDB guide\'s Lambda policy writes it); the stream label is not known before it exists');
-        }
-        return grants;
-      },
+      grantRead: (grantee) => [this.grantStreamRead(grantee)],
     }, options);
+  }
+
+  /**
+   * Grants reading this table's stream: `dynamodb:DescribeStream`,
+   * `GetRecords` and `GetShardIterator` on its ARN, `dynamodb:ListStreams`
+   * on this table's streams (`<table ARN>/stream/*`, as the DynamoDB guide
+   * writes it, acknowledged as AWS-forced; the L2 grants it on `*`), and
+   * `kms:Decrypt` through DynamoDB only.
+   */
+  public grantStreamRead(grantee: iam.IGrantable): iam.Grant {
+    const streamArn = this.tableStreamArn;
+    if (streamArn === undefined) {
+      throw new AegisValidationError(this.node.path, [
+        '`grantStreamRead` needs the table\'s stream: pass `stream` (e.g. `dynamodb.StreamViewType.NEW_AND_OLD_IMAGES`), or use `addStreamConsumer`.',
+      ]);
+    }
+    const streams = `${this.tableArn}/stream/*`;
+    const role = grantee.grantPrincipal instanceof iam.Role ? grantee.grantPrincipal : undefined;
+    if (role) {
+      acknowledgeWildcardResources(role, [streams], AcknowledgementCause.AWS_FORCED,
+        'dynamodb:ListStreams is authorized on a table\'s streams (`<table ARN>/stream/*`, as the DynamoDB guide\'s Lambda policy writes it); the stream label is not known before it exists');
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resourceArns: [streamArn] })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:ListStreams'], resourceArns: [streams] }))
+      .combine(grantKeyUseViaService(this.encryptionKey!, grantee, 'dynamodb', ['kms:Decrypt']));
   }
 
   private grantData(grantee: iam.IGrantable, actions: string[], keyActions: string[]): iam.Grant {

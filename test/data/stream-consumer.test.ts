@@ -108,6 +108,18 @@ describe('SecureTable.addStreamConsumer', () => {
       .toEqual([]);
   });
 
+  test('grantStreamRead gives the same exact reads as a consumer (the L2 grants dynamodb:ListStreams on *), and fails without a stream', () => {
+    const { stack, table, fn } = tableAndWorker({ stream: dynamodb.StreamViewType.NEW_IMAGE });
+    table.grantStreamRead(fn);
+    const statements = functionStatements(stack);
+    expect(statements.flatMap((s) => [s.Resource].flat()).filter((r) => r === '*')).toEqual([]);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Orders/), 'StreamArn'] },
+    }));
+    const plain = tableAndWorker();
+    expect(() => plain.table.grantStreamRead(plain.fn)).toThrow(/`grantStreamRead` needs the table's stream: pass `stream`/);
+  });
+
   const invalid: Array<[string, Record<string, unknown>, RegExp]> = [
     ['batchSize is above 10,000', { batchSize: 20000 }, /`batchSize` must be a whole number from 1 to 10000, got: 20000/],
     ['retryAttempts is negative', { retryAttempts: -1 }, /`retryAttempts` must be a whole number from 0 to 10000, got: -1/],
