@@ -159,34 +159,29 @@ export class SecureStream extends kinesis.Stream {
       eventSourceArn: fanOut?.attrConsumerArn ?? this.streamArn,
       encryptionKey: this.key,
       grantRead: (grantee) => [
-        iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: [this.streamArn] }),
+        this.grantRead(grantee),
         ...(fanOut ? [iam.Grant.addToPrincipal({ grantee, actions: ['kinesis:SubscribeToShard', 'kinesis:DescribeStreamConsumer'], resourceArns: [fanOut.attrConsumerArn] })] : []),
-        grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:Decrypt']),
       ],
     }, options ?? {});
   }
 
   /** Grants reading records (exact actions on this stream) and `kms:Decrypt` through Kinesis only. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({ grantee, actions: READ_ACTIONS, resourceArns: [this.streamArn], resource: this });
-    grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:Decrypt']);
-    return grant;
+    return iam.Grant.addToPrincipalOrResource({ grantee, actions: READ_ACTIONS, resourceArns: [this.streamArn], resource: this })
+      .combine(grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:Decrypt']));
   }
 
   /** Grants putting records (exact actions on this stream) and `kms:GenerateDataKey` through Kinesis only. */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({ grantee, actions: WRITE_ACTIONS, resourceArns: [this.streamArn], resource: this });
-    grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:GenerateDataKey']);
-    return grant;
+    return iam.Grant.addToPrincipalOrResource({ grantee, actions: WRITE_ACTIONS, resourceArns: [this.streamArn], resource: this })
+      .combine(grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:GenerateDataKey']));
   }
 
   /** Grants both `grantRead` and `grantWrite`. */
   public grantReadWrite(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipalOrResource({
+    return iam.Grant.addToPrincipalOrResource({
       grantee, actions: [...new Set([...READ_ACTIONS, ...WRITE_ACTIONS])], resourceArns: [this.streamArn], resource: this,
-    });
-    grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:Decrypt', 'kms:GenerateDataKey']);
-    return grant;
+    }).combine(grantKeyUseViaService(this.key, grantee, 'kinesis', ['kms:Decrypt', 'kms:GenerateDataKey']));
   }
 }
 
