@@ -43,3 +43,6 @@ export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions }
 export { AlarmSetting, type AlarmOptions } from './monitoring/alarm-setting';
 export { Monitoring, type MonitoringDashboardOptions } from './monitoring/monitoring';
 export { SecurityChange } from './monitoring/security-changes';
+export { EdgeOrigin } from './edge/edge-origin';
+export { EdgeGeoRestriction } from './edge/geo-restriction';
+export { SecureDistribution, type SecureDistributionProps } from './edge/secure-distribution';

@@ -18,6 +18,8 @@ const FLOORS: Record<string, number> = {
   'audit': 3,
   // SecureDefaults hardens plain constructs with the Secure* building blocks (API and functions next).
   'hardening': 5,
+  // CloudFront in front of buckets, APIs and functions (api, data, function, secrets below).
+  'edge': 5,
   // The entry points re-export and wire everything.
   'index.ts': 9,
   'cli.ts': 9,

@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'net';
-import { Annotations, ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnRule, Duration, Fn, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -207,12 +207,12 @@ export class SecureWebAcl extends Construct {
   public readonly webAclScope: WebAclScope;
   /** The log group WAF writes to. */
   public readonly logGroup: logs.ILogGroup;
-  /** Web ACL capacity units the rules consume (above 1500 AWS charges more per request). */
-  public readonly capacity: number;
   /** The anomaly-detection alarm on blocked requests, unless turned off. */
   public readonly blockedRequestsAlarm?: cloudwatch.IAlarm;
 
   private readonly redactedHeaders: string[];
+  private readonly rules: wafv2.CfnWebACL.RuleProperty[] = [];
+  private consumedCapacity: number;
 
   constructor(scope: Construct, id: string, props: SecureWebAclProps = {}) {
     super(scope, id);
@@ -223,14 +223,14 @@ export class SecureWebAcl extends Construct {
     const groups = ruleGroups(props.additionalManagedRuleGroups ?? []);
     const ipSetCount = [props.blockedIpv4Cidrs, props.blockedIpv6Cidrs, props.allowedIpv4Cidrs, props.allowedIpv6Cidrs]
       .filter((list) => list && list.length > 0).length;
-    this.capacity =
+    this.consumedCapacity =
       groups.reduce((sum, group) => sum + group.capacity, 0) +
       RATE_RULE_CAPACITY +
       ipSetCount * IP_SET_CAPACITY +
       (props.blockedCountries?.length ? GEO_CAPACITY : 0);
-    const alarms = checkProps(this, props, webAclScope, groups, profile, this.capacity);
+    const alarms = checkProps(this, props, webAclScope, groups, profile, this.consumedCapacity);
 
-    const rules: wafv2.CfnWebACL.RuleProperty[] = [];
+    const rules = this.rules;
     const addRule = (name: string, statement: wafv2.CfnWebACL.StatementProperty, action: wafv2.CfnWebACL.RuleActionProperty | undefined): void => {
       rules.push({
         name,
@@ -287,9 +287,20 @@ export class SecureWebAcl extends Construct {
     const webAcl = new wafv2.CfnWebACL(this, 'Resource', {
       scope: webAclScope,
       defaultAction: { allow: {} },
-      rules,
+      // Read at synth: rules added later (`_addRule`) are in.
+      rules: Lazy.any({ produce: () => this.rules }),
       visibilityConfig: visibility(metricName),
     });
+    if (webAclScope === WebAclScope.CLOUDFRONT && Token.isUnresolved(Stack.of(this).region)) {
+      // An env-agnostic stack: CloudFormation refuses the template in another region before creating anything.
+      new CfnRule(this, 'InCloudFrontRegion', {
+        assertions: [{
+          assert: Fn.conditionEquals(Aws.REGION, 'us-east-1'),
+          assertDescription: `cdk-aegis: ${this.node.path} is a CLOUDFRONT-scope web ACL, which AWS keeps in us-east-1: deploy this stack there, ` +
+            'or give the distribution `webAclArn` of a CLOUDFRONT-scope web ACL from a us-east-1 stack.',
+        }],
+      });
+    }
     this.webAclArn = webAcl.attrArn;
     this.webAclId = webAcl.attrId;
     this.webAclScope = webAclScope;
@@ -333,6 +344,29 @@ export class SecureWebAcl extends Construct {
       width: 24,
       left: [requests('AllowedRequests'), requests('BlockedRequests')],
     })]);
+  }
+
+  /** Web ACL capacity units the rules consume (above 1500 AWS charges more per request). */
+  public get capacity(): number {
+    return this.consumedCapacity;
+  }
+
+  /**
+   * Adds a rule that blocks the requests `statement` matches, after the
+   * rules of the constructor (`EdgeOrigin.api` adds its origin check this way).
+   *
+   * @internal
+   */
+  public _addRule(name: string, capacity: number, statement: wafv2.CfnWebACL.StatementProperty): void {
+    const problems = new ProblemCollector(this);
+    problems.require(!this.rules.some((rule) => rule.name === name), `the web ACL already has a rule named ${name}.`);
+    problems.require(
+      this.consumedCapacity + capacity <= MAX_WEB_ACL_CAPACITY,
+      `adding rule ${name} would take the web ACL to ${this.consumedCapacity + capacity} WCU; AWS allows at most ${MAX_WEB_ACL_CAPACITY}.`,
+    );
+    problems.throwIfAny();
+    this.consumedCapacity += capacity;
+    this.rules.push({ name, priority: this.rules.length, statement, action: { block: {} }, visibilityConfig: visibility(name) });
   }
 
   /**

@@ -1,0 +1,209 @@
+import { Annotations, Aws, Token } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { SecureApi } from '../api/secure-api';
+import { AegisValidationError } from '../core/errors';
+import { shortHash } from '../core/private/short-hash';
+import { SecretRotation, SecureSecret } from '../secrets/secure-secret';
+
+const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+/** Construct id, under the SecureApi, of the secret CloudFront sends in `x-origin-verify`. Public contract: do not rename. */
+const ORIGIN_VERIFY_SECRET_ID = 'OriginVerifySecret';
+/** WCU of the origin check: the Host match with a LOWERCASE transformation (2 + 10) and the header match (2). */
+const ORIGIN_VERIFY_CAPACITY = 14;
+
+/** What an origin brings to a behaviour of the distribution. @internal */
+export interface BoundEdgeOrigin {
+  readonly origin: cloudfront.IOrigin;
+  readonly allowedMethods: cloudfront.AllowedMethods;
+  readonly cachePolicy: cloudfront.ICachePolicy;
+  readonly originRequestPolicy?: cloudfront.IOriginRequestPolicy;
+  /** Whether the origin serves a static site (then the distribution gets a default root object). */
+  readonly staticContent: boolean;
+}
+
+/**
+ * An origin of a {@link SecureDistribution}, reachable only through the
+ * distribution: buckets and Lambda function URLs through origin access
+ * control, REST APIs through a secret origin header their web ACL checks.
+ */
+export abstract class EdgeOrigin {
+  /** The header CloudFront adds to requests for an API origin; the API's web ACL blocks requests to the API without its secret value. */
+  public static readonly ORIGIN_VERIFY_HEADER: string = ORIGIN_VERIFY_HEADER;
+
+  /**
+   * A bucket (e.g. a `SecureBucket`) through origin access control: the
+   * bucket stays private; its policy, and the policy of its KMS key, let only
+   * this distribution read. No origin access identity, no public bucket.
+   */
+  public static bucket(bucket: s3.IBucket): EdgeOrigin {
+    return new BucketOrigin(bucket);
+  }
+
+  /**
+   * A `SecureApi` (REST API). CloudFront sends a secret header (a generated
+   * secret, read at deploy time through a dynamic reference, so neither template
+   * holds its value), and a rule of the API's web ACL blocks requests to the
+   * API's own endpoint without it; the API's regional WAF keeps its other rules.
+   * HTTPS only, TLS 1.2.
+   */
+  public static api(api: SecureApi): EdgeOrigin {
+    return new ApiOrigin(api);
+  }
+
+  /**
+   * A Lambda function through a function URL with IAM auth and origin access
+   * control: only this distribution may invoke it (`lambda:InvokeFunctionUrl`
+   * and `lambda:InvokeFunction` for its ARN). Viewers that send a body (POST,
+   * PUT) must send its SHA-256 in `x-amz-content-sha256` (SigV4 signing by
+   * CloudFront needs it).
+   */
+  public static functionUrl(fn: lambda.IFunction): EdgeOrigin {
+    return new FunctionUrlOrigin(fn);
+  }
+
+  /** @internal */
+  public abstract _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin;
+
+  /** What the origin is, for error messages. @internal */
+  public abstract readonly _description: string;
+}
+
+class BucketOrigin extends EdgeOrigin {
+  public readonly _description: string;
+
+  constructor(private readonly bucket: s3.IBucket) {
+    super();
+    this._description = `bucket ${bucket.node.path}`;
+  }
+
+  public _bind(scope: Construct): BoundEdgeOrigin {
+    if (this.bucket.encryptionKey !== undefined) {
+      // aws-cdk-lib lets CloudFront decrypt with the bucket's key for any distribution of this account (the exact one
+      // would be a dependency cycle: key, bucket, distribution) and warns. The bucket policy names this distribution
+      // only, so no other distribution reads the bucket; objects of other buckets on the key need their own bucket policy too.
+      Annotations.of(this.bucket.encryptionKey.node.scope ?? scope).acknowledgeWarning(
+        '@aws-cdk/aws-cloudfront-origins:wildcardKeyPolicyForOac',
+        'cdk-aegis: the bucket policy admits this distribution only; the key statement is held to distributions of this account',
+      );
+    }
+    return {
+      origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      staticContent: true,
+    };
+  }
+}
+
+class FunctionUrlOrigin extends EdgeOrigin {
+  public readonly _description: string;
+
+  constructor(private readonly fn: lambda.IFunction) {
+    super();
+    this._description = `function ${fn.node.path}`;
+  }
+
+  public _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin {
+    const url = new lambda.FunctionUrl(scope, `${behaviourId}Url`, { function: this.fn, authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    return {
+      origin: origins.FunctionUrlOrigin.withOriginAccessControl(url),
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      staticContent: false,
+    };
+  }
+}
+
+class ApiOrigin extends EdgeOrigin {
+  public readonly _description: string;
+
+  constructor(private readonly api: SecureApi) {
+    super();
+    this._description = `API ${api.node.path}`;
+  }
+
+  public _bind(scope: Construct): BoundEdgeOrigin {
+    const secretValue = originVerifySecret(this.api, scope).secretValue.unsafeUnwrap();
+    const domain = this.api.domainName;
+    const customHeaders = { [ORIGIN_VERIFY_HEADER]: secretValue };
+    // With a custom domain the execute-api endpoint is off: the domain is the origin (and the only way in).
+    const origin = domain === undefined
+      ? new origins.RestApiOrigin(this.api.restApi, { customHeaders })
+      : new origins.HttpOrigin(domain.domainName, {
+        customHeaders,
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      });
+    return {
+      origin,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      staticContent: false,
+    };
+  }
+}
+
+/**
+ * The secret CloudFront sends to `api` in `x-origin-verify`, created
+ * once per API with the web ACL rule that blocks requests to the API's host
+ * without it. Several distributions in front of one API share it.
+ */
+function originVerifySecret(api: SecureApi, distribution: Construct): SecureSecret {
+  const existing = api.node.tryFindChild(ORIGIN_VERIFY_SECRET_ID);
+  if (existing instanceof SecureSecret) {
+    return existing;
+  }
+  const webAcl = api.webAcl;
+  if (webAcl === undefined) {
+    throw new AegisValidationError(distribution.node.path, [
+      `\`EdgeOrigin.api\`: API ${api.node.path} is protected by \`existingWebAclArn\`, a web ACL cdk-aegis cannot add its origin check to, ` +
+        'so the API would stay reachable around the distribution. Give the API a `SecureWebAcl` (the default), or add the check to your web ACL and use ' +
+        '`EdgeOrigin` only with APIs cdk-aegis protects.',
+    ]);
+  }
+  const secret = new SecureSecret(api, ORIGIN_VERIFY_SECRET_ID, {
+    description: `cdk-aegis: value CloudFront sends to ${api.node.path} in ${ORIGIN_VERIFY_HEADER}; the API's web ACL blocks requests without it`,
+    generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    rotation: SecretRotation.none({
+      reason: 'CloudFront origin headers and WAF rules take the value at deploy time; a rotation without a redeploy would cut the API off the distribution',
+    }),
+  });
+  const host = domainOf(api);
+  webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY, {
+    andStatement: {
+      statements: [
+        byteMatch({ singleHeader: { Name: 'host' } }, host, 'LOWERCASE'),
+        { notStatement: { statement: byteMatch({ singleHeader: { Name: ORIGIN_VERIFY_HEADER } }, secret.secretValue.unsafeUnwrap(), 'NONE') } },
+      ],
+    },
+  });
+  webAcl.redactHeader(ORIGIN_VERIFY_HEADER);
+  return secret;
+}
+
+/** The host name requests to the API carry: its custom domain, else its execute-api endpoint. */
+function domainOf(api: SecureApi): string {
+  const domain = api.domainName?.domainName;
+  if (domain !== undefined) {
+    return Token.isUnresolved(domain) ? domain : domain.toLowerCase();
+  }
+  return `${api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+}
+
+function byteMatch(field: object, value: string, transformation: string): wafv2.CfnWebACL.StatementProperty {
+  return {
+    byteMatchStatement: {
+      fieldToMatch: field,
+      positionalConstraint: 'EXACTLY',
+      searchString: value,
+      textTransformations: [{ priority: 0, type: transformation }],
+    },
+  };
+}
