@@ -64,7 +64,7 @@ export class EdgeGeoRestriction {
     }
     const countries: unknown = this.countries;
     if (!Array.isArray(countries) || countries.length === 0) {
-      problems.require(false, `\`${prop}\` needs at least one country, got: ${received(countries)}; use \`EdgeGeoRestriction.none({ reason })\` to serve every country.`);
+      problems.require(false, `\`${prop}\` needs at least one country, got: ${Array.isArray(countries) ? '[]' : received(countries)}; use \`EdgeGeoRestriction.none({ reason })\` to serve every country.`);
       return;
     }
     for (const country of countries) {

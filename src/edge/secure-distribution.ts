@@ -368,12 +368,11 @@ function checkProps(scope: Construct, props: SecureDistributionProps): { [P in k
 
 /** The certificate's region, when known at synth time. */
 function regionOf(certificate: acm.ICertificate): string | undefined {
-  const fromEnv = certificate.env?.region;
-  if (fromEnv !== undefined && !Token.isUnresolved(fromEnv)) {
-    return fromEnv;
-  }
+  // An imported certificate's env is its stack's: read the ARN first.
   const arn = certificate.certificateArn;
-  return Token.isUnresolved(arn) ? undefined : /^arn:[^:]+:acm:([^:]+):/.exec(arn)?.[1];
+  const fromArn = Token.isUnresolved(arn) ? undefined : /^arn:[^:]+:acm:([^:]+):/.exec(arn)?.[1];
+  const fromEnv = certificate.env?.region;
+  return fromArn ?? (fromEnv === undefined || Token.isUnresolved(fromEnv) ? undefined : fromEnv);
 }
 
 /** Types of the props, as untyped callers (Python, Java, .NET, JavaScript) may get them wrong; throws at once. */
