@@ -68,17 +68,11 @@ export abstract class EdgeOrigin {
 
   /** @internal */
   public abstract _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin;
-
-  /** What the origin is, for error messages. @internal */
-  public abstract readonly _description: string;
 }
 
 class BucketOrigin extends EdgeOrigin {
-  public readonly _description: string;
-
   constructor(private readonly bucket: s3.IBucket) {
     super();
-    this._description = `bucket ${bucket.node.path}`;
   }
 
   public _bind(scope: Construct): BoundEdgeOrigin {
@@ -101,11 +95,8 @@ class BucketOrigin extends EdgeOrigin {
 }
 
 class FunctionUrlOrigin extends EdgeOrigin {
-  public readonly _description: string;
-
   constructor(private readonly fn: lambda.IFunction) {
     super();
-    this._description = `function ${fn.node.path}`;
   }
 
   public _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin {
@@ -121,11 +112,8 @@ class FunctionUrlOrigin extends EdgeOrigin {
 }
 
 class ApiOrigin extends EdgeOrigin {
-  public readonly _description: string;
-
   constructor(private readonly api: SecureApi) {
     super();
-    this._description = `API ${api.node.path}`;
   }
 
   public _bind(scope: Construct): BoundEdgeOrigin {

@@ -11,7 +11,8 @@ import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import {
-  requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireOptionalString, requireOptionalStringArray, requireProps,
+  requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireOptionalString, requireOptionalStringArray,
+  requireProps,
 } from '../core/private/input-checks';
 import { shortHash } from '../core/private/short-hash';
 import { accessLogsBucket } from '../data/access-logs-bucket';

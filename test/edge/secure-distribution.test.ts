@@ -369,9 +369,9 @@ describe('SecureDistribution API origins', () => {
 
   test('fails when the API has `existingWebAclArn` (no SecureWebAcl to add the check to)', () => {
     const { stack } = stackIn();
-    const api = new SecureApi(stack, 'Api', { existingWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/platform/abc' });
-    api.addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
-    expect(() => new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.api(api) }))
+    const imported = new SecureApi(stack, 'Api', { existingWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/platform/abc' });
+    imported.addRoute(HttpMethod.GET, '/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    expect(() => new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.api(imported) }))
       .toThrow(/`EdgeOrigin.api`: API TestStack\/Api is protected by `existingWebAclArn`/);
   });
 });
