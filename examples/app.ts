@@ -1,13 +1,15 @@
 /**
  * Example: the two seed scenarios under `Compliance.of(app).enforce()`:
  * - `OrdersService`: REST API → functions → Secrets Manager + table;
- * - `ImagePipeline`: image upload → processing function → metadata table.
+ * - `ImagePipeline`: image upload → processing function → metadata table;
+ * - `Storefront`: a static site and its `/api` behind one CloudFront distribution
+ *   (with `EdgeWaf`, a us-east-1 stack holding its web ACL, when the stacks are bound to another region).
  *
  * `npx projen synth:example` synthesizes it with the CDK CLI; every rule pack
  * of the BASELINE profile runs and the synth fails on any finding.
  */
 import * as path from 'path';
-import { App, AppProps, Stack, StackProps } from 'aws-cdk-lib';
+import { App, AppProps, Stack, StackProps, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -15,15 +17,19 @@ import {
   AlarmSetting,
   ApiAuthorization,
   Compliance,
+  EdgeOrigin,
   HttpMethod,
   Monitoring,
   SecretRotation,
   SecureApi,
   SecureBucket,
+  SecureDistribution,
   SecureFunction,
   SecureAuditTrail,
   SecureSecret,
   SecureTable,
+  SecureWebAcl,
+  WebAclScope,
 } from '../src';
 
 const ORDER_SCHEMA: apigateway.JsonSchema = {
@@ -52,6 +58,7 @@ export function buildApp(props: AppProps = {}, options: ExampleOptions = {}): Ap
   const scope = options.stackScope?.(app) ?? app;
   ordersService(scope, options.stackProps);
   imagePipeline(scope, options.stackProps);
+  storefront(scope, options.stackProps);
   return app;
 }
 
@@ -124,6 +131,40 @@ function imagePipeline(scope: Construct, stackProps: StackProps = {}): void {
   });
   uploads.onObjectCreated(processor, { prefix: 'incoming/', suffix: '.jpg' }); // read access to incoming/*.jpg only
   metadata.grantWriteData(processor);
+}
+
+function storefront(scope: Construct, stackProps: StackProps = {}): void {
+  const stack = new Stack(scope, 'Storefront', {
+    ...stackProps,
+    description: 'cdk-aegis example: a private S3 site and its API behind one CloudFront distribution with WAF and security headers',
+    crossRegionReferences: true,
+  });
+  Monitoring.of(stack).notifyEmail('storefront-oncall@example.com');
+  Monitoring.of(stack).fallbackEmail('platform-oncall@example.com');
+
+  // CloudFront takes its web ACL from us-east-1. A stack there creates it itself; a stack elsewhere reads it from a small us-east-1 stack.
+  const region = stack.region;
+  let webAclArn: string | undefined;
+  if (!Token.isUnresolved(region) && region !== 'us-east-1') {
+    const edgeWaf = new Stack(scope, 'EdgeWaf', {
+      env: { account: stack.account, region: 'us-east-1' },
+      crossRegionReferences: true,
+      description: 'cdk-aegis example: the CLOUDFRONT-scope web ACL of the Storefront distribution',
+    });
+    Monitoring.of(edgeWaf).notifyEmail('storefront-oncall@example.com');
+    Monitoring.of(edgeWaf).fallbackEmail('platform-oncall@example.com');
+    webAclArn = new SecureWebAcl(edgeWaf, 'Waf', { scope: WebAclScope.CLOUDFRONT }).webAclArn;
+  }
+
+  const site = new SecureBucket(stack, 'Site');
+  const api = new SecureApi(stack, 'Api', { description: 'Storefront catalogue API, reachable only through the distribution' });
+  const catalog = new SecureFunction(stack, 'Catalog', { entry: path.join(__dirname, 'handlers', 'catalog.ts'), handler: 'list' });
+  api.addRoute(HttpMethod.GET, '/api/products', catalog, {
+    authorization: ApiAuthorization.none({ reason: 'public product catalogue, read-only; reachable only through the distribution and its WAF' }),
+  });
+
+  const cdn = new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(site), webAclArn });
+  cdn.addBehavior('/api/*', EdgeOrigin.api(api));
 }
 
 if (require.main === module) {

@@ -99,7 +99,7 @@ describe('threat model of the example app (written by enforce() at synth)', () =
     // The validator is not a rubber stamp.
     expect(schemaErrors({ ...doc, threats: [{ ...doc.threats[0], status: 'threatMaybe' }] })).not.toEqual([]);
     expect(schemaErrors({ ...doc, threats: [{ ...doc.threats[0], metadata: [{ key: 'STRIDE', value: ['D', 'X'] }] }] })).not.toEqual([]);
-    expect(read(dir, ThreatModel.MARKDOWN_FILE)).toMatch(/^# Threat model: OrdersService, ImagePipeline\n/);
+    expect(read(dir, ThreatModel.MARKDOWN_FILE)).toMatch(/^# Threat model: OrdersService, ImagePipeline, Storefront\n/);
   });
 
   test('the data-flow diagram has the true flows: internet → API → functions → stores, uploads → rule → processor, secrets and logs', () => {
@@ -186,6 +186,46 @@ describe('threat model of the example app (written by enforce() at synth)', () =
     // Already open (health); still open, now naming both methods.
     expect(flipped(model, openPost)).toEqual([]);
     expect(threatOn(openPost, 'unauthenticated-api', 'Api')!.mitigations[0].evidence.text).toMatch(/^2 of 3 methods take requests without authorization: POST \/orders, GET \/health/);
+  });
+
+  test('the storefront: the internet reaches the distribution, which reaches the site (signed) and the API; its threats name what resolves them', () => {
+    expect(flowLines(model)).toEqual(expect.arrayContaining([
+      'Internet clients → Cdn: HTTPS',
+      'Cdn → Site: origin requests (signed, OAC)',
+      'Cdn → Api: origin requests',
+    ]));
+    expect(threatOn(model, 'origin-bypass', 'Cdn → Site')!.mitigations[0].evidence).toEqual({ resolved: true, text: 'origin access control signs every request and the bucket blocks public access' });
+    expect(threatOn(model, 'origin-bypass', 'Cdn → Api')!.mitigations[0].evidence.text)
+      .toMatch(/^web ACL Api\/WebAcl, rule CloudFrontOnly-[0-9A-F]+: blocks requests without the `x-origin-verify` header CloudFront sends$/);
+    expect(threatOn(model, 'web-exploits', 'Cdn')!.mitigations[0].evidence.text).toMatch(/^web ACL Cdn\/WebAcl: AWSManagedRulesAmazonIpReputationList/);
+    expect(threatOn(model, 'request-flood', 'Cdn')!.mitigations.map((m) => m.evidence.text)).toEqual(['web ACL Cdn/WebAcl, rule RateLimitPerIp: block above 1000 requests per 300 s per IP']);
+    expect(threatOn(model, 'browser-attacks', 'Cdn')!.resolved).toBe(true);
+    expect(threatOn(model, 'untraceable-viewer-requests', 'Cdn')!.mitigations[0].evidence.text).toMatch(/^standard logs → AegisAccessLogsBucket \(bucket\) under `cloudfront\/Storefront-Cdn-/);
+    // On the *.cloudfront.net certificate CloudFront accepts TLSv1: open, with what to add.
+    const tls = threatOn(model, 'weak-viewer-tls', 'Cdn')!;
+    expect(tls.resolved).toBe(false);
+    expect(tls.mitigations.map((m) => m.evidence.resolved)).toEqual([true, false]);
+  });
+
+  test('removing the API\'s origin check, the bucket\'s origin access control or the headers policy flips exactly the threat each covered', () => {
+    const storefront = (stacks: AssemblyStack[]) => stacks.find((s) => s.path === 'Storefront')!.template.Resources!;
+    const ofType = (stacks: AssemblyStack[], type: string) => Object.values<any>(storefront(stacks)).filter((r) => r.Type === type);
+    const noCheck = modelWith(dir, (stacks) => {
+      for (const acl of ofType(stacks, 'AWS::WAFv2::WebACL')) {
+        acl.Properties.Rules = acl.Properties.Rules.filter((r: any) => !String(r.Name).startsWith('CloudFrontOnly-'));
+      }
+    });
+    expect(flipped(model, noCheck)).toEqual(['origin-bypass @ Cdn → Api']);
+    const noOac = modelWith(dir, (stacks) => {
+      for (const origin of ofType(stacks, 'AWS::CloudFront::Distribution')[0].Properties.DistributionConfig.Origins) {
+        delete origin.OriginAccessControlId;
+      }
+    });
+    expect(flipped(model, noOac)).toEqual(['origin-bypass @ Cdn → Site']);
+    const noHeaders = modelWith(dir, (stacks) => {
+      delete ofType(stacks, 'AWS::CloudFront::Distribution')[0].Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId;
+    });
+    expect(flipped(model, noHeaders)).toEqual(['browser-attacks @ Cdn (CDN distribution)']);
   });
 
   test('the README\'s excerpt is what the example app\'s threat-model.md says (summary, diagram lines, open threats)', () => {

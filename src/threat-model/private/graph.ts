@@ -66,6 +66,7 @@ export enum FlowVia {
   INTERNET = 'public endpoint',
   RESOURCE_POLICY = 'resource policy',
   GUARDS = 'guards',
+  ORIGIN = 'CloudFront origin',
 }
 
 /** One way a flow is delivered asynchronously, and what catches its failures. @internal */
@@ -130,6 +131,7 @@ const RESOURCE_KINDS: Record<string, [ElementKind, string]> = {
   'AWS::ApiGateway::RestApi': [ElementKind.ENTRY, 'REST API'],
   'AWS::ApiGatewayV2::Api': [ElementKind.ENTRY, 'HTTP API'],
   'AWS::Lambda::Url': [ElementKind.ENTRY, 'function URL'],
+  'AWS::CloudFront::Distribution': [ElementKind.ENTRY, 'CDN distribution'],
   'AWS::DynamoDB::Table': [ElementKind.STORE, 'table'],
   'AWS::DynamoDB::GlobalTable': [ElementKind.STORE, 'table'],
   'AWS::S3::Bucket': [ElementKind.STORE, 'bucket'],
@@ -446,6 +448,7 @@ export class FlowGraph {
   private deriveFlows(): void {
     this.publicEndpoints();
     this.apiIntegrations();
+    this.distributionOrigins();
     this.invokePermissions();
     this.eventSourceMappings();
     this.rules();
@@ -526,6 +529,19 @@ export class FlowGraph {
         // The URL hands the request to its function.
         for (const fn of this.targets(element.resource!.stack, props.TargetFunctionArn).elements) {
           this.flow(element, fn, FlowVia.API, `invoke (auth ${props.AuthType ?? 'unset'})`);
+        }
+      }
+    }
+  }
+
+  /** A CloudFront distribution → each origin of the app it forwards to (bucket, API, function URL). */
+  private distributionOrigins(): void {
+    for (const distribution of this.ofType('AWS::CloudFront::Distribution')) {
+      const from = this.elementOf(distribution)!;
+      for (const origin of distributionOriginsOf(distribution)) {
+        const { elements, crossStack } = this.targets(distribution.stack, origin.DomainName);
+        for (const target of elements) {
+          this.flow(from, target, FlowVia.ORIGIN, origin.OriginAccessControlId !== undefined ? 'origin requests (signed, OAC)' : 'origin requests', crossStack);
         }
       }
     }
@@ -755,6 +771,11 @@ export class FlowGraph {
     for (const association of this.ofType('AWS::WAFv2::WebACLAssociation')) {
       const webAcl = this.targets(association.stack, association.props.WebACLArn).elements[0];
       guard(webAcl, this.targets(association.stack, association.props.ResourceArn).elements);
+    }
+    for (const distribution of this.ofType('AWS::CloudFront::Distribution')) {
+      // A distribution takes its web ACL by ARN (no association).
+      const webAcl = this.targets(distribution.stack, distribution.props.DistributionConfig?.WebACLId).elements[0];
+      guard(webAcl, [this.elementOf(distribution)!]);
     }
     for (const authorizer of this.ofType('AWS::ApiGateway::Authorizer')) {
       guard(this.elementOf(authorizer), this.targets(authorizer.stack, authorizer.props.RestApiId).elements);
@@ -1052,4 +1073,9 @@ function keyFiltersOfNotification(filter: any): string[] {
   const prefix = rules.find((r) => String(r.Name).toLowerCase() === 'prefix')?.Value;
   const suffix = rules.find((r) => String(r.Name).toLowerCase() === 'suffix')?.Value;
   return prefix === undefined && suffix === undefined ? [] : [`${prefix ?? ''}*${suffix ?? ''}`];
+}
+
+/** The origins a distribution's config lists. @internal */
+export function distributionOriginsOf(distribution: Resource): any[] {
+  return [distribution.props.DistributionConfig?.Origins ?? []].flat().filter((o: unknown) => typeof o === 'object' && o !== null);
 }

@@ -1,4 +1,6 @@
-import { Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, flattenArn, isAnyone, labelOf as labelInStack } from './graph';
+import {
+  Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, distributionOriginsOf, flattenArn, isAnyone, labelOf as labelInStack, localRefs,
+} from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
 import { knownContents } from '../../core/private/sbom-file';
@@ -154,7 +156,8 @@ const WAF_MANAGED_RULES: MitigationSpec = {
     const groups = webAclRules(t, graph).filter(({ rule }) => rule.Statement?.ManagedRuleGroupStatement && rule.OverrideAction?.None !== undefined);
     return groups.length > 0
       ? ok(`web ACL ${groups[0].acl.label}: ${groups.map(({ rule }) => rule.Statement.ManagedRuleGroupStatement.Name).join(', ')}`)
-      : missing('associate a web ACL with managed rule groups (AWSManagedRulesCommonRuleSet, KnownBadInputs) with the stage');
+      : missing(`${DISTRIBUTIONS(t) ? 'attach a CLOUDFRONT-scope web ACL (`WebACLId`)' : 'associate a web ACL'} with managed rule groups ` +
+        `(AWSManagedRulesCommonRuleSet, KnownBadInputs)${DISTRIBUTIONS(t) ? '' : ' with the stage'}`);
   },
 };
 
@@ -167,7 +170,9 @@ const WAF_RATE_RULE: MitigationSpec = {
     }
     const rate = webAclRules(t, graph).find(({ rule }) => rule.Statement?.RateBasedStatement && rule.Action?.Block !== undefined);
     if (!rate) {
-      return missing('associate a web ACL with a rate-based rule (per IP, action Block) with the stage');
+      return missing(DISTRIBUTIONS(t)
+        ? 'attach a CLOUDFRONT-scope web ACL (`WebACLId`) with a rate-based rule (per IP, action Block)'
+        : 'associate a web ACL with a rate-based rule (per IP, action Block) with the stage');
     }
     const s = rate.rule.Statement.RateBasedStatement;
     return ok(`web ACL ${rate.acl.label}, rule ${rate.rule.Name}: block above ${s.Limit} requests per ${s.EvaluationWindowSec ?? 300} s per ${s.AggregateKeyType ?? 'IP'}`);
@@ -241,6 +246,106 @@ const API_NO_DATA_TRACE: MitigationSpec = {
   check(t, { graph }) {
     const traced = graph.referring(el(t), 'AWS::ApiGateway::Stage').filter((s) => [s.props.MethodSettings ?? []].flat().some((m: any) => m.DataTraceEnabled === true));
     return traced.length === 0 ? ok('no stage sets `DataTraceEnabled: true`') : missing(`turn off \`DataTraceEnabled\` on ${traced.map(labelInStack).join(', ')}: it logs full request and response bodies`);
+  },
+};
+
+/** The default and path behaviours of a distribution. */
+function behaviours(t: Target): any[] {
+  const config = props(t).DistributionConfig ?? {};
+  return [config.DefaultCacheBehavior, ...[config.CacheBehaviors ?? []].flat()].filter((b) => typeof b === 'object' && b !== null);
+}
+const behaviourName = (b: any) => (b.PathPattern === undefined ? 'the default behaviour' : `\`${b.PathPattern}\``);
+
+const DISTRIBUTION_LOGS: MitigationSpec = {
+  key: 'distribution-logs',
+  title: 'The distribution writes standard logs',
+  check(t, { graph }) {
+    const logging = props(t).DistributionConfig?.Logging;
+    return logging?.Bucket !== undefined
+      ? ok(`standard logs → ${graph.describe(el(t).resource!.stack, logging.Bucket)}${typeof logging.Prefix === 'string' ? ` under \`${logging.Prefix}\`` : ''}`)
+      : missing('set `Logging` (standard logs to a bucket) so every viewer request is on record');
+  },
+};
+
+const VIEWER_HTTPS: MitigationSpec = {
+  key: 'viewer-https',
+  title: 'Viewers are held to HTTPS (redirected or refused on plain HTTP)',
+  check(t) {
+    const plain = behaviours(t).filter((b) => b.ViewerProtocolPolicy === undefined || b.ViewerProtocolPolicy === 'allow-all');
+    return plain.length === 0
+      ? ok(`every behaviour sets \`ViewerProtocolPolicy\` (${[...new Set(behaviours(t).map((b) => b.ViewerProtocolPolicy))].join(', ')})`)
+      : missing(`${plain.map(behaviourName).join(', ')} accept plain HTTP: set \`ViewerProtocolPolicy: redirect-to-https\``);
+  },
+};
+
+const VIEWER_TLS: MitigationSpec = {
+  key: 'viewer-tls-1-2',
+  title: 'Viewers need TLS 1.2 or newer',
+  check(t) {
+    const certificate = props(t).DistributionConfig?.ViewerCertificate;
+    if (certificate === undefined || certificate.CloudFrontDefaultCertificate === true) {
+      return missing('on its *.cloudfront.net certificate CloudFront accepts TLSv1: add a custom domain with an ACM certificate (in us-east-1) and `MinimumProtocolVersion: TLSv1.2_2021`');
+    }
+    const policy = certificate.MinimumProtocolVersion;
+    return typeof policy === 'string' && /^TLSv1\.[23]_/.test(policy) ? ok(`\`MinimumProtocolVersion: ${policy}\``) : missing(`\`MinimumProtocolVersion\` is ${policy ?? 'unset'}: set TLSv1.2_2021`);
+  },
+};
+
+const SECURITY_HEADERS: MitigationSpec = {
+  key: 'security-headers',
+  title: 'Every response carries HSTS, frame, content-type and content security policy headers',
+  check(t, { graph }) {
+    const stack = el(t).resource!.stack;
+    const policyOf = (b: any) => localRefs(b.ResponseHeadersPolicyId).map((id) => graph.resource(stack, id)).find((r) => r?.type === 'AWS::CloudFront::ResponseHeadersPolicy');
+    const complete = (policy: Resource | undefined) => {
+      const headers = policy?.props.ResponseHeadersPolicyConfig?.SecurityHeadersConfig ?? {};
+      return ['StrictTransportSecurity', 'FrameOptions', 'ContentTypeOptions', 'ContentSecurityPolicy'].every((h) => headers[h] !== undefined);
+    };
+    const lacking = behaviours(t).filter((b) => !complete(policyOf(b)));
+    if (lacking.length > 0) {
+      return missing(`${lacking.map(behaviourName).join(', ')}: attach a response headers policy with HSTS, X-Frame-Options, X-Content-Type-Options and a Content-Security-Policy`);
+    }
+    const policies = [...new Set(behaviours(t).map((b) => policyOf(b)!.path.split('/').slice(1, -1).join('/')))];
+    return ok(`response headers policy ${policies.join(', ')} on every behaviour`);
+  },
+};
+
+/** Whether a web ACL rule blocks requests without one of `headers` (a NOT over a byte match on that header). */
+function blocksWithout(rule: any, headers: string[]): boolean {
+  const text = JSON.stringify(rule.Statement ?? {});
+  return rule.Action?.Block !== undefined && text.includes('"NotStatement"')
+    && headers.some((h) => new RegExp(`"SingleHeader":\\{"Name":"${h.replace(/[-]/g, '\\-')}"\\}`, 'i').test(text));
+}
+
+const ORIGIN_LOCKED: MitigationSpec = {
+  key: 'origin-locked',
+  title: 'The origin answers the distribution only',
+  check(t, { graph }) {
+    const { from, to } = t.flow!;
+    const distribution = from.resource!;
+    const origins = distributionOriginsOf(distribution).filter((o) => graph.targets(distribution.stack, o.DomainName).elements.some((e) => e.id === to.id));
+    const signed = origins.length > 0 && origins.every((o) => o.OriginAccessControlId !== undefined);
+    const target = to.resource!;
+    if (target.type === 'AWS::S3::Bucket') {
+      const block = target.props.PublicAccessBlockConfiguration ?? {};
+      const blocked = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((k) => block[k] === true);
+      return signed && blocked
+        ? ok('origin access control signs every request and the bucket blocks public access')
+        : missing(`${signed ? '' : 'reach the bucket through origin access control; '}${blocked ? '' : 'block all public access on the bucket'}`.replace(/; $/, ''));
+    }
+    if (target.type === 'AWS::Lambda::Url') {
+      return signed && target.props.AuthType === 'AWS_IAM'
+        ? ok('`AuthType: AWS_IAM`, and origin access control signs every request')
+        : missing('set `AuthType: AWS_IAM` on the URL and reach it through origin access control');
+    }
+    if (target.type === 'AWS::ApiGateway::RestApi') {
+      const headers = origins.flatMap((o) => [o.OriginCustomHeaders ?? []].flat().map((h: any) => String(h.HeaderName).toLowerCase()));
+      const check = webAclRules({ element: to }, graph).find(({ rule }) => blocksWithout(rule, headers));
+      return check
+        ? ok(`web ACL ${check.acl.label}, rule ${check.rule.Name}: blocks requests without the \`${headers.join('`, `')}\` header CloudFront sends`)
+        : missing('the API\'s own endpoint takes requests that skip the distribution: send a secret origin header from CloudFront and block requests without it in the API\'s web ACL (`EdgeOrigin.api`), or make the API private');
+    }
+    return missing(`check that ${name(to)} accepts requests from the distribution only`);
   },
 };
 
@@ -701,6 +806,7 @@ const KNOWN_CONTENTS: MitigationSpec = {
 // ---------------------------------------------------------------- threats
 
 const ENTRY_APIS = typeIs('AWS::ApiGateway::RestApi', 'AWS::ApiGatewayV2::Api');
+const DISTRIBUTIONS = typeIs('AWS::CloudFront::Distribution');
 const REST_APIS = typeIs('AWS::ApiGateway::RestApi');
 const FUNCTIONS = typeIs('AWS::Lambda::Function');
 const MESSAGE_STORES = typeIs('AWS::SQS::Queue', 'AWS::SNS::Topic');
@@ -725,6 +831,20 @@ export const THREATS: ThreatSpec[] = [
     mitigations: [URL_AUTH],
   },
   {
+    key: 'origin-bypass',
+    stride: StrideD.SPOOFING,
+    priority: 'High',
+    applies: (t) => t.flow?.vias.has(FlowVia.ORIGIN) === true,
+    grammar: (t) => ({
+      source: 'internet-based threat actor',
+      prerequisites: `who finds the own endpoint of ${name(t.flow!.to)}`,
+      action: `call it directly instead of through ${name(t.flow!.from)}`,
+      impact: 'requests that skip the distribution\'s web ACL, geo restriction and headers',
+      goals: ['integrity', 'confidentiality'],
+    }),
+    mitigations: [ORIGIN_LOCKED],
+  },
+  {
     key: 'forged-messages',
     stride: StrideD.SPOOFING,
     priority: 'High',
@@ -744,9 +864,23 @@ export const THREATS: ThreatSpec[] = [
     key: 'web-exploits',
     stride: StrideD.TAMPERING,
     priority: 'High',
-    applies: ENTRY_APIS,
+    applies: (t) => ENTRY_APIS(t) || DISTRIBUTIONS(t),
     grammar: (t) => ({ source: 'internet-based threat actor', prerequisites: `who can reach ${name(el(t))}`, action: 'send injection payloads, known-bad inputs or exploit probes', impact: 'code paths the functions never meant to run', goals: ['integrity', 'confidentiality'] }),
     mitigations: [WAF_MANAGED_RULES],
+  },
+  {
+    key: 'browser-attacks',
+    stride: StrideD.TAMPERING,
+    priority: 'Medium',
+    applies: DISTRIBUTIONS,
+    grammar: (t) => ({
+      source: 'malicious site or injected script',
+      prerequisites: `in the browser of a viewer of ${name(el(t))}`,
+      action: 'frame its pages, make the browser sniff content types or run script from other origins',
+      impact: 'clickjacking, cross-site scripting and plain-HTTP visits later',
+      goals: ['integrity', 'confidentiality'],
+    }),
+    mitigations: [SECURITY_HEADERS],
   },
   {
     key: 'malformed-requests',
@@ -787,6 +921,14 @@ export const THREATS: ThreatSpec[] = [
     applies: ENTRY_APIS,
     grammar: (t) => ({ source: 'caller of the API', prerequisites: `of ${name(el(t))}`, action: 'deny having made a request', impact: 'no record of who called what, and when', goals: ['accountability'] }),
     mitigations: [API_ACCESS_LOGS],
+  },
+  {
+    key: 'untraceable-viewer-requests',
+    stride: StrideD.REPUDIATION,
+    priority: 'Medium',
+    applies: DISTRIBUTIONS,
+    grammar: (t) => ({ source: 'viewer', prerequisites: `of ${name(el(t))}`, action: 'deny having made a request', impact: 'no record of who requested what, and when', goals: ['accountability'] }),
+    mitigations: [DISTRIBUTION_LOGS],
   },
   {
     key: 'untraceable-object-access',
@@ -837,6 +979,20 @@ export const THREATS: ThreatSpec[] = [
     mitigations: [CUSTOMER_KEY],
   },
   {
+    key: 'weak-viewer-tls',
+    stride: StrideD.INFORMATION_DISCLOSURE,
+    priority: 'High',
+    applies: DISTRIBUTIONS,
+    grammar: (t) => ({
+      source: 'network attacker',
+      prerequisites: `between a viewer and ${name(el(t))}`,
+      action: 'read or change traffic sent over plain HTTP or an outdated TLS version',
+      impact: 'sessions and data disclosed or altered in transit',
+      goals: ['confidentiality', 'integrity'],
+    }),
+    mitigations: [VIEWER_HTTPS, VIEWER_TLS],
+  },
+  {
     key: 'public-bucket',
     stride: StrideD.INFORMATION_DISCLOSURE,
     priority: 'High',
@@ -856,7 +1012,7 @@ export const THREATS: ThreatSpec[] = [
     key: 'request-flood',
     stride: StrideD.DENIAL_OF_SERVICE,
     priority: 'High',
-    applies: ENTRY_APIS,
+    applies: (t) => ENTRY_APIS(t) || DISTRIBUTIONS(t),
     grammar: (t) => ({ source: 'internet-based threat actor', prerequisites: `who can reach ${name(el(t))}`, action: 'flood it with requests from one or many sources', impact: 'unavailability for real callers and an unbounded bill', goals: ['availability'] }),
     mitigations: [STAGE_THROTTLING, WAF_RATE_RULE],
   },
@@ -946,6 +1102,10 @@ export const THREATS: ThreatSpec[] = [
 export function mitigationsFor(threat: ThreatSpec, target: Target): MitigationSpec[] {
   if (threat.key === 'payloads-in-logs') {
     return REST_APIS(target) ? [API_NO_DATA_TRACE] : [FUNCTION_LOG_LEVEL];
+  }
+  if (threat.key === 'request-flood' && DISTRIBUTIONS(target)) {
+    // A distribution has no stage: its web ACL's rate rule is what throttles.
+    return [WAF_RATE_RULE];
   }
   return threat.mitigations;
 }
