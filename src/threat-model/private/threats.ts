@@ -1,5 +1,6 @@
 import {
-  Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, distributionOriginsOf, flattenArn, isAnyone, labelOf as labelInStack, localRefs,
+  Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, distributionOriginsOf, flattenArn, isAnyone,
+  labelOf as labelInStack, localRefs,
 } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
 import { latestRuntimeOf } from '../../core/private/runtime';
@@ -323,7 +324,8 @@ const ORIGIN_LOCKED: MitigationSpec = {
   check(t, { graph }) {
     const { from, to } = t.flow!;
     const distribution = from.resource!;
-    const origins = distributionOriginsOf(distribution).filter((o) => graph.targets(distribution.stack, o.DomainName).elements.some((e) => e.id === to.id));
+    const origins = distributionOriginsOf(distribution)
+      .filter((o) => graph.targets(distribution.stack, o.DomainName).elements.some((e) => e.id === to.id));
     const signed = origins.length > 0 && origins.every((o) => o.OriginAccessControlId !== undefined);
     const target = to.resource!;
     if (target.type === 'AWS::S3::Bucket') {
