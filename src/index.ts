@@ -45,4 +45,5 @@ export { Monitoring, type MonitoringDashboardOptions } from './monitoring/monito
 export { SecurityChange } from './monitoring/security-changes';
 export { EdgeOrigin } from './edge/edge-origin';
 export { EdgeGeoRestriction } from './edge/geo-restriction';
-export { SecureDistribution, type SecureDistributionProps } from './edge/secure-distribution';
+export { SecureDistribution, type SecureDistributionProps, type SecureBehaviorOptions } from './edge/secure-distribution';
+export { SecureEdgeFunction, type SecureEdgeFunctionProps } from './function/secure-edge-function';

@@ -68,6 +68,8 @@ export const RULES = {
   eventSourceMappingDestination: [ruleId(PACK.SERVERLESS, 'LambdaEventSourceMappingDestination')],
   /** COG4 accepts only Cognito user-pool authorizers, not IAM (SigV4) or Lambda authorizers. */
   cognitoAuthorizerOnly: [ruleId(PACK.AWS_SOLUTIONS, 'COG4')],
+  /** A Lambda@Edge function: the edge runs no function in a VPC. */
+  lambdaInVpc: [ruleId(PACK.HIPAA, 'LambdaInsideVPC'), ruleId(PACK.NIST_R5, 'LambdaInsideVPC'), ruleId(PACK.PCI, 'LambdaInsideVPC')],
   /** A distribution serving every country. */
   cloudFrontGeoRestriction: [ruleId(PACK.AWS_SOLUTIONS, 'CFR1')],
   /** A distribution on the `*.cloudfront.net` certificate, whose viewer policy CloudFront fixes at TLSv1. */

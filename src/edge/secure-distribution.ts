@@ -11,11 +11,12 @@ import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
 import {
-  requireEnumValue, requireInstanceOf, requireInterface, requireOptionalNonEmptyString, requireOptionalString, requireOptionalStringArray,
-  requireProps,
+  requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalNonEmptyString, requireOptionalString,
+  requireOptionalStringArray, requireProps, requireStruct,
 } from '../core/private/input-checks';
 import { shortHash } from '../core/private/short-hash';
 import { accessLogsBucket } from '../data/access-logs-bucket';
+import { SecureEdgeFunction } from '../function/secure-edge-function';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
 
@@ -28,10 +29,27 @@ const DEFAULT_CONTENT_SECURITY_POLICY =
   "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; upgrade-insecure-requests";
 const DEFAULT_ROOT_OBJECT = 'index.html';
 
+/** Options of {@link SecureDistribution.addBehavior}. */
+export interface SecureBehaviorOptions {
+  /**
+   * Lambda@Edge functions on this behaviour's events, at most one per event type.
+   *
+   * @default - none
+   */
+  readonly edgeFunctions?: SecureEdgeFunction[];
+}
+
 /** Props of {@link SecureDistribution}. */
 export interface SecureDistributionProps {
   /** The origin of every path no behaviour added with `addBehavior` matches. */
   readonly defaultOrigin: EdgeOrigin;
+
+  /**
+   * Lambda@Edge functions on the default behaviour's events, at most one per event type.
+   *
+   * @default - none
+   */
+  readonly edgeFunctions?: SecureEdgeFunction[];
 
   /**
    * Alternate domain names (CNAMEs), e.g. `['www.example.com']`. Requires `certificate`.
@@ -192,7 +210,7 @@ export class SecureDistribution extends Construct {
     const latencyOn = alarms.originLatencyAlarm !== undefined;
     const defaultOrigin = props.defaultOrigin._bind(this, 'Default');
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
-      defaultBehavior: this.behaviour(defaultOrigin),
+      defaultBehavior: this.behaviour(defaultOrigin, props.edgeFunctions),
       comment: (props.comment ?? this.node.path).slice(0, 128),
       domainNames: props.domainNames,
       certificate: props.certificate,
@@ -244,9 +262,12 @@ export class SecureDistribution extends Construct {
    * Routes the paths `pathPattern` matches (e.g. `/api/*`) to `origin`, with
    * the same HTTPS redirect, security headers and compression as the default.
    */
-  public addBehavior(pathPattern: string, origin: EdgeOrigin): void {
+  public addBehavior(pathPattern: string, origin: EdgeOrigin, options: SecureBehaviorOptions = {}): void {
     const problems = new ProblemCollector(this);
     requireInstanceOf(problems, 'origin', origin, EdgeOrigin, 'an EdgeOrigin, e.g. `EdgeOrigin.api(api)`', true);
+    if (requireStruct(problems, 'options', options, '{ edgeFunctions: [fn] }')) {
+      checkEdgeFunctions(problems, 'edgeFunctions', options.edgeFunctions);
+    }
     const validPattern = typeof pathPattern === 'string' && /^\/?[A-Za-z0-9_\-.*$/~"'@:+&]+$/.test(pathPattern) && pathPattern !== '*' && pathPattern.length <= 255;
     problems.require(
       validPattern,
@@ -256,12 +277,13 @@ export class SecureDistribution extends Construct {
     problems.throwIfAny();
     this.pathPatterns.add(pathPattern);
     const bound = origin._bind(this, `Behavior${shortHash(pathPattern)}`);
-    const { origin: target, ...options } = this.behaviour(bound);
-    this.distribution.addBehavior(pathPattern, target, options);
+    const { origin: target, ...behaviour } = this.behaviour(bound, options.edgeFunctions);
+    this.distribution.addBehavior(pathPattern, target, behaviour);
   }
 
-  private behaviour(bound: BoundEdgeOrigin): cloudfront.BehaviorOptions {
+  private behaviour(bound: BoundEdgeOrigin, edgeFunctions: SecureEdgeFunction[] = []): cloudfront.BehaviorOptions {
     return {
+      edgeLambdas: edgeFunctions.length === 0 ? undefined : edgeFunctions.map((fn) => fn._edgeLambda()),
       origin: bound.origin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       allowedMethods: bound.allowedMethods,
@@ -319,6 +341,7 @@ function checkProps(scope: Construct, props: SecureDistributionProps): { [P in k
   const problems = new ProblemCollector(scope);
   const alarms = checkAlarmSettings(problems, props, DISTRIBUTION_ALARMS);
   props.geoRestriction?._check(problems, 'geoRestriction');
+  checkEdgeFunctions(problems, 'edgeFunctions', props.edgeFunctions);
   const region = Stack.of(scope).region;
   problems.require(
     !(props.webAcl !== undefined && props.webAclArn !== undefined),
@@ -365,6 +388,17 @@ function checkProps(scope: Construct, props: SecureDistributionProps): { [P in k
   }
   problems.throwIfAny();
   return alarms;
+}
+
+/** Lambda@Edge functions of one behaviour: SecureEdgeFunctions, one per event type. */
+function checkEdgeFunctions(problems: ProblemCollector, prop: string, value: unknown): void {
+  if (!requireOptionalArray(problems, prop, value, '[edgeFunction]', (item, element) =>
+    requireInstanceOf(problems, item, element, SecureEdgeFunction, 'a SecureEdgeFunction', true)) || value === undefined) {
+    return;
+  }
+  const types = (value as SecureEdgeFunction[]).map((fn) => fn.eventType);
+  const repeated = [...new Set(types.filter((t, i) => types.indexOf(t) !== i))];
+  problems.require(repeated.length === 0, `\`${prop}\` has more than one function for ${repeated.join(', ')}; CloudFront runs one function per event type and behaviour.`);
 }
 
 /** The certificate's region, when known at synth time. */

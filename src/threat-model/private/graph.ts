@@ -534,10 +534,19 @@ export class FlowGraph {
     }
   }
 
-  /** A CloudFront distribution → each origin of the app it forwards to (bucket, API, function URL). */
+  /** A CloudFront distribution → each origin of the app it forwards to (bucket, API, function URL), and its Lambda@Edge functions. */
   private distributionOrigins(): void {
     for (const distribution of this.ofType('AWS::CloudFront::Distribution')) {
       const from = this.elementOf(distribution)!;
+      const config = distribution.props.DistributionConfig ?? {};
+      for (const behaviour of [config.DefaultCacheBehavior, ...[config.CacheBehaviors ?? []].flat()].filter((b) => typeof b === 'object' && b !== null)) {
+        for (const association of [behaviour.LambdaFunctionAssociations ?? []].flat()) {
+          const { elements, crossStack } = this.targets(distribution.stack, association?.LambdaFunctionARN);
+          for (const fn of elements) {
+            this.flow(from, fn, FlowVia.API, `Lambda@Edge ${association.EventType}`, crossStack);
+          }
+        }
+      }
       for (const origin of distributionOriginsOf(distribution)) {
         const { elements, crossStack } = this.targets(distribution.stack, origin.DomainName);
         for (const target of elements) {

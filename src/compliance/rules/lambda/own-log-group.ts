@@ -14,15 +14,32 @@ export const LAMBDA_OWN_LOG_GROUP: AegisRule = {
   explanation:
     'Without `LoggingConfig.LogGroup`, Lambda creates `/aws/lambda/<name>` itself: unencrypted, kept forever, and outside the ' +
     'template. Create a log group with `encryptionKey` and `retention`, and pass it as the function\'s `logGroup` ' +
-    '(SecureFunction does).',
+    '(SecureFunction does), or create the group Lambda writes to by that name (`/aws/lambda/<name>`; for Lambda@Edge ' +
+    '`/aws/lambda/us-east-1.<name>`, as SecureEdgeFunction does).',
   check(node: CfnResource, index: StackIndex) {
     if (!(node instanceof lambda.CfnFunction)) {
       return NagRuleCompliance.NOT_APPLICABLE;
     }
     const config = index.resolve(node.loggingConfig);
-    const logGroup = index.referenced(config?.logGroup ?? config?.LogGroup, logs.CfnLogGroup.CFN_RESOURCE_TYPE_NAME) as logs.CfnLogGroup | undefined;
+    const logGroup = index.referenced(config?.logGroup ?? config?.LogGroup, logs.CfnLogGroup.CFN_RESOURCE_TYPE_NAME) as logs.CfnLogGroup | undefined
+      ?? (config === undefined ? defaultLogGroup(node, index) : undefined);
     return logGroup !== undefined && logGroup.kmsKeyId !== undefined && logGroup.retentionInDays !== undefined
       ? NagRuleCompliance.COMPLIANT
       : NagRuleCompliance.NON_COMPLIANT;
   },
 };
+
+/**
+ * The stack's log group named as Lambda names a function's logs when no
+ * `LoggingConfig` chooses one: `/aws/lambda/<name>`, or for Lambda@Edge replicas
+ * `/aws/lambda/us-east-1.<name>`. Only a literal function name can match.
+ */
+function defaultLogGroup(fn: lambda.CfnFunction, index: StackIndex): logs.CfnLogGroup | undefined {
+  const name = index.resolve(fn.functionName);
+  if (typeof name !== 'string') {
+    return undefined;
+  }
+  const names = [`/aws/lambda/${name}`, `/aws/lambda/us-east-1.${name}`];
+  return index.ofType(logs.CfnLogGroup.CFN_RESOURCE_TYPE_NAME)
+    .find((group) => names.includes(index.resolve((group as logs.CfnLogGroup).logGroupName))) as logs.CfnLogGroup | undefined;
+}
