@@ -1,0 +1,200 @@
+import * as path from 'path';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  BucketReplication,
+  Compliance,
+  EdgeOrigin,
+  SecureBucket,
+  SecureDistribution,
+  SecureEdgeFunction,
+  SecureEdgeFunctionProps,
+  SecurityProfile,
+} from '../../src';
+import { assemblyStacks } from '../../src/core/private/cloud-assembly';
+import { buildThreatModel } from '../../src/threat-model/private/model';
+import { REPLICA_BUCKET_ARN, REPLICA_KEY_ARN } from '../fixtures/every-construct';
+import { CODE } from '../helpers/stacks';
+import { findingLines, newApp, synthesize } from '../helpers/synth';
+
+const US_EAST_1 = { account: '123456789012', region: 'us-east-1' };
+const VIEWER_RESPONSE = cloudfront.LambdaEdgeEventType.VIEWER_RESPONSE;
+const ORIGIN_REQUEST = cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST;
+const HANDLER_ENTRY = path.join(__dirname, '..', 'fixtures', 'handlers', 'validate-order.ts');
+
+function edgeFunction(props: Partial<SecureEdgeFunctionProps> = {}, stackProps: StackProps = { env: US_EAST_1 }) {
+  const app = new App();
+  const stack = new Stack(app, 'TestStack', stackProps);
+  const fn = new SecureEdgeFunction(stack, 'Headers', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE, ...props } as SecureEdgeFunctionProps);
+  return { app, stack, fn, template: Template.fromStack(stack) };
+}
+
+describe('SecureEdgeFunction defaults (viewer response, us-east-1)', () => {
+  let template: Template;
+  let fn: SecureEdgeFunction;
+  beforeAll(() => ({ template, fn } = edgeFunction()));
+
+  test('x86_64, 128 MB and 5 s (CloudFront\'s viewer limits), an explicit name, no environment, VPC, layers, tracing or dead-letter queue', () => {
+    const [props] = Object.values<any>(template.findResources('AWS::Lambda::Function')).map((r) => r.Properties);
+    expect(props).toMatchObject({ Architectures: ['x86_64'], MemorySize: 128, Timeout: 5, FunctionName: expect.stringMatching(/^TestStack-Headers-[0-9A-F]{8}$/) });
+    for (const absent of ['Environment', 'VpcConfig', 'Layers', 'TracingConfig', 'DeadLetterConfig', 'LoggingConfig']) {
+      expect(props[absent]).toBeUndefined();
+    }
+  });
+
+  test('a numbered version for CloudFront', () => {
+    template.resourceCountIs('AWS::Lambda::Version', 1);
+    expect(fn.currentVersion.version).toBeDefined();
+    expect(fn._edgeLambda()).toEqual({ functionVersion: fn.currentVersion, eventType: VIEWER_RESPONSE, includeBody: undefined });
+  });
+
+  test('the role trusts Lambda and Lambda@Edge, and may write only the function\'s edge log groups, in any region', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'edgelambda.amazonaws.com' } },
+        ],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    const [role] = Object.values<any>(template.findResources('AWS::IAM::Role'));
+    const statements = role.Properties.Policies[0].PolicyDocument.Statement;
+    const name = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName;
+    expect(statements).toEqual([{
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Effect: 'Allow',
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*:', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/us-east-1.${name}`]] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*:', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/us-east-1.${name}:*`]] },
+      ],
+    }]);
+  });
+
+  test('its us-east-1 log group is encrypted with the stack key, retained and created before the function', () => {
+    const name = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName;
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: `/aws/lambda/us-east-1.${name}`, RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AegisEncryptionKey'), 'Arn'] } },
+      DeletionPolicy: 'Retain',
+    });
+    const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+    expect(Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].DependsOn).toContain(logGroupId);
+  });
+
+  test('logical ids are locked', () => {
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toEqual([expect.stringMatching(/^HeadersFunction[0-9A-F]{8}$/)]);
+    expect(Object.keys(template.findResources('AWS::IAM::Role'))).toEqual([expect.stringMatching(/^HeadersServiceRole[0-9A-F]{8}$/)]);
+  });
+});
+
+describe('SecureEdgeFunction zero findings', () => {
+  test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('on a distribution in us-east-1, bundled from an entry, under %s; AWS-forced acknowledgements only', (profile) => {
+    const app = newApp();
+    Compliance.of(app).enforce({ profile });
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    const regulated = profile === SecurityProfile.REGULATED;
+    const fn = new SecureEdgeFunction(stack, 'Router', { entry: HANDLER_ENTRY, eventType: ORIGIN_REQUEST, includeBody: true, reservedConcurrentExecutions: regulated ? 5 : undefined });
+    const replication = regulated ? BucketReplication.to(REPLICA_BUCKET_ARN, { destinationKeyArn: REPLICA_KEY_ARN }) : undefined;
+    if (regulated) {
+      SecureBucket.configureAccessLogs(stack, { replication });
+    }
+    const site = new SecureBucket(stack, 'Site', { replication });
+    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(site), edgeFunctions: [fn] });
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    const acks = result.acknowledged.filter((a) => a.acknowledgedAt.startsWith('Edge/Router'))
+      .map((a) => `${a.rule.replace(/Edge-Router-[0-9A-F]{8}/, 'Edge-Router-<hash>')} ${a.reason.startsWith('cdk-aegis (AWS-forced)')}`);
+    expect(acks.sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>:*] true',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>] true',
+      'Serverless-LambdaDLQ true',
+      'Serverless-LambdaTracing true',
+      ...(regulated ? [
+        'HIPAA.Security-LambdaDLQ true', 'HIPAA.Security-LambdaInsideVPC true',
+        'NIST.800.53.R5-LambdaDLQ true', 'NIST.800.53.R5-LambdaInsideVPC true', 'PCI.DSS.321-LambdaInsideVPC true',
+      ] : []),
+    ].sort());
+    const config = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    expect(config.DefaultCacheBehavior.LambdaFunctionAssociations).toEqual([{ EventType: 'origin-request', IncludeBody: true, LambdaFunctionARN: { Ref: expect.stringMatching(/^RouterFunctionCurrentVersion/) } }]);
+  });
+});
+
+describe('SecureEdgeFunction where the stack is', () => {
+  test('env-agnostic: a template rule refuses regions other than us-east-1', () => {
+    const { template } = edgeFunction({}, {});
+    const rule = Object.entries<any>(template.toJSON().Rules).find(([id]) => id.startsWith('HeadersInEdgeRegion'))![1];
+    expect(rule.Assertions).toEqual([{ Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] }, AssertDescription: expect.stringContaining('Lambda@Edge') }]);
+  });
+
+  test('fails in a stack bound to another region, saying where it must go', () => {
+    expect(() => edgeFunction({}, { env: { account: '123456789012', region: 'eu-west-1' } }))
+      .toThrow(/Lambda@Edge functions are created in us-east-1, but this stack is in eu-west-1: put the SecureEdgeFunction in a us-east-1 stack/);
+  });
+});
+
+describe('SecureEdgeFunction limits and refusals', () => {
+  test('origin events: up to 30 s and more memory; 10 s by default', () => {
+    const { template } = edgeFunction({ eventType: ORIGIN_REQUEST, memorySize: 1024 });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
+    const longer = edgeFunction({ eventType: ORIGIN_REQUEST, timeout: Duration.seconds(30) });
+    longer.template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 30 });
+  });
+
+  test.each<[string, Partial<SecureEdgeFunctionProps> | Record<string, unknown>, RegExp]>([
+    ['more than 128 MB on a viewer event', { memorySize: 256 }, /`memorySize` must be a whole number of MB from 128 to 128 \(CloudFront's limit for viewer events\), got: 256/],
+    ['more than 5 s on a viewer event', { timeout: Duration.seconds(6) }, /`timeout` must be 1 to 5 seconds \(CloudFront's limit for viewer events\), got: 6 seconds/],
+    ['more than 30 s on an origin event', { eventType: ORIGIN_REQUEST, timeout: Duration.seconds(31) }, /`timeout` must be 1 to 30 seconds/],
+    ['a body on a response event', { includeBody: true }, /`includeBody` applies to request events only/],
+    ['a Java runtime', { runtime: lambda.Runtime.JAVA_21 }, /`runtime` must be a Node.js or Python runtime/],
+    ['environment variables', { environment: { STAGE: 'prod' } }, /`environment`: Lambda@Edge does not run environment variables/],
+    ['a VPC', { vpc: {} }, /`vpc`: Lambda@Edge does not run a VPC; AWS would refuse the function at deploy/],
+    ['layers', { layers: [] }, /`layers`: Lambda@Edge does not run layers/],
+    ['a dead-letter queue', { deadLetterQueue: {} }, /`deadLetterQueue`: Lambda@Edge does not run dead-letter queues/],
+    ['tracing', { tracing: {} }, /`tracing`: Lambda@Edge does not run X-Ray tracing/],
+    ['arm64', { architecture: lambda.Architecture.ARM_64 }, /`architecture`: Lambda@Edge does not run the arm64 architecture/],
+    ['no event type', { eventType: undefined }, /`eventType` must be a member of `cloudfront.LambdaEdgeEventType` .*got: undefined/],
+    ['an event type by name', { eventType: 'VIEWER_REQUEST' }, /`eventType` must be a member of `cloudfront.LambdaEdgeEventType`/],
+    ['neither code nor entry', { code: undefined, handler: undefined }, /pass `code` .* or `entry`/],
+  ])('fails on %s', (_name, props, message) => {
+    expect(() => edgeFunction(props as Partial<SecureEdgeFunctionProps>)).toThrow(message);
+  });
+
+  test('fails under REGULATED without reserved concurrency', () => {
+    const app = newApp();
+    Compliance.of(app).enforce({ profile: SecurityProfile.REGULATED });
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    expect(() => new SecureEdgeFunction(stack, 'Fn', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE }))
+      .toThrow(/REGULATED profile requires `reservedConcurrentExecutions`/);
+  });
+
+  test('a distribution refuses two functions for one event type on a behaviour, and anything that is not a SecureEdgeFunction', () => {
+    const stack = new Stack(new App(), 'TestStack', { env: US_EAST_1 });
+    const fn = new SecureEdgeFunction(stack, 'Headers', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE });
+    const other = new SecureEdgeFunction(stack, 'Other', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE });
+    const site = new SecureBucket(stack, 'Site');
+    expect(() => new SecureDistribution(stack, 'A', { defaultOrigin: EdgeOrigin.bucket(site), edgeFunctions: [fn, other] }))
+      .toThrow(/`edgeFunctions` has more than one function for viewer-response/);
+    const cdn = new SecureDistribution(stack, 'B', { defaultOrigin: EdgeOrigin.bucket(site) });
+    expect(() => cdn.addBehavior('/x/*', EdgeOrigin.bucket(site), { edgeFunctions: [fn.function as unknown as SecureEdgeFunction] }))
+      .toThrow(/`edgeFunctions\[0\]` must be a SecureEdgeFunction/);
+    cdn.addBehavior('/y/*', EdgeOrigin.bucket(site), { edgeFunctions: [fn] });
+    const config = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudFront::Distribution'))
+      .map((d) => d.Properties.DistributionConfig).find((c) => c.CacheBehaviors !== undefined);
+    expect(config.CacheBehaviors[0].LambdaFunctionAssociations).toEqual([{ EventType: 'viewer-response', LambdaFunctionARN: expect.anything() }]);
+  });
+});
+
+describe('SecureEdgeFunction in the threat model', () => {
+  test('the distribution runs the function: a flow named by the event type', () => {
+    const app = newApp();
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    const fn = new SecureEdgeFunction(stack, 'Headers', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE });
+    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site')), edgeFunctions: [fn] });
+    app.synth();
+    const model = buildThreatModel(assemblyStacks(app.outdir), app.outdir);
+    const flows = [...model.graph.flows.values()].map((f) => `${f.from.label} → ${f.to.label}: ${[...f.labels].join('; ')}`);
+    expect(flows).toContain('Cdn → Headers/Function: Lambda@Edge viewer-response');
+  });
+});
