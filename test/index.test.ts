@@ -26,6 +26,7 @@ describe('the public API', () => {
       'SecureBucket',
       'SecureDefaults',
       'SecureDistribution',
+      'SecureEdgeFunction',
       'SecureFunction',
       'SecureQueue',
       'SecureSecret',
