@@ -1,18 +1,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../examples/app';
 import { asArray, iamStatements } from '../helpers/iam';
 import { findingLines, synthesize } from '../helpers/synth';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'aegis-example-'));
-const template = (stack = 'OrdersService') => Template.fromStack(buildApp({ outdir: tmp() }).node.findChild(stack) as any);
+/** The example app, built and synthesized once for every test that only reads it. */
+let shared: App | undefined;
+const sharedApp = () => (shared ??= buildApp({ outdir: tmp() }));
+const template = (stack = 'OrdersService') => Template.fromStack(sharedApp().node.findChild(stack) as Stack);
 
 describe('examples/app.ts', () => {
   test('synthesizes with zero findings under every pack of its profile', () => {
-    const app = buildApp({ outdir: tmp() });
-    const result = synthesize(app);
+    const result = synthesize(sharedApp());
     expect(findingLines(result.findings)).toEqual([]);
     expect(result.error).toBeUndefined();
     // The user's two opt-outs and the library's acknowledgements are on the record, each with its cause.
@@ -114,7 +117,7 @@ describe('examples/app.ts', () => {
     t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
   });
 
-  test.each(['OrdersService', 'ImagePipeline'])('%s: every alarm notifies an encrypted topic other than the one it watches, and failing functions are watched', (stackName) => {
+  test.each(['OrdersService', 'ImagePipeline', 'Storefront'])('%s: every alarm notifies an encrypted topic other than the one it watches, and failing functions are watched', (stackName) => {
     const t = template(stackName);
     const topics = t.findResources('AWS::SNS::Topic');
     const topicId = Object.keys(topics).find((id) => id.startsWith('AegisMonitoringAlarmTopic'))!;
@@ -132,7 +135,7 @@ describe('examples/app.ts', () => {
     expect(functions.filter((id) => !watched.includes(`{"Ref":"${id}"}`))).toEqual([]);
   });
 
-  test.each(['OrdersService', 'ImagePipeline'])('%s: every queue an event can be dropped into, and every EventBridge rule, is watched by an alarm', (stackName) => {
+  test.each(['OrdersService', 'ImagePipeline', 'Storefront'])('%s: every queue an event can be dropped into, and every EventBridge rule, is watched by an alarm', (stackName) => {
     const resources = template(stackName).toJSON().Resources;
     const alarms = Object.values<any>(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     const watchedRefs = JSON.stringify(alarms.map((a) => [a.Properties.Metrics, a.Properties.Dimensions]));
@@ -166,9 +169,9 @@ describe('examples/app.ts', () => {
   });
 
   test('two synths produce byte-identical templates', () => {
-    const first = buildApp({ outdir: tmp() }).synth();
+    const first = sharedApp().synth();
     const second = buildApp({ outdir: tmp() }).synth();
-    for (const stack of ['OrdersService', 'ImagePipeline']) {
+    for (const stack of ['OrdersService', 'ImagePipeline', 'Storefront']) {
       const read = (dir: string) => fs.readFileSync(path.join(dir, `${stack}.template.json`));
       expect(read(first.directory).equals(read(second.directory))).toBe(true);
     }
