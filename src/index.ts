@@ -43,7 +43,7 @@ export { SecureTopic, type SecureTopicProps, type SecureTopicSubscriberOptions }
 export { AlarmSetting, type AlarmOptions } from './monitoring/alarm-setting';
 export { Monitoring, type MonitoringDashboardOptions } from './monitoring/monitoring';
 export { SecurityChange } from './monitoring/security-changes';
-export { EdgeOrigin } from './edge/edge-origin';
+export { EdgeOrigin, type HttpApiOriginOptions } from './edge/edge-origin';
 export { EdgeGeoRestriction } from './edge/geo-restriction';
 export { SecureDistribution, type SecureDistributionProps, type SecureBehaviorOptions } from './edge/secure-distribution';
 export { SecureEdgeFunction, type SecureEdgeFunctionProps } from './function/secure-edge-function';

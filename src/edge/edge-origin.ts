@@ -1,13 +1,17 @@
-import { Annotations, Aws, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Duration, Fn, IAspect, Token } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SecureApi } from '../api/secure-api';
 import { AegisValidationError } from '../core/errors';
 import { shortHash } from '../core/private/short-hash';
+import { SecureFunction } from '../function/secure-function';
 import { SecretRotation, SecureSecret } from '../secrets/secure-secret';
 
 const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
@@ -15,6 +19,54 @@ const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 const ORIGIN_VERIFY_SECRET_ID = 'OriginVerifySecret';
 /** WCU of the origin check: the Host match with a LOWERCASE transformation (2 + 10) and the header match (2). */
 const ORIGIN_VERIFY_CAPACITY = 14;
+
+/** Construct id, under the HTTP API, of the Lambda authorizer that checks the origin header. Public contract: do not rename. */
+const ORIGIN_VERIFY_AUTHORIZER_ID = 'OriginVerifyAuthorizer';
+
+/**
+ * The authorizer of `EdgeOrigin.httpApi`: allows a request when its origin
+ * header matches the secret (compared as SHA-256 digests in constant time);
+ * API Gateway caches the answer per header value for 5 minutes.
+ */
+const AUTHORIZER_CODE = `
+const { SecretsManagerClient, GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager');
+const { createHash, timingSafeEqual } = require('crypto');
+const client = new SecretsManagerClient({});
+const digest = (value) => createHash('sha256').update(String(value)).digest();
+let expected;
+exports.handler = async (event) => {
+  if (expected === undefined) {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: process.env.ORIGIN_VERIFY_SECRET_ARN }));
+    expected = digest(out.SecretString ?? '');
+  }
+  const given = (event.headers || {})['${'x-origin-verify'}'];
+  return { isAuthorized: given !== undefined && timingSafeEqual(digest(given), expected) };
+};
+`;
+
+/** Options of {@link EdgeOrigin.httpApi}: where the origin check's authorizer function runs. */
+export interface HttpApiOriginOptions {
+  /**
+   * The VPC of the authorizer function. **Required under REGULATED** (with `reservedConcurrentExecutions`).
+   *
+   * @default - none (BASELINE)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of the authorizer function in `vpc`.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Reserved concurrency of the authorizer function. **Required under REGULATED**.
+   *
+   * @default - none (BASELINE)
+   */
+  readonly reservedConcurrentExecutions?: number;
+}
 
 /** What an origin brings to a behaviour of the distribution. @internal */
 export interface BoundEdgeOrigin {
@@ -53,6 +105,19 @@ export abstract class EdgeOrigin {
    */
   public static api(api: SecureApi): EdgeOrigin {
     return new ApiOrigin(api);
+  }
+
+  /**
+   * An HTTP API (API Gateway v2), which takes no web ACL: CloudFront's web
+   * ACL is its only one. CloudFront sends a secret header (read at deploy
+   * time through a dynamic reference) and a Lambda authorizer on every route
+   * of the API lets only requests that carry it in, so the API's own endpoint
+   * refuses everyone else (HTTP 403). The API's routes must not have an
+   * authorizer of their own (one per route): check callers in the function,
+   * or keep that API out of the distribution. HTTPS only, TLS 1.2.
+   */
+  public static httpApi(api: apigwv2.HttpApi, options: HttpApiOriginOptions = {}): EdgeOrigin {
+    return new HttpApiOrigin(api, options);
   }
 
   /**
@@ -138,6 +203,86 @@ class ApiOrigin extends EdgeOrigin {
   }
 }
 
+class HttpApiOrigin extends EdgeOrigin {
+  constructor(private readonly api: apigwv2.HttpApi, private readonly options: HttpApiOriginOptions) {
+    super();
+  }
+
+  public _bind(): BoundEdgeOrigin {
+    const secret = httpApiOriginVerifySecret(this.api, this.options);
+    return {
+      origin: new origins.HttpOrigin(Fn.select(2, Fn.split('/', this.api.apiEndpoint)), {
+        customHeaders: { [ORIGIN_VERIFY_HEADER]: secret.secretValue.unsafeUnwrap() },
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      }),
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      staticContent: false,
+    };
+  }
+}
+
+/**
+ * The secret CloudFront sends to an HTTP API, created once per API with a
+ * Lambda authorizer (identity source: the header) that every route of the
+ * API gets, now or when it is added.
+ */
+function httpApiOriginVerifySecret(api: apigwv2.HttpApi, options: HttpApiOriginOptions): SecureSecret {
+  const existing = api.node.tryFindChild(ORIGIN_VERIFY_SECRET_ID);
+  if (existing instanceof SecureSecret) {
+    return existing;
+  }
+  const secret = newOriginVerifySecret(api);
+  const fn = new SecureFunction(api, `${ORIGIN_VERIFY_AUTHORIZER_ID}Function`, {
+    code: lambda.Code.fromInline(AUTHORIZER_CODE),
+    handler: 'index.handler',
+    description: `cdk-aegis: lets only requests from the CloudFront distribution (${ORIGIN_VERIFY_HEADER}) into ${api.node.path}`,
+    secrets: { ORIGIN_VERIFY: secret },
+    vpc: options.vpc,
+    vpcSubnets: options.vpcSubnets,
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+  });
+  const authorizer = new apigwv2.HttpAuthorizer(api, ORIGIN_VERIFY_AUTHORIZER_ID, {
+    httpApi: api,
+    type: apigwv2.HttpAuthorizerType.LAMBDA,
+    authorizerName: 'cdk-aegis-origin-verify',
+    identitySource: [`$request.header.${ORIGIN_VERIFY_HEADER}`],
+    authorizerUri: `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${fn.functionArn}/invocations`,
+    payloadFormatVersion: apigwv2.AuthorizerPayloadVersion.VERSION_2_0,
+    enableSimpleResponses: true,
+    resultsCacheTtl: Duration.minutes(5),
+  });
+  fn.addPermission('InvokedByApiGateway', {
+    principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+    sourceArn: `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${api.apiId}/authorizers/${authorizer.authorizerId}`,
+    sourceAccount: Aws.ACCOUNT_ID,
+  });
+  Aspects.of(api).add(new RequireOriginHeader(api, authorizer.authorizerId));
+  return secret;
+}
+
+/** Gives every route of an HTTP API the origin check's authorizer; a route with an authorizer of its own is an error. */
+class RequireOriginHeader implements IAspect {
+  constructor(private readonly api: apigwv2.HttpApi, private readonly authorizerId: string) {}
+
+  public visit(node: IConstruct): void {
+    if (!(node instanceof apigwv2.CfnRoute) || node.apiId !== this.api.apiId) {
+      return;
+    }
+    if (node.authorizationType === undefined || node.authorizationType === 'NONE') {
+      node.authorizationType = 'CUSTOM';
+      node.authorizerId = this.authorizerId;
+    } else if (node.authorizerId !== this.authorizerId) {
+      Annotations.of(node).addError(
+        `\`EdgeOrigin.httpApi\`: route ${node.routeKey} of ${this.api.node.path} has authorization ${node.authorizationType}; an HTTP API route takes one ` +
+          'authorizer, and the distribution\'s origin check needs it. Check the caller in the function instead, or keep this API out of the distribution.',
+      );
+    }
+  }
+}
+
 /**
  * The secret CloudFront sends to `api` in `x-origin-verify`, created
  * once per API with the web ACL rule that blocks requests to the API's host
@@ -156,13 +301,7 @@ function originVerifySecret(api: SecureApi, distribution: Construct): SecureSecr
         '`EdgeOrigin` only with APIs cdk-aegis protects.',
     ]);
   }
-  const secret = new SecureSecret(api, ORIGIN_VERIFY_SECRET_ID, {
-    description: `cdk-aegis: value CloudFront sends to ${api.node.path} in ${ORIGIN_VERIFY_HEADER}; the API's web ACL blocks requests without it`,
-    generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    rotation: SecretRotation.none({
-      reason: 'CloudFront origin headers and WAF rules take the value at deploy time; a rotation without a redeploy would cut the API off the distribution',
-    }),
-  });
+  const secret = newOriginVerifySecret(api);
   const host = domainOf(api);
   webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY, {
     andStatement: {
@@ -174,6 +313,17 @@ function originVerifySecret(api: SecureApi, distribution: Construct): SecureSecr
   });
   webAcl.redactHeader(ORIGIN_VERIFY_HEADER);
   return secret;
+}
+
+/** The secret CloudFront sends to an API origin in `x-origin-verify`, under the API. */
+function newOriginVerifySecret(api: Construct): SecureSecret {
+  return new SecureSecret(api, ORIGIN_VERIFY_SECRET_ID, {
+    description: `cdk-aegis: value CloudFront sends to ${api.node.path} in ${ORIGIN_VERIFY_HEADER}; the API refuses requests without it`,
+    generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    rotation: SecretRotation.none({
+      reason: 'CloudFront origin headers and the API\'s check take the value at deploy time; a rotation without a redeploy would cut the API off the distribution',
+    }),
+  });
 }
 
 /** The host name requests to the API carry: its custom domain, else its execute-api endpoint. */

@@ -1,7 +1,11 @@
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   AlarmSetting,
   BucketReplication,
@@ -15,9 +19,12 @@ import {
   SecureFunction,
   SecureWebAcl,
   SecurityProfile,
+  StackKey,
   WebAclScope,
 } from '../../src';
 import { Compliance } from '../../src/compliance/compliance';
+import { assemblyStacks } from '../../src/core/private/cloud-assembly';
+import { buildThreatModel } from '../../src/threat-model/private/model';
 import { compliantVpc } from '../fixtures/compliant-vpc';
 import { REPLICA_BUCKET_ARN, REPLICA_KEY_ARN } from '../fixtures/every-construct';
 import { CODE } from '../helpers/stacks';
@@ -484,5 +491,103 @@ describe('SecureDistribution refuses bad input with clear errors', () => {
     expect(() => cdn.addBehavior('/static/*', EdgeOrigin.bucket(site))).toThrow(/`pathPattern` \/static\/\* already has a behaviour/);
     expect(() => cdn.addBehavior('/x/*', site as unknown as EdgeOrigin)).toThrow(/`origin` must be an EdgeOrigin/);
     expect(stack.resolve(cdn.distributionId)).toEqual({ Ref: expect.stringMatching(/^Cdn/) });
+  });
+});
+
+/** An HTTP API whose default stage logs and throttles (the API's own settings, which the packs check). */
+function compliantHttpApi(stack: Stack, id: string): apigwv2.HttpApi {
+  const api = new apigwv2.HttpApi(stack, id);
+  const stage = api.defaultStage!.node.defaultChild as apigwv2.CfnStage;
+  const accessLogs = new logs.LogGroup(stack, `${id}AccessLogs`, { retention: logs.RetentionDays.ONE_YEAR, encryptionKey: StackKey.of(stack) });
+  stage.accessLogSettings = { destinationArn: accessLogs.logGroupArn, format: JSON.stringify({ requestId: '$context.requestId', status: '$context.status' }) };
+  stage.defaultRouteSettings = { throttlingBurstLimit: 100, throttlingRateLimit: 50 };
+  return api;
+}
+
+describe('SecureDistribution HTTP API origins', () => {
+  let app: App;
+  let template: Template;
+  let config: any;
+  beforeAll(() => {
+    app = newApp();
+    Compliance.of(app).enforce();
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    const fn = new SecureFunction(stack, 'Items', { code: CODE, handler: 'index.handler' });
+    const api = compliantHttpApi(stack, 'Http');
+    api.addRoutes({ path: '/v2/items', methods: [apigwv2.HttpMethod.GET], integration: new integrations.HttpLambdaIntegration('Items', fn) });
+    const cdn = new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site')) });
+    cdn.addBehavior('/v2/*', EdgeOrigin.httpApi(api));
+    // A route added after the behaviour is checked too.
+    api.addRoutes({ path: '/v2/orders', methods: [apigwv2.HttpMethod.POST], integration: new integrations.HttpLambdaIntegration('Orders', fn) });
+    template = Template.fromStack(stack);
+    config = distributionConfig(template);
+  });
+
+  test('zero findings, and the threat model sees the API reachable only through the distribution', () => {
+    const result = synthesize(app);
+    expect(findingLines(result.findings)).toEqual([]);
+    const model = buildThreatModel(assemblyStacks(app.outdir), app.outdir);
+    const bypass = model.threats.find((t) => t.spec.key === 'origin-bypass' && t.targetName.startsWith('Cdn → Http'))!;
+    expect(bypass.mitigations[0].evidence).toEqual({ resolved: true, text: 'every route\'s authorizer takes the `x-origin-verify` header CloudFront sends as its identity source' });
+  });
+
+  test('every route, also one added later, is held by a Lambda authorizer whose identity source is the origin header', () => {
+    const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST', IdentitySource: ['$request.header.x-origin-verify'], EnableSimpleResponses: true, AuthorizerPayloadFormatVersion: '2.0', AuthorizerResultTtlInSeconds: 300,
+    });
+    const routes = Object.values<any>(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+    expect(routes.map((r) => [r.RouteKey, r.AuthorizationType, r.AuthorizerId])).toEqual([
+      ['GET /v2/items', 'CUSTOM', { Ref: authorizerId }],
+      ['POST /v2/orders', 'CUSTOM', { Ref: authorizerId }],
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'apigateway.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { 'Fn::Join': ['', Match.arrayWith(['/authorizers/', { Ref: authorizerId }])] },
+    });
+  });
+
+  test('CloudFront sends the secret over HTTPS and TLS 1.2 only, and the authorizer function reads it by ARN', () => {
+    const origin = config.Origins.find((o: any) => JSON.stringify(o.DomainName).includes('ApiEndpoint'));
+    expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: 'x-origin-verify', HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] } }]);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ORIGIN_VERIFY_SECRET_ARN: { Ref: secretId } }) } });
+  });
+
+  test('the authorizer lets in exactly the requests that carry the secret', async () => {
+    const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.ORIGIN_VERIFY_SECRET_ARN);
+    const source: string = fn.Properties.Code.ZipFile;
+    const asked: unknown[] = [];
+    const fakeSdk = {
+      SecretsManagerClient: class { public async send(command: any) { asked.push(command.input); return { SecretString: 's3cr3t' }; } },
+      GetSecretValueCommand: class { constructor(public readonly input: unknown) {} },
+    };
+    const module = { exports: {} as any };
+    const env = { ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:origin' };
+    new Function('require', 'module', 'exports', 'process', source)(
+      (name: string) => (name === 'crypto' ? require('crypto') : fakeSdk), module, module.exports, { env });
+    const handler = module.exports.handler;
+    await expect(handler({ headers: { 'x-origin-verify': 's3cr3t' } })).resolves.toEqual({ isAuthorized: true });
+    await expect(handler({ headers: { 'x-origin-verify': 's3cr3T' } })).resolves.toEqual({ isAuthorized: false });
+    await expect(handler({ headers: {} })).resolves.toEqual({ isAuthorized: false });
+    await expect(handler({})).resolves.toEqual({ isAuthorized: false });
+    // The secret is read once per execution environment.
+    expect(asked).toEqual([{ SecretId: env.ORIGIN_VERIFY_SECRET_ARN }]);
+  });
+
+  test('fails at synth when a route keeps an authorizer of its own, naming the route', () => {
+    const stack = new Stack(newApp(), 'Edge', { env: US_EAST_1 });
+    const fn = new SecureFunction(stack, 'Items', { code: CODE, handler: 'index.handler' });
+    const api = compliantHttpApi(stack, 'Http');
+    api.addRoutes({
+      path: '/v2/me',
+      methods: [apigwv2.HttpMethod.GET],
+      integration: new integrations.HttpLambdaIntegration('Me', fn),
+      authorizer: new authorizers.HttpJwtAuthorizer('Jwt', 'https://issuer.example.com', { jwtAudience: ['app'] }),
+    });
+    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.httpApi(api) });
+    Annotations.fromStack(stack).hasError('/Edge/Http/GET--v2--me/Resource', Match.stringLikeRegexp('route GET /v2/me of Edge/Http has authorization JWT'));
   });
 });

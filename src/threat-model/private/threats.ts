@@ -347,6 +347,18 @@ const ORIGIN_LOCKED: MitigationSpec = {
         ? ok(`web ACL ${check.acl.label}, rule ${check.rule.Name}: blocks requests without the \`${headers.join('`, `')}\` header CloudFront sends`)
         : missing('the API\'s own endpoint takes requests that skip the distribution: send a secret origin header from CloudFront and block requests without it in the API\'s web ACL (`EdgeOrigin.api`), or make the API private');
     }
+    if (target.type === 'AWS::ApiGatewayV2::Api') {
+      // HTTP APIs take no web ACL: every route's authorizer must read a header the distribution sends.
+      const headers = origins.flatMap((o) => [o.OriginCustomHeaders ?? []].flat().map((h: any) => String(h.HeaderName).toLowerCase()));
+      const routes = graph.referring(to, 'AWS::ApiGatewayV2::Route');
+      const checking = (route: Resource) => localRefs(route.props.AuthorizerId).map((id) => graph.resource(route.stack, id))
+        .some((a) => a !== undefined && [a.props.IdentitySource ?? []].flat().some((source: unknown) => headers.some((h) => String(source).toLowerCase() === `$request.header.${h}`)));
+      const unchecked = routes.filter((r) => !checking(r));
+      return routes.length > 0 && unchecked.length === 0
+        ? ok(`every route's authorizer takes the \`${headers.join('`, `')}\` header CloudFront sends as its identity source`)
+        : missing(`${unchecked.map((r) => String(r.props.RouteKey)).join(', ') || 'the API\'s routes'} take requests that skip the distribution: ` +
+          'give every route a Lambda authorizer that checks a secret header CloudFront sends (`EdgeOrigin.httpApi`)');
+    }
     return missing(`check that ${name(to)} accepts requests from the distribution only`);
   },
 };
