@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -567,7 +568,7 @@ describe('SecureDistribution HTTP API origins', () => {
     const module = { exports: {} as any };
     const env = { ORIGIN_VERIFY_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:origin' };
     new Function('require', 'module', 'exports', 'process', source)(
-      (name: string) => (name === 'crypto' ? require('crypto') : fakeSdk), module, module.exports, { env });
+      (name: string) => (name === 'crypto' ? crypto : fakeSdk), module, module.exports, { env });
     const handler = module.exports.handler;
     await expect(handler({ headers: { 'x-origin-verify': 's3cr3t' } })).resolves.toEqual({ isAuthorized: true });
     await expect(handler({ headers: { 'x-origin-verify': 's3cr3T' } })).resolves.toEqual({ isAuthorized: false });
