@@ -221,6 +221,10 @@ describe('SecureDistribution zero findings', () => {
     // Alarms cannot watch us-east-1's metrics from eu-west-1: none, and the construct says why.
     Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/CloudFront' }, 0);
     Annotations.fromStack(stack).hasInfo('/Site/Cdn', Match.stringLikeRegexp('alarms exist when its stack\'s env names us-east-1'));
+    // The threat model follows the cross-region reference to the web ACL.
+    const model = buildThreatModel(assemblyStacks(app.outdir), app.outdir);
+    const exploits = model.threats.find((t) => t.spec.key === 'web-exploits' && t.targetName.startsWith('Cdn'))!;
+    expect(exploits.mitigations[0].evidence.text).toMatch(/^web ACL Waf: AWSManagedRules/);
   });
 });
 

@@ -253,6 +253,8 @@ export class FlowGraph {
   private readonly referrers = new Map<string, Resource[]>();
   private readonly exportsByName = new Map<string, { stack: AssemblyStack; value: unknown }>();
   private readonly outputsByStack = new Map<string, { stack: AssemblyStack; outputs: Record<string, any> }>();
+  /** Values CDK's cross-region export writers put into SSM parameters, by parameter name. */
+  private readonly crossRegionExports = new Map<string, { stack: AssemblyStack; value: unknown }>();
 
   /**
    * @param stacks the stacks of the assembly
@@ -267,6 +269,11 @@ export class FlowGraph {
         }
       }
       for (const [logicalId, r] of Object.entries<any>(stack.template.Resources ?? {})) {
+        if (r?.Type === 'Custom::CrossRegionExportWriter') {
+          for (const [name, value] of Object.entries<unknown>(r.Properties?.WriterProps?.exports ?? {})) {
+            this.crossRegionExports.set(name, { stack, value });
+          }
+        }
         const cdkPath = r?.Metadata?.['aws:cdk:path'];
         const resource: Resource = {
           stack,
@@ -381,6 +388,9 @@ export class FlowGraph {
   }
 
   private exported(ref: ForeignRef): { stack: AssemblyStack; value: unknown } | undefined {
+    if (ref.crossRegionParameter !== undefined) {
+      return this.crossRegionExports.get(ref.crossRegionParameter);
+    }
     if (ref.exportName !== undefined) {
       return this.exportsByName.get(ref.exportName);
     }
@@ -1007,9 +1017,17 @@ interface ForeignRef {
   readonly exportName?: string;
   readonly stackName?: string;
   readonly outputName?: string;
+  /** A cross-region reference (`crossRegionReferences`): the SSM parameter CDK's export writer fills and its reader reads. */
+  readonly crossRegionParameter?: string;
 }
 
-/** References to other stacks: `Fn::ImportValue` (strong) and `Fn::GetStackOutput` (weak, the `cdk init` default). */
+/** Where CDK keeps cross-region references (`crossRegionReferences: true`): SSM parameters under this path. */
+const CROSS_REGION_PARAMETER_PREFIX = '/cdk/exports/';
+
+/**
+ * References to other stacks: `Fn::ImportValue` (strong), `Fn::GetStackOutput` (weak, the `cdk init` default)
+ * and the attributes of CDK's cross-region export reader.
+ */
 function foreignRefs(expr: unknown): ForeignRef[] {
   const found: ForeignRef[] = [];
   const visit = (v: unknown): void => {
@@ -1021,6 +1039,9 @@ function foreignRefs(expr: unknown): ForeignRef[] {
         found.push({ exportName: o['Fn::ImportValue'] });
       } else if (o['Fn::GetStackOutput'] && typeof o['Fn::GetStackOutput'].OutputName === 'string') {
         found.push({ stackName: String(o['Fn::GetStackOutput'].StackName), outputName: o['Fn::GetStackOutput'].OutputName });
+      } else if (Array.isArray(o['Fn::GetAtt']) && typeof o['Fn::GetAtt'][1] === 'string' && o['Fn::GetAtt'][1].startsWith(CROSS_REGION_PARAMETER_PREFIX)) {
+        // CDK's ExportsReader returns each cross-region value as an attribute named after its parameter.
+        found.push({ crossRegionParameter: o['Fn::GetAtt'][1] });
       } else {
         Object.values(o).forEach(visit);
       }
