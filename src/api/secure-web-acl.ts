@@ -370,6 +370,23 @@ export class SecureWebAcl extends Construct {
   }
 
   /**
+   * Counts the per-IP rate rule by the viewer's address in `X-Forwarded-For`
+   * (CloudFront appends it) instead of the connection's, which behind a
+   * distribution is a CloudFront edge address shared by many viewers. A
+   * forged header only moves a caller's count here; the distribution's own
+   * web ACL counts the real address.
+   *
+   * @internal
+   */
+  public _rateLimitOnForwardedIp(): void {
+    const rule = this.rules.find((r) => r.name === RULE_NAMES.rateLimit)!;
+    const statement = (rule.statement as wafv2.CfnWebACL.StatementProperty).rateBasedStatement as wafv2.CfnWebACL.RateBasedStatementProperty;
+    (rule as { statement: wafv2.CfnWebACL.StatementProperty }).statement = {
+      rateBasedStatement: { ...statement, aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' } },
+    };
+  }
+
+  /**
    * Keeps a request header out of the WAF logs (`SecureApi` does this for the
    * headers its Lambda authorizers read).
    *

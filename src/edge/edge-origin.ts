@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Aws, Duration, Fn, IAspect, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Duration, Fn, IAspect, Names, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -17,8 +17,10 @@ import { SecretRotation, SecureSecret } from '../secrets/secure-secret';
 const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 /** Construct id, under the SecureApi, of the secret CloudFront sends in `x-origin-verify`. Public contract: do not rename. */
 const ORIGIN_VERIFY_SECRET_ID = 'OriginVerifySecret';
-/** WCU of the origin check: the Host match with a LOWERCASE transformation (2 + 10) and the header match (2). */
-const ORIGIN_VERIFY_CAPACITY = 14;
+/** WCU of the origin check's header match (a byte match, EXACTLY, no transformation). */
+const ORIGIN_VERIFY_CAPACITY = 2;
+/** WCU of the Host match a shared web ACL adds (EXACTLY with a LOWERCASE transformation). */
+const SHARED_HOST_CAPACITY = 12;
 
 /** Construct id, under the HTTP API, of the Lambda authorizer that checks the origin header. Public contract: do not rename. */
 const ORIGIN_VERIFY_AUTHORIZER_ID = 'OriginVerifyAuthorizer';
@@ -140,7 +142,7 @@ class BucketOrigin extends EdgeOrigin {
     super();
   }
 
-  public _bind(scope: Construct): BoundEdgeOrigin {
+  public _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin {
     if (this.bucket.encryptionKey !== undefined) {
       // aws-cdk-lib lets CloudFront decrypt with the bucket's key for any distribution of this account (the exact one
       // would be a dependency cycle: key, bucket, distribution) and warns. The bucket policy names this distribution
@@ -151,7 +153,11 @@ class BucketOrigin extends EdgeOrigin {
       );
     }
     return {
-      origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+      origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
+        originAccessControl: new cloudfront.S3OriginAccessControl(scope, `${behaviourId}OriginAccessControl`, {
+          originAccessControlName: regionalName(scope, behaviourId),
+        }),
+      }),
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
       cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       staticContent: true,
@@ -167,7 +173,11 @@ class FunctionUrlOrigin extends EdgeOrigin {
   public _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin {
     const url = new lambda.FunctionUrl(scope, `${behaviourId}Url`, { function: this.fn, authType: lambda.FunctionUrlAuthType.AWS_IAM });
     return {
-      origin: origins.FunctionUrlOrigin.withOriginAccessControl(url),
+      origin: origins.FunctionUrlOrigin.withOriginAccessControl(url, {
+        originAccessControl: new cloudfront.FunctionUrlOriginAccessControl(scope, `${behaviourId}OriginAccessControl`, {
+          originAccessControlName: regionalName(scope, behaviourId),
+        }),
+      }),
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
@@ -259,7 +269,9 @@ function httpApiOriginVerifySecret(api: apigwv2.HttpApi, options: HttpApiOriginO
     sourceArn: `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${api.apiId}/authorizers/${authorizer.authorizerId}`,
     sourceAccount: Aws.ACCOUNT_ID,
   });
-  Aspects.of(api).add(new RequireOriginHeader(api, authorizer.authorizerId));
+  // On the whole Stage (aspects do not cross into nested Stages): a route may be created anywhere
+  // (`new HttpRoute(otherScope, ..., { httpApi })`, another stack of the Stage).
+  Aspects.of(Stage.of(api) ?? api.node.root).add(new RequireOriginHeader(api, authorizer.authorizerId));
   return secret;
 }
 
@@ -301,18 +313,42 @@ function originVerifySecret(api: SecureApi, distribution: Construct): SecureSecr
         '`EdgeOrigin` only with APIs cdk-aegis protects.',
     ]);
   }
+  if (Stack.of(webAcl) !== Stack.of(api)) {
+    throw new AegisValidationError(distribution.node.path, [
+      `\`EdgeOrigin.api\`: the web ACL of ${api.node.path} is in stack ${Stack.of(webAcl).node.path}, and its origin check must name this API's host: ` +
+        'the two stacks would reference each other. Give the API its own web ACL (the default), or create the web ACL in the API\'s stack.',
+    ]);
+  }
   const secret = newOriginVerifySecret(api);
-  const host = domainOf(api);
-  webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY, {
-    andStatement: {
-      statements: [
-        byteMatch({ singleHeader: { Name: 'host' } }, host, 'LOWERCASE'),
-        { notStatement: { statement: byteMatch({ singleHeader: { Name: ORIGIN_VERIFY_HEADER } }, secret.secretValue.unsafeUnwrap(), 'NONE') } },
-      ],
-    },
-  });
+  const withoutSecret: wafv2.CfnWebACL.StatementProperty = {
+    // Fails closed: headers WAF cannot inspect in full (over 8 KB or 200 headers) count as not carrying the secret.
+    notStatement: { statement: byteMatch(headerField(ORIGIN_VERIFY_HEADER, 'NO_MATCH'), secret.secretValue.unsafeUnwrap(), 'NONE') },
+  };
+  const ownWebAcl = webAcl.node.scope === api;
+  if (ownWebAcl) {
+    // The API's own web ACL protects only it: every request must carry the secret; CloudFront's viewers are counted by their address.
+    webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY, withoutSecret);
+    webAcl._rateLimitOnForwardedIp();
+  } else {
+    // A shared web ACL: the check applies to this API's host (an oversized request matches, so it fails closed too).
+    webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY + SHARED_HOST_CAPACITY, {
+      andStatement: { statements: [byteMatch(headerField('host', 'MATCH'), domainOf(api), 'LOWERCASE'), withoutSecret] },
+    });
+    Annotations.of(distribution).addWarningV2('@cdk-aegis/shared-web-acl-behind-cloudfront',
+      `web ACL ${webAcl.node.path} is shared with other resources: its per-IP rules (rate limit, IP lists, countries) see CloudFront's edge ` +
+        `addresses for ${api.node.path}, not the viewers'. The distribution's own web ACL counts viewers; give the API its own web ACL to count them here too.`);
+  }
   webAcl.redactHeader(ORIGIN_VERIFY_HEADER);
   return secret;
+}
+
+/**
+ * A name for an account-wide CloudFront resource (origin access controls are
+ * global): the construct's unique name and the stack's region, so one stack
+ * deployed to two regions of an account does not collide.
+ */
+function regionalName(scope: Construct, id: string): string {
+  return `${Names.uniqueResourceName(scope, { maxLength: 40, separator: '-' })}-${id}`.slice(0, 48) + `-${Aws.REGION}`;
 }
 
 /** The secret CloudFront sends to an API origin in `x-origin-verify`, under the API. */
@@ -333,6 +369,11 @@ function domainOf(api: SecureApi): string {
     return Token.isUnresolved(domain) ? domain : domain.toLowerCase();
   }
   return `${api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+}
+
+/** One request header, inspected with `oversizeHandling` when the headers are too large for WAF to read in full. */
+function headerField(name: string, oversizeHandling: 'MATCH' | 'NO_MATCH'): wafv2.CfnWebACL.FieldToMatchProperty {
+  return { headers: { matchPattern: { includedHeaders: [name] }, matchScope: 'VALUE', oversizeHandling } };
 }
 
 function byteMatch(field: object, value: string, transformation: string): wafv2.CfnWebACL.StatementProperty {

@@ -207,7 +207,8 @@ export class SecureDistribution extends Construct {
     // CloudFront's standard logs are written with ACLs (to the awslogsdelivery account): the bucket must accept them.
     (logBucket.node.defaultChild as s3.CfnBucket).ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
 
-    const latencyOn = alarms.originLatencyAlarm !== undefined;
+    // The additional metrics cost a monthly fee: only where the alarm that reads them can exist.
+    const latencyOn = alarms.originLatencyAlarm !== undefined && region === CLOUDFRONT_REGION;
     const defaultOrigin = props.defaultOrigin._bind(this, 'Default');
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
       defaultBehavior: this.behaviour(defaultOrigin, props.edgeFunctions),
@@ -244,7 +245,7 @@ export class SecureDistribution extends Construct {
     const created = applyAlarms(this, this.distributionId, props, DISTRIBUTION_ALARMS, inCloudFrontRegion ? alarms : {});
     this.errorRateAlarm = created.errorRateAlarm;
     this.originLatencyAlarm = created.originLatencyAlarm;
-    if (!inCloudFrontRegion && (alarms.errorRateAlarm !== undefined || latencyOn)) {
+    if (!inCloudFrontRegion && (alarms.errorRateAlarm !== undefined || alarms.originLatencyAlarm !== undefined)) {
       Annotations.of(this).addInfo(
         `CloudFront publishes its metrics in ${CLOUDFRONT_REGION} only, and alarms cannot watch another region: the distribution's alarms exist ` +
           `when its stack's env names ${CLOUDFRONT_REGION} (this stack's region: ${Token.isUnresolved(region) ? 'env-agnostic' : region}).`,

@@ -187,8 +187,11 @@ export class SecureEdgeFunction extends Construct {
       bundling: props.entry === undefined ? undefined : { ...props.bundling, sourceMap: props.bundling?.sourceMap ?? false },
     }, runtime);
 
-    // An explicit name: the role's log statement names the function's log groups, which a reference to the function would turn into a cycle.
-    const functionName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+    // An explicit name: the role's log statement names the function's log groups, which a reference to the function would turn into a
+    // cycle. It ends with the first block of the stack's id, new on each creation: the log group kept from a deleted stack (RETAIN)
+    // never blocks a redeploy.
+    const stackIdBlock = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+    const functionName = `${Names.uniqueResourceName(this, { maxLength: 55, separator: '-' })}-${stackIdBlock}`;
     const role = new ScopedRole(this, 'ServiceRole', {
       assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('lambda.amazonaws.com'), new iam.ServicePrincipal('edgelambda.amazonaws.com')),
       description: `Execution role of the Lambda@Edge function ${this.node.path}`,

@@ -75,6 +75,22 @@ describe('Aegis-LAMBDA3: own log group with KMS and retention', () => {
     goodFn(stack);
     expect(ofRule(stack, 'LAMBDA3')).toEqual([]);
   });
+  test('the group Lambda writes to by name counts (`/aws/lambda/<name>`); the Lambda@Edge replicas\' name only for an edge function', () => {
+    const stack = fresh();
+    const key = new kms.Key(stack, 'Key');
+    const group = (id: string, name: string) =>
+      new logs.LogGroup(stack, id, { logGroupName: name, encryptionKey: key, retention: logs.RetentionDays.ONE_MONTH });
+    fn(stack, 'Named', { functionName: 'named-fn' });
+    group('NamedLogs', '/aws/lambda/named-fn');
+    fn(stack, 'NotEdge', { functionName: 'not-edge-fn' });
+    group('NotEdgeLogs', '/aws/lambda/us-east-1.not-edge-fn');
+    const edgeRole = new iam.Role(stack, 'EdgeRole', {
+      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('lambda.amazonaws.com'), new iam.ServicePrincipal('edgelambda.amazonaws.com')),
+    });
+    fn(stack, 'Edge', { functionName: 'edge-fn', role: edgeRole });
+    group('EdgeLogs', '/aws/lambda/us-east-1.edge-fn');
+    expect(ofRule(stack, 'LAMBDA3')).toEqual(['Aegis-LAMBDA3 @ S/NotEdge/Resource']);
+  });
 });
 
 describe('Aegis-LAMBDA4: service permissions name their source (and account, for S3)', () => {

@@ -220,6 +220,8 @@ describe('SecureDistribution zero findings', () => {
     expect(JSON.stringify(config.WebACLId)).toMatch(/ExportsReader.*\/cdk\/exports\/Site\/EdgeWaf/);
     // Alarms cannot watch us-east-1's metrics from eu-west-1: none, and the construct says why.
     Template.fromStack(stack).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { Namespace: 'AWS/CloudFront' }, 0);
+    // No paid additional metrics where no alarm reads them.
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFront::MonitoringSubscription', 0);
     Annotations.fromStack(stack).hasInfo('/Site/Cdn', Match.stringLikeRegexp('alarms exist when its stack\'s env names us-east-1'));
     // The threat model follows the cross-region reference to the web ACL.
     const model = buildThreatModel(assemblyStacks(app.outdir), app.outdir);
@@ -340,37 +342,70 @@ describe('SecureDistribution API origins', () => {
     });
   });
 
-  test('the API\'s regional web ACL blocks requests to the API\'s host without the secret, once, and keeps the header out of its logs', () => {
+  test('the API\'s own web ACL blocks every request without the secret (oversized headers too), once, and keeps the header out of its logs', () => {
     const regional = Object.values<any>(template.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'REGIONAL');
     const rules = JSON.parse(JSON.stringify(regional.Properties.Rules));
     const checks = rules.filter((r: any) => r.Name.startsWith('CloudFrontOnly-'));
-    expect(checks).toHaveLength(1);
-    expect(checks[0]).toMatchObject({
+    expect(checks).toEqual([{
+      Name: expect.stringMatching(/^CloudFrontOnly-[0-9A-F]+$/),
       Priority: rules.length - 1,
       Action: { Block: {} },
       Statement: {
-        AndStatement: {
-          Statements: [
-            { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'host' } }, PositionalConstraint: 'EXACTLY', TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }] } },
-            {
-              NotStatement: {
-                Statement: {
-                  ByteMatchStatement: {
-                    FieldToMatch: { SingleHeader: { Name: 'x-origin-verify' } },
-                    PositionalConstraint: 'EXACTLY',
-                    SearchString: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', expect.anything(), ':SecretString:::}}']] },
-                  },
-                },
-              },
+        NotStatement: {
+          Statement: {
+            ByteMatchStatement: {
+              FieldToMatch: { Headers: { MatchPattern: { IncludedHeaders: ['x-origin-verify'] }, MatchScope: 'VALUE', OversizeHandling: 'NO_MATCH' } },
+              PositionalConstraint: 'EXACTLY',
+              SearchString: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^ApiOriginVerifySecret/) }, ':SecretString:::}}']] },
+              TextTransformations: [{ Priority: 0, Type: 'NONE' }],
             },
-          ],
+          },
         },
       },
-    });
-    expect(JSON.stringify(checks[0].Statement.AndStatement.Statements[0].ByteMatchStatement.SearchString)).toContain('.execute-api.');
+      VisibilityConfig: expect.anything(),
+    }]);
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'x-origin-verify' } }]),
     });
+  });
+
+  test('behind CloudFront the API\'s own web ACL counts viewers by their forwarded address, not the edge\'s', () => {
+    const regional = Object.values<any>(template.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'REGIONAL');
+    const rate = regional.Properties.Rules.find((r: any) => r.Name === 'RateLimitPerIp');
+    expect(rate.Statement.RateBasedStatement).toMatchObject({
+      AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' }, Limit: 1000,
+    });
+  });
+
+  test('a web ACL shared with other APIs checks this API\'s host only (failing closed on oversized headers), keeps per-IP rules, and warns', () => {
+    const { stack } = stackIn();
+    const shared = new SecureWebAcl(stack, 'Shared');
+    const sharedApi = new SecureApi(stack, 'Api', { webAcl: shared });
+    sharedApi.addRoute(HttpMethod.GET, '/api/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    new SecureApi(stack, 'Other', { webAcl: shared }).addRoute(HttpMethod.GET, '/y', new SecureFunction(stack, 'Fn2', { code: CODE, handler: 'index.handler' }));
+    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.api(sharedApi) });
+    const t = Template.fromStack(stack);
+    const rules = Object.values<any>(t.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'REGIONAL').Properties.Rules;
+    const check = rules.find((r: any) => r.Name.startsWith('CloudFrontOnly-'));
+    const [host, withoutSecret] = check.Statement.AndStatement.Statements;
+    expect(host.ByteMatchStatement).toMatchObject({
+      FieldToMatch: { Headers: { MatchPattern: { IncludedHeaders: ['host'] }, MatchScope: 'VALUE', OversizeHandling: 'MATCH' } },
+      TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
+    });
+    expect(JSON.stringify(host.ByteMatchStatement.SearchString)).toContain('.execute-api.');
+    expect(withoutSecret.NotStatement.Statement.ByteMatchStatement.FieldToMatch.Headers.OversizeHandling).toBe('NO_MATCH');
+    expect(rules.find((r: any) => r.Name === 'RateLimitPerIp').Statement.RateBasedStatement.AggregateKeyType).toBe('IP');
+    Annotations.fromStack(stack).hasWarning('/TestStack/Cdn', Match.stringLikeRegexp('web ACL TestStack/Shared is shared with other resources'));
+  });
+
+  test('fails when the API\'s web ACL is in another stack (the check names the API\'s host: the stacks would reference each other)', () => {
+    const app = new App();
+    const shared = new SecureWebAcl(new Stack(app, 'Security', { env: US_EAST_1 }), 'Shared');
+    const stack = new Stack(app, 'Service', { env: US_EAST_1 });
+    const sharedApi = new SecureApi(stack, 'Api', { webAcl: shared });
+    sharedApi.addRoute(HttpMethod.GET, '/api/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
+    expect(() => new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.api(sharedApi) }))
+      .toThrow(/`EdgeOrigin.api`: the web ACL of Service\/Api is in stack Security, and its origin check must name this API's host/);
   });
 
   test('the secret is not rotated, and the record on it says why', () => {
@@ -524,6 +559,10 @@ describe('SecureDistribution HTTP API origins', () => {
     cdn.addBehavior('/v2/*', EdgeOrigin.httpApi(api));
     // A route added after the behaviour is checked too.
     api.addRoutes({ path: '/v2/orders', methods: [apigwv2.HttpMethod.POST], integration: new integrations.HttpLambdaIntegration('Orders', fn) });
+    // And one created outside the API's construct tree.
+    new apigwv2.HttpRoute(stack, 'Outside', {
+      httpApi: api, routeKey: apigwv2.HttpRouteKey.with('/v2/outside', apigwv2.HttpMethod.GET), integration: new integrations.HttpLambdaIntegration('Outside', fn),
+    });
     template = Template.fromStack(stack);
     config = distributionConfig(template);
   });
@@ -536,7 +575,7 @@ describe('SecureDistribution HTTP API origins', () => {
     expect(bypass.mitigations[0].evidence).toEqual({ resolved: true, text: 'every route\'s authorizer takes the `x-origin-verify` header CloudFront sends as its identity source' });
   });
 
-  test('every route, also one added later, is held by a Lambda authorizer whose identity source is the origin header', () => {
+  test('every route, also one added later or outside the API\'s tree, is held by a Lambda authorizer whose identity source is the origin header', () => {
     const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST', IdentitySource: ['$request.header.x-origin-verify'], EnableSimpleResponses: true, AuthorizerPayloadFormatVersion: '2.0', AuthorizerResultTtlInSeconds: 300,
@@ -545,6 +584,7 @@ describe('SecureDistribution HTTP API origins', () => {
     expect(routes.map((r) => [r.RouteKey, r.AuthorizationType, r.AuthorizerId])).toEqual([
       ['GET /v2/items', 'CUSTOM', { Ref: authorizerId }],
       ['POST /v2/orders', 'CUSTOM', { Ref: authorizerId }],
+      ['GET /v2/outside', 'CUSTOM', { Ref: authorizerId }],
     ]);
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'apigateway.amazonaws.com',

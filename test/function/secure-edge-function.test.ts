@@ -23,6 +23,8 @@ const US_EAST_1 = { account: '123456789012', region: 'us-east-1' };
 const VIEWER_RESPONSE = cloudfront.LambdaEdgeEventType.VIEWER_RESPONSE;
 const ORIGIN_REQUEST = cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST;
 const HANDLER_ENTRY = path.join(__dirname, '..', 'fixtures', 'handlers', 'validate-order.ts');
+/** The first block of the stack's id, which ends every edge function's name. */
+const STACK_ID_BLOCK = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
 
 function edgeFunction(props: Partial<SecureEdgeFunctionProps> = {}, stackProps: StackProps = { env: US_EAST_1 }) {
   const app = new App();
@@ -38,7 +40,8 @@ describe('SecureEdgeFunction defaults (viewer response, us-east-1)', () => {
 
   test('x86_64, 128 MB and 5 s (CloudFront\'s viewer limits), an explicit name, no environment, VPC, layers, tracing or dead-letter queue', () => {
     const [props] = Object.values<any>(template.findResources('AWS::Lambda::Function')).map((r) => r.Properties);
-    expect(props).toMatchObject({ Architectures: ['x86_64'], MemorySize: 128, Timeout: 5, FunctionName: expect.stringMatching(/^TestStack-Headers-[0-9A-F]{8}$/) });
+    // The name ends with the stack id's first block: new on each creation of the stack, so a log group kept from a deleted one never collides.
+    expect(props).toMatchObject({ Architectures: ['x86_64'], MemorySize: 128, Timeout: 5, FunctionName: { 'Fn::Join': ['', [expect.stringMatching(/^TestStack-Headers-[0-9A-F]{8}-$/), STACK_ID_BLOCK]] } });
     for (const absent of ['Environment', 'VpcConfig', 'Layers', 'TracingConfig', 'DeadLetterConfig', 'LoggingConfig']) {
       expect(props[absent]).toBeUndefined();
     }
@@ -46,7 +49,8 @@ describe('SecureEdgeFunction defaults (viewer response, us-east-1)', () => {
 
   test('a numbered version for CloudFront', () => {
     template.resourceCountIs('AWS::Lambda::Version', 1);
-    expect(fn.currentVersion.version).toBeDefined();
+    const [versionId] = Object.keys(template.findResources('AWS::Lambda::Version'));
+    expect(Stack.of(fn).resolve(fn.currentVersion.functionArn)).toEqual({ Ref: versionId });
     expect(fn._edgeLambda()).toEqual({ functionVersion: fn.currentVersion, eventType: VIEWER_RESPONSE, includeBody: undefined });
   });
 
@@ -62,21 +66,19 @@ describe('SecureEdgeFunction defaults (viewer response, us-east-1)', () => {
     });
     const [role] = Object.values<any>(template.findResources('AWS::IAM::Role'));
     const statements = role.Properties.Policies[0].PolicyDocument.Statement;
-    const name = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName;
+    const prefix = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName['Fn::Join'][1][0];
+    const arn = (suffix: string[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*:', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/us-east-1.${prefix}`, STACK_ID_BLOCK, ...suffix]] });
     expect(statements).toEqual([{
       Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
       Effect: 'Allow',
-      Resource: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*:', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/us-east-1.${name}`]] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:*:', { Ref: 'AWS::AccountId' }, `:log-group:/aws/lambda/us-east-1.${name}:*`]] },
-      ],
+      Resource: [arn([]), arn([':*'])],
     }]);
   });
 
   test('its us-east-1 log group is encrypted with the stack key, retained and created before the function', () => {
-    const name = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName;
+    const prefix = Object.values<any>(template.findResources('AWS::Lambda::Function'))[0].Properties.FunctionName['Fn::Join'][1][0];
     template.hasResource('AWS::Logs::LogGroup', {
-      Properties: { LogGroupName: `/aws/lambda/us-east-1.${name}`, RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AegisEncryptionKey'), 'Arn'] } },
+      Properties: { LogGroupName: { 'Fn::Join': ['', [`/aws/lambda/us-east-1.${prefix}`, STACK_ID_BLOCK]] }, RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AegisEncryptionKey'), 'Arn'] } },
       DeletionPolicy: 'Retain',
     });
     const [logGroupId] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
@@ -105,10 +107,10 @@ describe('SecureEdgeFunction zero findings', () => {
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
     const acks = result.acknowledged.filter((a) => a.acknowledgedAt.startsWith('Edge/Router'))
-      .map((a) => `${a.rule.replace(/Edge-Router-[0-9A-F]{8}/, 'Edge-Router-<hash>')} ${a.reason.startsWith('cdk-aegis (AWS-forced)')}`);
+      .map((a) => `${a.rule.replace(JSON.stringify(STACK_ID_BLOCK), '<stack id block>').replace(/Edge-Router-[0-9A-F]{8}/, 'Edge-Router-<hash>')} ${a.reason.startsWith('cdk-aegis (AWS-forced)')}`);
     expect(acks.sort()).toEqual([
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>:*] true',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>] true',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>-<stack id block>:*] true',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>-<stack id block>] true',
       'Serverless-LambdaDLQ true',
       'Serverless-LambdaTracing true',
       ...(regulated ? [

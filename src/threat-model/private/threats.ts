@@ -311,11 +311,19 @@ const SECURITY_HEADERS: MitigationSpec = {
   },
 };
 
-/** Whether a web ACL rule blocks requests without one of `headers` (a NOT over a byte match on that header). */
+/** Whether a web ACL rule blocks requests without one of `headers` (a NOT over a byte match on that header, as one header or a header pattern). */
 function blocksWithout(rule: any, headers: string[]): boolean {
-  const text = JSON.stringify(rule.Statement ?? {});
-  return rule.Action?.Block !== undefined && text.includes('"NotStatement"')
-    && headers.some((h) => new RegExp(`"SingleHeader":\\{"Name":"${h.replace(/[-]/g, '\\-')}"\\}`, 'i').test(text));
+  const nots: any[] = [];
+  const visit = (statement: any): void => {
+    if (statement?.NotStatement) {
+      nots.push(statement.NotStatement.Statement);
+    }
+    [statement?.AndStatement?.Statements ?? []].flat().forEach(visit);
+  };
+  visit(rule.Statement);
+  const named = (field: any): string[] => [field?.SingleHeader?.Name, ...[field?.Headers?.MatchPattern?.IncludedHeaders ?? []].flat()]
+    .filter((n): n is string => typeof n === 'string').map((n) => n.toLowerCase());
+  return rule.Action?.Block !== undefined && nots.some((s) => named(s?.ByteMatchStatement?.FieldToMatch).some((n) => headers.includes(n)));
 }
 
 const ORIGIN_LOCKED: MitigationSpec = {

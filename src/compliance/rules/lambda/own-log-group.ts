@@ -1,4 +1,5 @@
 import { CfnResource } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
@@ -31,15 +32,17 @@ export const LAMBDA_OWN_LOG_GROUP: AegisRule = {
 
 /**
  * The stack's log group named as Lambda names a function's logs when no
- * `LoggingConfig` chooses one: `/aws/lambda/<name>`, or for Lambda@Edge replicas
- * `/aws/lambda/us-east-1.<name>`. Only a literal function name can match.
+ * `LoggingConfig` chooses one: `/aws/lambda/<name>`, and for a Lambda@Edge
+ * function (its role trusts `edgelambda.amazonaws.com`) the replicas' name
+ * `/aws/lambda/us-east-1.<name>`. Only an explicit function name can match.
  */
 function defaultLogGroup(fn: lambda.CfnFunction, index: StackIndex): logs.CfnLogGroup | undefined {
-  const name = index.resolve(fn.functionName);
-  if (typeof name !== 'string') {
+  if (fn.functionName === undefined) {
     return undefined;
   }
-  const names = [`/aws/lambda/${name}`, `/aws/lambda/us-east-1.${name}`];
+  const role = index.referenced(fn.role, iam.CfnRole.CFN_RESOURCE_TYPE_NAME) as iam.CfnRole | undefined;
+  const edge = role !== undefined && JSON.stringify(index.resolve(role.assumeRolePolicyDocument) ?? {}).includes('edgelambda.amazonaws.com');
+  const names = ['/aws/lambda/', ...(edge ? ['/aws/lambda/us-east-1.'] : [])].map((prefix) => JSON.stringify(index.resolve(`${prefix}${fn.functionName}`)));
   return index.ofType(logs.CfnLogGroup.CFN_RESOURCE_TYPE_NAME)
-    .find((group) => names.includes(index.resolve((group as logs.CfnLogGroup).logGroupName))) as logs.CfnLogGroup | undefined;
+    .find((group) => names.includes(JSON.stringify(index.resolve((group as logs.CfnLogGroup).logGroupName)))) as logs.CfnLogGroup | undefined;
 }
