@@ -28,6 +28,11 @@ const HSTS_MAX_AGE = Duration.days(730);
 const DEFAULT_CONTENT_SECURITY_POLICY =
   "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; upgrade-insecure-requests";
 const DEFAULT_ROOT_OBJECT = 'index.html';
+/**
+ * Regions whose buckets CloudFront does not deliver standard logs to (AWS's
+ * AWSConfigRemediation-EnableCloudFrontAccessLogs runbook lists them).
+ */
+const NO_STANDARD_LOG_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
 
 /** Options of {@link SecureDistribution.addBehavior}. */
 export interface SecureBehaviorOptions {
@@ -368,6 +373,11 @@ function checkProps(scope: Construct, props: SecureDistributionProps): { [P in k
         `or put this stack in ${CLOUDFRONT_REGION}.`,
     );
   }
+  problems.require(
+    Token.isUnresolved(region) || !NO_STANDARD_LOG_REGIONS.includes(region),
+    `the stack is in ${region}, and CloudFront delivers no standard logs to buckets there (nor to ${NO_STANDARD_LOG_REGIONS.filter((r) => r !== region).join(', ')}): ` +
+      'put the distribution in a stack of another region (a distribution is global; only its stack has a region), next to its log bucket.',
+  );
   const domains = props.domainNames ?? [];
   problems.require(
     (domains.length > 0) === (props.certificate !== undefined),

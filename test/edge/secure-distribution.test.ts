@@ -244,6 +244,11 @@ describe('SecureDistribution where the stack is', () => {
     Annotations.fromStack(stack).hasInfo('/TestStack/Cdn', Match.stringLikeRegexp('env-agnostic'));
   });
 
+  test('fails in a region whose buckets CloudFront delivers no standard logs to', () => {
+    expect(() => distribution({ webAclArn: WEB_ACL_ARN }, { env: { account: '123456789012', region: 'eu-south-1' } }))
+      .toThrow(/the stack is in eu-south-1, and CloudFront delivers no standard logs to buckets there/);
+  });
+
   test('fails when the stack is in another region and no `webAclArn` is given, naming the prop', () => {
     expect(() => distribution({}, { env: EU_WEST_1 })).toThrow(/stack is in eu-west-1, but CloudFront web ACLs live in us-east-1: pass `webAclArn`/);
   });
