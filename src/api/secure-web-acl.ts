@@ -288,7 +288,8 @@ export class SecureWebAcl extends Construct {
       scope: webAclScope,
       defaultAction: { allow: {} },
       // Read at synth: rules added later (`_addRule`) are in.
-      rules: Lazy.any({ produce: () => this.rules }),
+      // Priorities follow the order (`_addRule` may put a rule first).
+      rules: Lazy.any({ produce: () => this.rules.map((rule, priority) => ({ ...rule, priority })) }),
       visibilityConfig: visibility(metricName),
     });
     if (webAclScope === WebAclScope.CLOUDFRONT && Token.isUnresolved(Stack.of(this).region)) {
@@ -352,12 +353,13 @@ export class SecureWebAcl extends Construct {
   }
 
   /**
-   * Adds a rule that blocks the requests `statement` matches, after the
-   * rules of the constructor (`EdgeOrigin.api` adds its origin check this way).
+   * Adds a rule that blocks the requests `statement` matches, before every
+   * other rule (`EdgeOrigin.api` adds its origin check this way, so a request
+   * it blocks is counted by no other rule).
    *
    * @internal
    */
-  public _addRule(name: string, capacity: number, statement: wafv2.CfnWebACL.StatementProperty): void {
+  public _addRuleFirst(name: string, capacity: number, statement: wafv2.CfnWebACL.StatementProperty): void {
     const problems = new ProblemCollector(this);
     problems.require(!this.rules.some((rule) => rule.name === name), `the web ACL already has a rule named ${name}.`);
     problems.require(
@@ -366,23 +368,29 @@ export class SecureWebAcl extends Construct {
     );
     problems.throwIfAny();
     this.consumedCapacity += capacity;
-    this.rules.push({ name, priority: this.rules.length, statement, action: { block: {} }, visibilityConfig: visibility(name) });
+    this.rules.unshift({ name, priority: 0, statement, action: { block: {} }, visibilityConfig: visibility(name) });
   }
 
   /**
-   * Counts the per-IP rate rule by the viewer's address in `X-Forwarded-For`
-   * (CloudFront appends it) instead of the connection's, which behind a
-   * distribution is a CloudFront edge address shared by many viewers. A
-   * forged header only moves a caller's count here; the distribution's own
-   * web ACL counts the real address.
+   * Behind a CloudFront distribution, whose own web ACL limits each viewer on
+   * its real address: counts the per-IP rate rule by the viewer's address in
+   * `X-Forwarded-For` (the connection's is an edge address shared by many
+   * viewers) and raises its limit to `factor` times, so it stays a backstop:
+   * a viewer who forges the header cannot get another viewer blocked here
+   * before the distribution blocks the forger.
    *
    * @internal
    */
-  public _rateLimitOnForwardedIp(): void {
+  public _rateLimitBehindCloudFront(factor: number): void {
     const rule = this.rules.find((r) => r.name === RULE_NAMES.rateLimit)!;
     const statement = (rule.statement as wafv2.CfnWebACL.StatementProperty).rateBasedStatement as wafv2.CfnWebACL.RateBasedStatementProperty;
     (rule as { statement: wafv2.CfnWebACL.StatementProperty }).statement = {
-      rateBasedStatement: { ...statement, aggregateKeyType: 'FORWARDED_IP', forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' } },
+      rateBasedStatement: {
+        ...statement,
+        limit: Math.min(MAX_RATE_LIMIT, (statement.limit as number) * factor),
+        aggregateKeyType: 'FORWARDED_IP',
+        forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+      },
     };
   }
 

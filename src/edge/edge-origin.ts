@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Aws, Duration, Fn, IAspect, Names, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Duration, Fn, IAspect, Names, Stage } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -6,7 +6,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
 import { SecureApi } from '../api/secure-api';
 import { AegisValidationError } from '../core/errors';
@@ -19,8 +18,8 @@ const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 const ORIGIN_VERIFY_SECRET_ID = 'OriginVerifySecret';
 /** WCU of the origin check's header match (a byte match, EXACTLY, no transformation). */
 const ORIGIN_VERIFY_CAPACITY = 2;
-/** WCU of the Host match a shared web ACL adds (EXACTLY with a LOWERCASE transformation). */
-const SHARED_HOST_CAPACITY = 12;
+/** How much higher than its own default an API's per-IP rate rule is behind a distribution (whose web ACL counts real addresses). */
+const BEHIND_CLOUDFRONT_RATE_FACTOR = 10;
 
 /** Construct id, under the HTTP API, of the Lambda authorizer that checks the origin header. Public contract: do not rename. */
 const ORIGIN_VERIFY_AUTHORIZER_ID = 'OriginVerifyAuthorizer';
@@ -83,7 +82,9 @@ export interface BoundEdgeOrigin {
 /**
  * An origin of a {@link SecureDistribution}, reachable only through the
  * distribution: buckets and Lambda function URLs through origin access
- * control, REST APIs through a secret origin header their web ACL checks.
+ * control, REST APIs through a secret origin header their web ACL checks,
+ * HTTP APIs through the same header checked by an authorizer on every route.
+ * Create one with the static methods; other subclasses are not supported.
  */
 export abstract class EdgeOrigin {
   /** The header CloudFront adds to requests for an API origin; the API's web ACL blocks requests to the API without its secret value. */
@@ -99,10 +100,12 @@ export abstract class EdgeOrigin {
   }
 
   /**
-   * A `SecureApi` (REST API). CloudFront sends a secret header (a generated
-   * secret, read at deploy time through a dynamic reference, so neither template
-   * holds its value), and a rule of the API's web ACL blocks requests to the
-   * API's own endpoint without it; the API's regional WAF keeps its other rules.
+   * A `SecureApi` (REST API) with its own web ACL (the default). CloudFront
+   * sends a secret header (a generated secret, read at deploy time through a
+   * dynamic reference, so no template holds its value), and the first rule of
+   * the API's web ACL blocks every request without it. That web ACL's per-IP
+   * rate rule then counts forwarded viewer addresses, as a backstop at 10
+   * times its limit (the distribution's web ACL counts real addresses).
    * HTTPS only, TLS 1.2.
    */
   public static api(api: SecureApi): EdgeOrigin {
@@ -132,6 +135,9 @@ export abstract class EdgeOrigin {
   public static functionUrl(fn: lambda.IFunction): EdgeOrigin {
     return new FunctionUrlOrigin(fn);
   }
+
+  /** Use the static methods. */
+  protected constructor() {}
 
   /** @internal */
   public abstract _bind(scope: Construct, behaviourId: string): BoundEdgeOrigin;
@@ -242,6 +248,10 @@ class HttpApiOrigin extends EdgeOrigin {
 function httpApiOriginVerifySecret(api: apigwv2.HttpApi, options: HttpApiOriginOptions): SecureSecret {
   const existing = api.node.tryFindChild(ORIGIN_VERIFY_SECRET_ID);
   if (existing instanceof SecureSecret) {
+    if (Object.values(options).some((v) => v !== undefined)) {
+      Annotations.of(api).addWarningV2('@cdk-aegis/http-api-origin-options',
+        'the origin check of this HTTP API already exists: the options of the first `EdgeOrigin.httpApi` call apply; later options are ignored.');
+    }
     return existing;
   }
   const secret = newOriginVerifySecret(api);
@@ -313,31 +323,29 @@ function originVerifySecret(api: SecureApi, distribution: Construct): SecureSecr
         '`EdgeOrigin` only with APIs cdk-aegis protects.',
     ]);
   }
-  if (Stack.of(webAcl) !== Stack.of(api)) {
+  if (webAcl.node.scope !== api) {
     throw new AegisValidationError(distribution.node.path, [
-      `\`EdgeOrigin.api\`: the web ACL of ${api.node.path} is in stack ${Stack.of(webAcl).node.path}, and its origin check must name this API's host: ` +
-        'the two stacks would reference each other. Give the API its own web ACL (the default), or create the web ACL in the API\'s stack.',
+      `\`EdgeOrigin.api\`: ${api.node.path} shares web ACL ${webAcl.node.path}. Behind the distribution the API's web ACL must block every ` +
+        'request without the origin secret and count viewers by their forwarded address, which would change it for the other resources it ' +
+        'protects. Give the API its own web ACL (the default: omit `webAcl`).',
     ]);
   }
   const secret = newOriginVerifySecret(api);
-  const withoutSecret: wafv2.CfnWebACL.StatementProperty = {
-    // Fails closed: headers WAF cannot inspect in full (over 8 KB or 200 headers) count as not carrying the secret.
-    notStatement: { statement: byteMatch(headerField(ORIGIN_VERIFY_HEADER, 'NO_MATCH'), secret.secretValue.unsafeUnwrap(), 'NONE') },
-  };
-  const ownWebAcl = webAcl.node.scope === api;
-  if (ownWebAcl) {
-    // The API's own web ACL protects only it: every request must carry the secret; CloudFront's viewers are counted by their address.
-    webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY, withoutSecret);
-    webAcl._rateLimitOnForwardedIp();
-  } else {
-    // A shared web ACL: the check applies to this API's host (an oversized request matches, so it fails closed too).
-    webAcl._addRule(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY + SHARED_HOST_CAPACITY, {
-      andStatement: { statements: [byteMatch(headerField('host', 'MATCH'), domainOf(api), 'LOWERCASE'), withoutSecret] },
-    });
-    Annotations.of(distribution).addWarningV2('@cdk-aegis/shared-web-acl-behind-cloudfront',
-      `web ACL ${webAcl.node.path} is shared with other resources: its per-IP rules (rate limit, IP lists, countries) see CloudFront's edge ` +
-        `addresses for ${api.node.path}, not the viewers'. The distribution's own web ACL counts viewers; give the API its own web ACL to count them here too.`);
-  }
+  // First: a request without the secret is blocked before any other rule counts it. A header WAF cannot reach (past its
+  // 8 KB / 200-header inspection limit) does not match, so such a request is blocked too.
+  webAcl._addRuleFirst(`CloudFrontOnly-${shortHash(api.node.path)}`, ORIGIN_VERIFY_CAPACITY, {
+    notStatement: {
+      statement: {
+        byteMatchStatement: {
+          fieldToMatch: { singleHeader: { Name: ORIGIN_VERIFY_HEADER } },
+          positionalConstraint: 'EXACTLY',
+          searchString: secret.secretValue.unsafeUnwrap(),
+          textTransformations: [{ priority: 0, type: 'NONE' }],
+        },
+      },
+    },
+  });
+  webAcl._rateLimitBehindCloudFront(BEHIND_CLOUDFRONT_RATE_FACTOR);
   webAcl.redactHeader(ORIGIN_VERIFY_HEADER);
   return secret;
 }
@@ -362,27 +370,4 @@ function newOriginVerifySecret(api: Construct): SecureSecret {
   });
 }
 
-/** The host name requests to the API carry: its custom domain, else its execute-api endpoint. */
-function domainOf(api: SecureApi): string {
-  const domain = api.domainName?.domainName;
-  if (domain !== undefined) {
-    return Token.isUnresolved(domain) ? domain : domain.toLowerCase();
-  }
-  return `${api.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
-}
 
-/** One request header, inspected with `oversizeHandling` when the headers are too large for WAF to read in full. */
-function headerField(name: string, oversizeHandling: 'MATCH' | 'NO_MATCH'): wafv2.CfnWebACL.FieldToMatchProperty {
-  return { headers: { matchPattern: { includedHeaders: [name] }, matchScope: 'VALUE', oversizeHandling } };
-}
-
-function byteMatch(field: object, value: string, transformation: string): wafv2.CfnWebACL.StatementProperty {
-  return {
-    byteMatchStatement: {
-      fieldToMatch: field,
-      positionalConstraint: 'EXACTLY',
-      searchString: value,
-      textTransformations: [{ priority: 0, type: transformation }],
-    },
-  };
-}

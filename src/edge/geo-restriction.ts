@@ -49,7 +49,7 @@ export class EdgeGeoRestriction {
 
   private constructor(
     /** `allow`, `deny` or `none`. */
-    public readonly kind: string,
+    private readonly kind: string,
     /** The countries allowed or denied. */
     public readonly countries: string[],
     /** Why every country is served, for `none()`. */

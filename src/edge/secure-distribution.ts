@@ -29,10 +29,15 @@ const DEFAULT_CONTENT_SECURITY_POLICY =
   "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'; upgrade-insecure-requests";
 const DEFAULT_ROOT_OBJECT = 'index.html';
 /**
- * Regions whose buckets CloudFront does not deliver standard logs to (AWS's
- * AWSConfigRemediation-EnableCloudFrontAccessLogs runbook lists them).
+ * Regions whose buckets CloudFront's standard logging (legacy) does not
+ * deliver to: the opt-in regions (AWS's runbook names af-south-1, ap-east-1,
+ * eu-south-1 and me-south-1; CloudFront's guide offers delivery to opt-in
+ * regions as a feature of logging v2 only).
  */
-const NO_STANDARD_LOG_REGIONS = ['af-south-1', 'ap-east-1', 'eu-south-1', 'me-south-1'];
+const NO_STANDARD_LOG_REGIONS = [
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+];
 
 /** Options of {@link SecureDistribution.addBehavior}. */
 export interface SecureBehaviorOptions {
@@ -270,7 +275,7 @@ export class SecureDistribution extends Construct {
    */
   public addBehavior(pathPattern: string, origin: EdgeOrigin, options: SecureBehaviorOptions = {}): void {
     const problems = new ProblemCollector(this);
-    requireInstanceOf(problems, 'origin', origin, EdgeOrigin, 'an EdgeOrigin, e.g. `EdgeOrigin.api(api)`', true);
+    requireEdgeOrigin(problems, 'origin', origin, 'EdgeOrigin.api(api)');
     if (requireStruct(problems, 'options', options, '{ edgeFunctions: [fn] }')) {
       checkEdgeFunctions(problems, 'edgeFunctions', options.edgeFunctions);
     }
@@ -375,8 +380,8 @@ function checkProps(scope: Construct, props: SecureDistributionProps): { [P in k
   }
   problems.require(
     Token.isUnresolved(region) || !NO_STANDARD_LOG_REGIONS.includes(region),
-    `the stack is in ${region}, and CloudFront delivers no standard logs to buckets there (nor to ${NO_STANDARD_LOG_REGIONS.filter((r) => r !== region).join(', ')}): ` +
-      'put the distribution in a stack of another region (a distribution is global; only its stack has a region), next to its log bucket.',
+    `the stack is in ${region}, an opt-in region, and CloudFront's standard logging delivers no logs to buckets there: put the distribution ` +
+      'in a stack of another region (a distribution is global; only its stack has a region), next to its log bucket.',
   );
   const domains = props.domainNames ?? [];
   problems.require(
@@ -399,6 +404,16 @@ function checkProps(scope: Construct, props: SecureDistributionProps): { [P in k
   }
   problems.throwIfAny();
   return alarms;
+}
+
+/** An origin made by `EdgeOrigin`'s static methods (a subclass of another kind has no `_bind`). */
+function requireEdgeOrigin(problems: ProblemCollector, prop: string, value: unknown, example: string): void {
+  if (requireInstanceOf(problems, prop, value, EdgeOrigin, `an EdgeOrigin, e.g. \`${example}\``, true)) {
+    problems.require(
+      typeof (value as { _bind?: unknown })._bind === 'function',
+      `\`${prop}\` must come from \`EdgeOrigin.bucket\`, \`.api\`, \`.httpApi\` or \`.functionUrl\`; other subclasses of EdgeOrigin are not supported.`,
+    );
+  }
 }
 
 /** Lambda@Edge functions of one behaviour: SecureEdgeFunctions, one per event type. */
@@ -426,7 +441,7 @@ function checkInputTypes(scope: Construct, props: SecureDistributionProps): void
   const problems = new ProblemCollector(scope);
   if (requireProps(problems, props, '{ defaultOrigin: EdgeOrigin.bucket(site) }')) {
     const p = props as unknown as Record<keyof SecureDistributionProps, unknown>;
-    requireInstanceOf(problems, 'defaultOrigin', p.defaultOrigin, EdgeOrigin, 'an EdgeOrigin, e.g. `EdgeOrigin.bucket(site)`', true);
+    requireEdgeOrigin(problems, 'defaultOrigin', p.defaultOrigin, 'EdgeOrigin.bucket(site)');
     requireOptionalStringArray(problems, 'domainNames', p.domainNames, "['www.example.com']");
     requireInterface(problems, 'certificate', p.certificate, 'certificateArn', 'an acm.ICertificate in us-east-1');
     requireInstanceOf(problems, 'webAcl', p.webAcl, SecureWebAcl, 'a SecureWebAcl with `scope: WebAclScope.CLOUDFRONT`');

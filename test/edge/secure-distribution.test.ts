@@ -246,7 +246,7 @@ describe('SecureDistribution where the stack is', () => {
 
   test('fails in a region whose buckets CloudFront delivers no standard logs to', () => {
     expect(() => distribution({ webAclArn: WEB_ACL_ARN }, { env: { account: '123456789012', region: 'eu-south-1' } }))
-      .toThrow(/the stack is in eu-south-1, and CloudFront delivers no standard logs to buckets there/);
+      .toThrow(/the stack is in eu-south-1, an opt-in region, and CloudFront's standard logging delivers no logs to buckets there/);
   });
 
   test('fails when the stack is in another region and no `webAclArn` is given, naming the prop', () => {
@@ -347,19 +347,19 @@ describe('SecureDistribution API origins', () => {
     });
   });
 
-  test('the API\'s own web ACL blocks every request without the secret (oversized headers too), once, and keeps the header out of its logs', () => {
+  test('the first rule of the API\'s own web ACL blocks every request without the secret, once; the header is kept out of its logs', () => {
     const regional = Object.values<any>(template.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'REGIONAL');
     const rules = JSON.parse(JSON.stringify(regional.Properties.Rules));
-    const checks = rules.filter((r: any) => r.Name.startsWith('CloudFrontOnly-'));
-    expect(checks).toEqual([{
+    expect(rules.map((r: any) => r.Priority)).toEqual(rules.map((_: unknown, i: number) => i));
+    expect(rules.filter((r: any) => r.Name.startsWith('CloudFrontOnly-'))).toEqual([{
       Name: expect.stringMatching(/^CloudFrontOnly-[0-9A-F]+$/),
-      Priority: rules.length - 1,
+      Priority: 0,
       Action: { Block: {} },
       Statement: {
         NotStatement: {
           Statement: {
             ByteMatchStatement: {
-              FieldToMatch: { Headers: { MatchPattern: { IncludedHeaders: ['x-origin-verify'] }, MatchScope: 'VALUE', OversizeHandling: 'NO_MATCH' } },
+              FieldToMatch: { SingleHeader: { Name: 'x-origin-verify' } },
               PositionalConstraint: 'EXACTLY',
               SearchString: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^ApiOriginVerifySecret/) }, ':SecretString:::}}']] },
               TextTransformations: [{ Priority: 0, Type: 'NONE' }],
@@ -374,43 +374,27 @@ describe('SecureDistribution API origins', () => {
     });
   });
 
-  test('behind CloudFront the API\'s own web ACL counts viewers by their forwarded address, not the edge\'s', () => {
+  test('behind CloudFront the API\'s own rate rule counts forwarded viewer addresses, as a backstop at 10 times its limit', () => {
     const regional = Object.values<any>(template.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'REGIONAL');
     const rate = regional.Properties.Rules.find((r: any) => r.Name === 'RateLimitPerIp');
     expect(rate.Statement.RateBasedStatement).toMatchObject({
-      AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' }, Limit: 1000,
+      AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' }, Limit: 10 * SecureWebAcl.DEFAULT_RATE_LIMIT,
+    });
+    // The distribution's own web ACL counts real addresses at the default limit.
+    const edge = Object.values<any>(template.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'CLOUDFRONT');
+    expect(edge.Properties.Rules.find((r: any) => r.Name === 'RateLimitPerIp').Statement.RateBasedStatement).toMatchObject({
+      AggregateKeyType: 'IP', Limit: SecureWebAcl.DEFAULT_RATE_LIMIT,
     });
   });
 
-  test('a web ACL shared with other APIs checks this API\'s host only (failing closed on oversized headers), keeps per-IP rules, and warns', () => {
-    const { stack } = stackIn();
-    const shared = new SecureWebAcl(stack, 'Shared');
-    const sharedApi = new SecureApi(stack, 'Api', { webAcl: shared });
-    sharedApi.addRoute(HttpMethod.GET, '/api/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
-    new SecureApi(stack, 'Other', { webAcl: shared }).addRoute(HttpMethod.GET, '/y', new SecureFunction(stack, 'Fn2', { code: CODE, handler: 'index.handler' }));
-    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.api(sharedApi) });
-    const t = Template.fromStack(stack);
-    const rules = Object.values<any>(t.findResources('AWS::WAFv2::WebACL')).find((w) => w.Properties.Scope === 'REGIONAL').Properties.Rules;
-    const check = rules.find((r: any) => r.Name.startsWith('CloudFrontOnly-'));
-    const [host, withoutSecret] = check.Statement.AndStatement.Statements;
-    expect(host.ByteMatchStatement).toMatchObject({
-      FieldToMatch: { Headers: { MatchPattern: { IncludedHeaders: ['host'] }, MatchScope: 'VALUE', OversizeHandling: 'MATCH' } },
-      TextTransformations: [{ Priority: 0, Type: 'LOWERCASE' }],
-    });
-    expect(JSON.stringify(host.ByteMatchStatement.SearchString)).toContain('.execute-api.');
-    expect(withoutSecret.NotStatement.Statement.ByteMatchStatement.FieldToMatch.Headers.OversizeHandling).toBe('NO_MATCH');
-    expect(rules.find((r: any) => r.Name === 'RateLimitPerIp').Statement.RateBasedStatement.AggregateKeyType).toBe('IP');
-    Annotations.fromStack(stack).hasWarning('/TestStack/Cdn', Match.stringLikeRegexp('web ACL TestStack/Shared is shared with other resources'));
-  });
-
-  test('fails when the API\'s web ACL is in another stack (the check names the API\'s host: the stacks would reference each other)', () => {
+  test.each([['in the same stack', false], ['in another stack', true]])('fails when the API shares its web ACL (%s)', (_where, otherStack) => {
     const app = new App();
-    const shared = new SecureWebAcl(new Stack(app, 'Security', { env: US_EAST_1 }), 'Shared');
     const stack = new Stack(app, 'Service', { env: US_EAST_1 });
+    const shared = new SecureWebAcl(otherStack ? new Stack(app, 'Security', { env: US_EAST_1 }) : stack, 'Shared');
     const sharedApi = new SecureApi(stack, 'Api', { webAcl: shared });
     sharedApi.addRoute(HttpMethod.GET, '/api/x', new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' }));
     expect(() => new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.api(sharedApi) }))
-      .toThrow(/`EdgeOrigin.api`: the web ACL of Service\/Api is in stack Security, and its origin check must name this API's host/);
+      .toThrow(/`EdgeOrigin.api`: Service\/Api shares web ACL .*Shared\. .*Give the API its own web ACL \(the default: omit `webAcl`\)/);
   });
 
   test('the secret is not rotated, and the record on it says why', () => {
@@ -523,6 +507,8 @@ describe('SecureDistribution refuses bad input with clear errors', () => {
     expect(untyped(undefined)).toThrow(/props/);
     expect(untyped({})).toThrow(/`defaultOrigin` is required: pass an EdgeOrigin, e.g. `EdgeOrigin.bucket\(site\)`, got: undefined/);
     expect(untyped({ defaultOrigin: site })).toThrow(/`defaultOrigin` must be an EdgeOrigin/);
+    class OwnOrigin extends (EdgeOrigin as any) {}
+    expect(untyped({ defaultOrigin: new OwnOrigin() })).toThrow(/`defaultOrigin` must come from `EdgeOrigin.bucket`, `.api`, `.httpApi` or `.functionUrl`/);
     expect(untyped({ defaultOrigin: EdgeOrigin.bucket(site), geoRestriction: ['DE'] })).toThrow(/`geoRestriction` must be `EdgeGeoRestriction.allow/);
     expect(untyped({ defaultOrigin: EdgeOrigin.bucket(site), priceClass: 'cheap' })).toThrow(/`priceClass` must be a member of `cloudfront.PriceClass`/);
     expect(untyped({ defaultOrigin: EdgeOrigin.bucket(site), domainNames: 'www.example.com' })).toThrow(/`domainNames`/);
