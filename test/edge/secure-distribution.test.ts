@@ -563,7 +563,10 @@ describe('SecureDistribution HTTP API origins', () => {
     expect(findingLines(result.findings)).toEqual([]);
     const model = buildThreatModel(assemblyStacks(app.outdir), app.outdir);
     const bypass = model.threats.find((t) => t.spec.key === 'origin-bypass' && t.targetName.startsWith('Cdn → Http'))!;
-    expect(bypass.mitigations[0].evidence).toEqual({ resolved: true, text: 'every route\'s authorizer takes the `x-origin-verify` header CloudFront sends as its identity source' });
+    expect(bypass.mitigations[0].evidence).toEqual({
+      resolved: true,
+      text: 'every route\'s authorizer takes the `x-origin-verify` header CloudFront sends as its identity source, and its function the secret behind it',
+    });
   });
 
   test('every route, also one added later or outside the API\'s tree, is held by a Lambda authorizer whose identity source is the origin header', () => {

@@ -216,6 +216,15 @@ describe('threat model of the example app (written by enforce() at synth)', () =
       }
     });
     expect(flipped(model, noCheck)).toEqual(['origin-bypass @ Cdn → Api']);
+    // A check on the header's name with another value does not count.
+    const otherValue = modelWith(dir, (stacks) => {
+      for (const acl of ofType(stacks, 'AWS::WAFv2::WebACL')) {
+        for (const rule of acl.Properties.Rules.filter((r: any) => String(r.Name).startsWith('CloudFrontOnly-'))) {
+          rule.Statement.NotStatement.Statement.ByteMatchStatement.SearchString = 'not-the-secret';
+        }
+      }
+    });
+    expect(flipped(model, otherValue)).toEqual(['origin-bypass @ Cdn → Api']);
     const noOac = modelWith(dir, (stacks) => {
       for (const origin of ofType(stacks, 'AWS::CloudFront::Distribution')[0].Properties.DistributionConfig.Origins) {
         delete origin.OriginAccessControlId;

@@ -311,8 +311,27 @@ const SECURITY_HEADERS: MitigationSpec = {
   },
 };
 
-/** Whether a web ACL rule blocks requests without one of `headers` (a NOT over a byte match on that header, as one header or a header pattern). */
-function blocksWithout(rule: any, headers: string[]): boolean {
+/** A header a distribution sends to an origin: its name, and the elements its value refers to (the secret behind a dynamic reference). */
+interface SentHeader {
+  readonly name: string;
+  readonly value: unknown;
+  readonly refersTo: Set<string>;
+}
+
+/** Whether `value` (in `stack`) is the value of `header`: the same literal, or a reference to the same element (a secret). */
+function sameValue(graph: FlowGraph, stack: Resource['stack'], value: unknown, header: SentHeader): boolean {
+  if (typeof value === 'string' && value === header.value) {
+    return true;
+  }
+  return graph.targets(stack, value).elements.some((e) => header.refersTo.has(e.id));
+}
+
+/**
+ * Whether a web ACL rule blocks requests without one of `headers` (a NOT over
+ * a byte match on that header, as one header or a header pattern, whose
+ * search string is the value the distribution sends).
+ */
+function blocksWithout(rule: any, headers: SentHeader[], graph: FlowGraph, stack: Resource['stack']): boolean {
   const nots: any[] = [];
   const visit = (statement: any): void => {
     if (statement?.NotStatement) {
@@ -323,7 +342,10 @@ function blocksWithout(rule: any, headers: string[]): boolean {
   visit(rule.Statement);
   const named = (field: any): string[] => [field?.SingleHeader?.Name, ...[field?.Headers?.MatchPattern?.IncludedHeaders ?? []].flat()]
     .filter((n): n is string => typeof n === 'string').map((n) => n.toLowerCase());
-  return rule.Action?.Block !== undefined && nots.some((s) => named(s?.ByteMatchStatement?.FieldToMatch).some((n) => headers.includes(n)));
+  return rule.Action?.Block !== undefined && nots.some((s) => {
+    const match = s?.ByteMatchStatement;
+    return headers.some((h) => named(match?.FieldToMatch).includes(h.name) && sameValue(graph, stack, match?.SearchString, h));
+  });
 }
 
 const ORIGIN_LOCKED: MitigationSpec = {
@@ -348,22 +370,33 @@ const ORIGIN_LOCKED: MitigationSpec = {
         ? ok('`AuthType: AWS_IAM`, and origin access control signs every request')
         : missing('set `AuthType: AWS_IAM` on the URL and reach it through origin access control');
     }
+    const sent: SentHeader[] = origins.flatMap((o) => [o.OriginCustomHeaders ?? []].flat().map((h: any) => ({
+      name: String(h.HeaderName).toLowerCase(),
+      value: h.HeaderValue,
+      refersTo: new Set(graph.targets(distribution.stack, h.HeaderValue).elements.map((e) => e.id)),
+    })));
+    const names = () => sent.map((h) => h.name).join('`, `');
     if (target.type === 'AWS::ApiGateway::RestApi') {
-      const headers = origins.flatMap((o) => [o.OriginCustomHeaders ?? []].flat().map((h: any) => String(h.HeaderName).toLowerCase()));
-      const check = webAclRules({ element: to }, graph).find(({ rule }) => blocksWithout(rule, headers));
+      const check = webAclRules({ element: to }, graph).find(({ acl, rule }) => blocksWithout(rule, sent, graph, acl.resource!.stack));
       return check
-        ? ok(`web ACL ${check.acl.label}, rule ${check.rule.Name}: blocks requests without the \`${headers.join('`, `')}\` header CloudFront sends`)
+        ? ok(`web ACL ${check.acl.label}, rule ${check.rule.Name}: blocks requests without the \`${names()}\` header CloudFront sends`)
         : missing('the API\'s own endpoint takes requests that skip the distribution: send a secret origin header from CloudFront and block requests without it in the API\'s web ACL (`EdgeOrigin.api`), or make the API private');
     }
     if (target.type === 'AWS::ApiGatewayV2::Api') {
-      // HTTP APIs take no web ACL: every route's authorizer must read a header the distribution sends.
-      const headers = origins.flatMap((o) => [o.OriginCustomHeaders ?? []].flat().map((h: any) => String(h.HeaderName).toLowerCase()));
+      // HTTP APIs take no web ACL: every route's authorizer must read a header the distribution sends, and know its value.
       const routes = graph.referring(to, 'AWS::ApiGatewayV2::Route');
-      const checking = (route: Resource) => localRefs(route.props.AuthorizerId).map((id) => graph.resource(route.stack, id))
-        .some((a) => a !== undefined && [a.props.IdentitySource ?? []].flat().some((source: unknown) => headers.some((h) => String(source).toLowerCase() === `$request.header.${h}`)));
+      const checking = (route: Resource) => localRefs(route.props.AuthorizerId).map((id) => graph.resource(route.stack, id)).some((a) => {
+        if (a === undefined) {
+          return false;
+        }
+        const header = sent.find((h) => [a.props.IdentitySource ?? []].flat().some((source: unknown) => String(source).toLowerCase() === `$request.header.${h.name}`));
+        // The authorizer's function is given the secret the header's value comes from (by reference, e.g. its ARN).
+        const functions = graph.targets(a.stack, a.props.AuthorizerUri).elements.filter((e) => e.resource?.type === 'AWS::Lambda::Function');
+        return header !== undefined && functions.some((fn) => sameValue(graph, fn.resource!.stack, fn.resource!.props.Environment?.Variables, header));
+      });
       const unchecked = routes.filter((r) => !checking(r));
       return routes.length > 0 && unchecked.length === 0
-        ? ok(`every route's authorizer takes the \`${headers.join('`, `')}\` header CloudFront sends as its identity source`)
+        ? ok(`every route's authorizer takes the \`${names()}\` header CloudFront sends as its identity source, and its function the secret behind it`)
         : missing(`${unchecked.map((r) => String(r.props.RouteKey)).join(', ') || 'the API\'s routes'} take requests that skip the distribution: ` +
           'give every route a Lambda authorizer that checks a secret header CloudFront sends (`EdgeOrigin.httpApi`)');
     }
