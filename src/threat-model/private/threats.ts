@@ -389,7 +389,8 @@ const ORIGIN_LOCKED: MitigationSpec = {
         if (a === undefined) {
           return false;
         }
-        const header = sent.find((h) => [a.props.IdentitySource ?? []].flat().some((source: unknown) => String(source).toLowerCase() === `$request.header.${h.name}`));
+        const sources = [a.props.IdentitySource ?? []].flat().map((source: unknown) => String(source).toLowerCase());
+        const header = sent.find((h) => sources.includes(`$request.header.${h.name}`));
         // The authorizer's function is given the secret the header's value comes from (by reference, e.g. its ARN).
         const functions = graph.targets(a.stack, a.props.AuthorizerUri).elements.filter((e) => e.resource?.type === 'AWS::Lambda::Function');
         return header !== undefined && functions.some((fn) => sameValue(graph, fn.resource!.stack, fn.resource!.props.Environment?.Variables, header));
