@@ -393,7 +393,8 @@ const ORIGIN_LOCKED: MitigationSpec = {
         const header = sent.find((h) => sources.includes(`$request.header.${h.name}`));
         // The authorizer's function is given the secret the header's value comes from (by reference, e.g. its ARN).
         const functions = graph.targets(a.stack, a.props.AuthorizerUri).elements.filter((e) => e.resource?.type === 'AWS::Lambda::Function');
-        return header !== undefined && functions.some((fn) => sameValue(graph, fn.resource!.stack, fn.resource!.props.Environment?.Variables, header));
+        return header !== undefined
+          && functions.some((fn) => sameValue(graph, fn.resource!.stack, fn.resource!.props.Environment?.Variables, header));
       });
       const unchecked = routes.filter((r) => !checking(r));
       return routes.length > 0 && unchecked.length === 0
