@@ -1,4 +1,5 @@
 import * as crypto from 'crypto';
+import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -17,6 +18,7 @@ import {
   SecureBucket,
   SecureDistribution,
   SecureDistributionProps,
+  SecureEdgeFunction,
   SecureFunction,
   SecureWebAcl,
   SecurityProfile,
@@ -32,6 +34,8 @@ import { CODE } from '../helpers/stacks';
 import { findingLines, newApp, synthesize } from '../helpers/synth';
 
 const US_EAST_1 = { account: '123456789012', region: 'us-east-1' };
+/** A TypeScript handler that imports an npm package (ajv): bundled with esbuild, with an SBOM. */
+const HANDLER_ENTRY = path.join(__dirname, '..', 'fixtures', 'handlers', 'validate-order.ts');
 const EU_WEST_1 = { account: '123456789012', region: 'eu-west-1' };
 const WEB_ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/a1b2c3d4-5678-90ab-cdef-111122223333';
 const US_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
@@ -179,7 +183,7 @@ describe('SecureDistribution defaults (a us-east-1 stack, a bucket origin)', () 
 });
 
 describe('SecureDistribution zero findings', () => {
-  test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('in a us-east-1 stack, with every origin kind, under %s', (profile) => {
+  test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('in a us-east-1 stack, with every origin kind and an edge function, under %s', (profile) => {
     const app = newApp();
     Compliance.of(app).enforce({ profile });
     const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
@@ -192,11 +196,30 @@ describe('SecureDistribution zero findings', () => {
     const fn = (id: string) => new SecureFunction(stack, id, { code: CODE, handler: 'index.handler', vpc, reservedConcurrentExecutions: vpc ? 2 : undefined });
     const api = new SecureApi(stack, 'Api');
     api.addRoute(HttpMethod.GET, '/api/orders', fn('Orders'));
-    const cdn = new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site', { replication })) });
+    // A Lambda@Edge function bundled from an entry, on the origin requests of the default behaviour, with their bodies.
+    const router = new SecureEdgeFunction(stack, 'Router', {
+      entry: HANDLER_ENTRY, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true, reservedConcurrentExecutions: regulated ? 5 : undefined,
+    });
+    const cdn = new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site', { replication })), edgeFunctions: [router] });
     cdn.addBehavior('/api/*', EdgeOrigin.api(api));
     cdn.addBehavior('/fn/*', EdgeOrigin.functionUrl(fn('Report')));
     const result = synthesize(app);
     expect(findingLines(result.findings)).toEqual([]);
+    // The edge function's acknowledgements are all AWS-forced: what the edge cannot run, and its logs in every region.
+    const routerAcks = result.acknowledged.filter((a) => a.acknowledgedAt.startsWith('Edge/Router'))
+      .map((a) => `${a.rule.replace(/Edge-Router-[0-9A-F]{8}-\{.*?"AWS::StackId"\}\]\}\]\}\]\}\]\}/, 'Edge-Router-<name>')} ${a.reason.startsWith('cdk-aegis (AWS-forced)')}`);
+    expect(routerAcks.sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<name>:*] true',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<name>] true',
+      'Serverless-LambdaDLQ true',
+      'Serverless-LambdaTracing true',
+      ...(regulated ? [
+        'HIPAA.Security-LambdaDLQ true', 'HIPAA.Security-LambdaInsideVPC true',
+        'NIST.800.53.R5-LambdaDLQ true', 'NIST.800.53.R5-LambdaInsideVPC true', 'PCI.DSS.321-LambdaInsideVPC true',
+      ] : []),
+    ].sort());
+    expect(distributionConfig(Template.fromStack(stack)).DefaultCacheBehavior.LambdaFunctionAssociations)
+      .toEqual([{ EventType: 'origin-request', IncludeBody: true, LambdaFunctionARN: { Ref: expect.stringMatching(/^RouterFunctionCurrentVersion/) } }]);
     // What cdk-aegis acknowledges here by itself: the viewer TLS AWS fixes, and the origin secret's rotation (an opt-out it records).
     const edgeAcks = result.acknowledged.filter((a) => /Cdn|OriginVerify/.test(a.acknowledgedAt)).map((a) => `${a.rule} @ ${a.acknowledgedAt}`);
     expect(edgeAcks.sort()).toEqual([

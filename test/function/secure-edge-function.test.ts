@@ -1,10 +1,8 @@
-import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  BucketReplication,
   Compliance,
   EdgeOrigin,
   SecureBucket,
@@ -15,14 +13,12 @@ import {
 } from '../../src';
 import { assemblyStacks } from '../../src/core/private/cloud-assembly';
 import { buildThreatModel } from '../../src/threat-model/private/model';
-import { REPLICA_BUCKET_ARN, REPLICA_KEY_ARN } from '../fixtures/every-construct';
 import { CODE } from '../helpers/stacks';
-import { findingLines, newApp, synthesize } from '../helpers/synth';
+import { newApp } from '../helpers/synth';
 
 const US_EAST_1 = { account: '123456789012', region: 'us-east-1' };
 const VIEWER_RESPONSE = cloudfront.LambdaEdgeEventType.VIEWER_RESPONSE;
 const ORIGIN_REQUEST = cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST;
-const HANDLER_ENTRY = path.join(__dirname, '..', 'fixtures', 'handlers', 'validate-order.ts');
 /** The first block of the stack's id, which ends every edge function's name. */
 const STACK_ID_BLOCK = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
 
@@ -91,37 +87,9 @@ describe('SecureEdgeFunction defaults (viewer response, us-east-1)', () => {
   });
 });
 
-describe('SecureEdgeFunction zero findings', () => {
-  test.each([SecurityProfile.BASELINE, SecurityProfile.REGULATED])('on a distribution in us-east-1, bundled from an entry, under %s; AWS-forced acknowledgements only', (profile) => {
-    const app = newApp();
-    Compliance.of(app).enforce({ profile });
-    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
-    const regulated = profile === SecurityProfile.REGULATED;
-    const fn = new SecureEdgeFunction(stack, 'Router', { entry: HANDLER_ENTRY, eventType: ORIGIN_REQUEST, includeBody: true, reservedConcurrentExecutions: regulated ? 5 : undefined });
-    const replication = regulated ? BucketReplication.to(REPLICA_BUCKET_ARN, { destinationKeyArn: REPLICA_KEY_ARN }) : undefined;
-    if (regulated) {
-      SecureBucket.configureAccessLogs(stack, { replication });
-    }
-    const site = new SecureBucket(stack, 'Site', { replication });
-    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(site), edgeFunctions: [fn] });
-    const result = synthesize(app);
-    expect(findingLines(result.findings)).toEqual([]);
-    const acks = result.acknowledged.filter((a) => a.acknowledgedAt.startsWith('Edge/Router'))
-      .map((a) => `${a.rule.replace(JSON.stringify(STACK_ID_BLOCK), '<stack id block>').replace(/Edge-Router-[0-9A-F]{8}/, 'Edge-Router-<hash>')} ${a.reason.startsWith('cdk-aegis (AWS-forced)')}`);
-    expect(acks.sort()).toEqual([
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>-<stack id block>:*] true',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.Edge-Router-<hash>-<stack id block>] true',
-      'Serverless-LambdaDLQ true',
-      'Serverless-LambdaTracing true',
-      ...(regulated ? [
-        'HIPAA.Security-LambdaDLQ true', 'HIPAA.Security-LambdaInsideVPC true',
-        'NIST.800.53.R5-LambdaDLQ true', 'NIST.800.53.R5-LambdaInsideVPC true', 'PCI.DSS.321-LambdaInsideVPC true',
-      ] : []),
-    ].sort());
-    const config = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
-    expect(config.DefaultCacheBehavior.LambdaFunctionAssociations).toEqual([{ EventType: 'origin-request', IncludeBody: true, LambdaFunctionARN: { Ref: expect.stringMatching(/^RouterFunctionCurrentVersion/) } }]);
-  });
-});
+// Zero findings under both profiles, with an entry-bundled function on a distribution: test/edge/secure-distribution.test.ts
+// (one app for the distribution and the function).
+
 
 describe('SecureEdgeFunction where the stack is', () => {
   test('env-agnostic: a template rule refuses regions other than us-east-1', () => {
