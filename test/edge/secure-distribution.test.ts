@@ -200,7 +200,10 @@ describe('SecureDistribution zero findings', () => {
     const router = new SecureEdgeFunction(stack, 'Router', {
       entry: HANDLER_ENTRY, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true, reservedConcurrentExecutions: regulated ? 5 : undefined,
     });
-    const cdn = new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site', { replication })), edgeFunctions: [router] });
+    const cdn = new SecureDistribution(stack, 'Cdn', {
+      defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site', { replication })),
+      edgeFunctions: [router],
+    });
     cdn.addBehavior('/api/*', EdgeOrigin.api(api));
     cdn.addBehavior('/fn/*', EdgeOrigin.functionUrl(fn('Report')));
     const result = synthesize(app);
