@@ -198,7 +198,10 @@ describe('SecureDistribution zero findings', () => {
     api.addRoute(HttpMethod.GET, '/api/orders', fn('Orders'));
     // A Lambda@Edge function bundled from an entry, on the origin requests of the default behaviour, with their bodies.
     const router = new SecureEdgeFunction(stack, 'Router', {
-      entry: HANDLER_ENTRY, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true, reservedConcurrentExecutions: regulated ? 5 : undefined,
+      entry: HANDLER_ENTRY,
+      eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST,
+      includeBody: true,
+      reservedConcurrentExecutions: regulated ? 5 : undefined,
     });
     const cdn = new SecureDistribution(stack, 'Cdn', {
       defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site', { replication })),
