@@ -76,14 +76,22 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 // ts-jest runs with isolatedModules, so tests are not type-checked by jest: do it first.
 const typecheck = project.addTask('test:typecheck', {
   description: 'Type-check tests and examples (ts-jest does not)',
-  steps: [
-    { exec: 'tsc --noEmit -p test/tsconfig.json' },
-    { exec: 'tsc --noEmit -p examples/tsconfig.json' },
-  ],
+  // One compiler run over both (two runs loaded aws-cdk-lib's types twice: 20 s against 11 s on 2 cores).
+  steps: [{ exec: 'tsc --noEmit -p tsconfig.typecheck.json' }],
 });
 project.testTask.prependSpawn(typecheck);
 
-// The examples are type-checked with the same compiler settings as the library.
+// Tests and examples are type-checked together, with the library's compiler settings and ts-jest's isolatedModules.
+new JsonFile(project, 'tsconfig.typecheck.json', {
+  obj: {
+    extends: './tsconfig.json',
+    compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true },
+    include: ['test/**/*.ts', 'examples/**/*.ts'],
+    exclude: ['node_modules', 'examples/cdk.out*'],
+  },
+});
+
+// The examples are type-checked with the same compiler settings as the library (their own config, for editors).
 new JsonFile(project, 'examples/tsconfig.json', {
   obj: {
     extends: '../tsconfig.json',
