@@ -141,6 +141,6 @@ project.eslint?.addOverride({
   files: ['examples/handlers/**/*.ts'],
   rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true }] },
 });
-project.npmignore?.exclude('/examples/', '/bench/', '/.ci/');
+project.npmignore?.exclude('/examples/', '/bench/', '/.ci/', '/tsconfig.typecheck.json');
 
 project.synth();
