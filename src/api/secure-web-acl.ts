@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'net';
-import { Annotations, ArnFormat, Aws, CfnRule, Duration, Fn, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +14,7 @@ import {
   requireDuration, requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalNumber,
   requireOptionalStringArray, requireProps,
 } from '../core/private/input-checks';
+import { requireDeployRegion } from '../core/private/region-rule';
 import { shortHash } from '../core/private/short-hash';
 import { readProfile, SecurityProfile } from '../core/profile';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm, SPIKE_ALARM_DEFAULTS } from '../monitoring/alarm-setting';
@@ -292,15 +293,9 @@ export class SecureWebAcl extends Construct {
       rules: Lazy.any({ produce: () => this.rules.map((rule, priority) => ({ ...rule, priority })) }),
       visibilityConfig: visibility(metricName),
     });
-    if (webAclScope === WebAclScope.CLOUDFRONT && Token.isUnresolved(Stack.of(this).region)) {
-      // An env-agnostic stack: CloudFormation refuses the template in another region before creating anything.
-      new CfnRule(this, 'InCloudFrontRegion', {
-        assertions: [{
-          assert: Fn.conditionEquals(Aws.REGION, 'us-east-1'),
-          assertDescription: `cdk-aegis: ${this.node.path} is a CLOUDFRONT-scope web ACL, which AWS keeps in us-east-1: deploy this stack there, ` +
-            'or give the distribution `webAclArn` of a CLOUDFRONT-scope web ACL from a us-east-1 stack.',
-        }],
-      });
+    if (webAclScope === WebAclScope.CLOUDFRONT) {
+      requireDeployRegion(this, 'InCloudFrontRegion', 'us-east-1', `${this.node.path} is a CLOUDFRONT-scope web ACL, which AWS keeps in us-east-1: ` +
+        'deploy this stack there, or give the distribution `webAclArn` of a CLOUDFRONT-scope web ACL from a us-east-1 stack.');
     }
     this.webAclArn = webAcl.attrArn;
     this.webAclId = webAcl.attrId;

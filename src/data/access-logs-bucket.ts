@@ -166,3 +166,16 @@ export function configureAccessLogsBucket(scope: IConstruct, options: AccessLogs
   }
   return accessLogsBucket(scope, options);
 }
+
+/**
+ * The stack's log bucket, made to accept CloudFront's standard logs, which
+ * CloudFront writes with ACLs (to the awslogsdelivery account): object
+ * ownership becomes `BucketOwnerPreferred`. Public access stays blocked.
+ *
+ * @internal
+ */
+export function cloudFrontLogsBucket(scope: IConstruct): s3.Bucket {
+  const bucket = accessLogsBucket(scope);
+  (bucket.node.defaultChild as s3.CfnBucket).ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
+  return bucket;
+}

@@ -40,7 +40,7 @@ exports.handler = async (event) => {
     const out = await client.send(new GetSecretValueCommand({ SecretId: process.env.ORIGIN_VERIFY_SECRET_ARN }));
     expected = digest(out.SecretString ?? '');
   }
-  const given = (event.headers || {})['${'x-origin-verify'}'];
+  const given = (event.headers || {})['${ORIGIN_VERIFY_HEADER}'];
   return { isAuthorized: given !== undefined && timingSafeEqual(digest(given), expected) };
 };
 `;
@@ -67,6 +67,23 @@ export interface HttpApiOriginOptions {
    * @default - none (BASELINE)
    */
   readonly reservedConcurrentExecutions?: number;
+}
+
+/** How CloudFront treats a dynamic origin (API, function): every method, no caching, every viewer header but Host. */
+const DYNAMIC_CONTENT = {
+  allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+  cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+  originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+  staticContent: false,
+};
+
+/** An origin by domain name: HTTPS only, TLS 1.2, with the origin secret header. */
+function httpsOrigin(domainName: string, secret: SecureSecret): origins.HttpOrigin {
+  return new origins.HttpOrigin(domainName, {
+    customHeaders: { [ORIGIN_VERIFY_HEADER]: secret.secretValue.unsafeUnwrap() },
+    protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+    originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+  });
 }
 
 /** What an origin brings to a behaviour of the distribution. @internal */
@@ -184,10 +201,7 @@ class FunctionUrlOrigin extends EdgeOrigin {
           originAccessControlName: regionalName(scope, behaviourId),
         }),
       }),
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      staticContent: false,
+      ...DYNAMIC_CONTENT,
     };
   }
 }
@@ -198,24 +212,13 @@ class ApiOrigin extends EdgeOrigin {
   }
 
   public _bind(scope: Construct): BoundEdgeOrigin {
-    const secretValue = originVerifySecret(this.api, scope).secretValue.unsafeUnwrap();
+    const secret = originVerifySecret(this.api, scope);
     const domain = this.api.domainName;
-    const customHeaders = { [ORIGIN_VERIFY_HEADER]: secretValue };
     // With a custom domain the execute-api endpoint is off: the domain is the origin (and the only way in).
     const origin = domain === undefined
-      ? new origins.RestApiOrigin(this.api.restApi, { customHeaders })
-      : new origins.HttpOrigin(domain.domainName, {
-        customHeaders,
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      });
-    return {
-      origin,
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      staticContent: false,
-    };
+      ? new origins.RestApiOrigin(this.api.restApi, { customHeaders: { [ORIGIN_VERIFY_HEADER]: secret.secretValue.unsafeUnwrap() } })
+      : httpsOrigin(domain.domainName, secret);
+    return { origin, ...DYNAMIC_CONTENT };
   }
 }
 
@@ -226,17 +229,7 @@ class HttpApiOrigin extends EdgeOrigin {
 
   public _bind(): BoundEdgeOrigin {
     const secret = httpApiOriginVerifySecret(this.api, this.options);
-    return {
-      origin: new origins.HttpOrigin(Fn.select(2, Fn.split('/', this.api.apiEndpoint)), {
-        customHeaders: { [ORIGIN_VERIFY_HEADER]: secret.secretValue.unsafeUnwrap() },
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      }),
-      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      staticContent: false,
-    };
+    return { origin: httpsOrigin(Fn.select(2, Fn.split('/', this.api.apiEndpoint)), secret), ...DYNAMIC_CONTENT };
   }
 }
 

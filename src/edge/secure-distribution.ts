@@ -2,7 +2,6 @@ import { Annotations, Aws, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { BoundEdgeOrigin, EdgeOrigin } from './edge-origin';
 import { EdgeGeoRestriction } from './geo-restriction';
@@ -10,12 +9,13 @@ import { SecureWebAcl, WebAclScope } from '../api/secure-web-acl';
 import { ProblemCollector, received } from '../core/errors';
 import { acknowledge, AcknowledgementCause, recordOptOut } from '../core/justification';
 import { RULES } from '../core/nag-rule-ids';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalNonEmptyString, requireOptionalString,
   requireOptionalStringArray, requireProps, requireStruct,
 } from '../core/private/input-checks';
 import { shortHash } from '../core/private/short-hash';
-import { accessLogsBucket } from '../data/access-logs-bucket';
+import { cloudFrontLogsBucket } from '../data/access-logs-bucket';
 import { SecureEdgeFunction } from '../function/secure-edge-function';
 import { AlarmConfig, AlarmSetting, checkAlarmSettings, ConstructAlarm } from '../monitoring/alarm-setting';
 import { applyAlarms, describeWindow, Monitoring } from '../monitoring/monitoring';
@@ -48,6 +48,20 @@ export interface SecureBehaviorOptions {
    */
   readonly edgeFunctions?: SecureEdgeFunction[];
 }
+
+const DISTRIBUTION_BASE = { name: 'cloudfront.Distribution', injectionId: cloudfront.Distribution.PROPERTY_INJECTION_ID };
+/** What a property injector may not change on the distribution. */
+const SECURED_DISTRIBUTION_PROPS: { [prop: string]: SecuredProp } = {
+  webAclId: { instead: 'pass `webAcl` or `webAclArn` to the SecureDistribution' },
+  defaultBehavior: { instead: 'the default behaviour redirects to HTTPS and carries the security headers; use `defaultOrigin`' },
+  minimumProtocolVersion: { instead: 'SecureDistribution requires TLSv1.2_2021 with a certificate' },
+  sslSupportMethod: { instead: 'SecureDistribution serves its certificate over SNI' },
+  enableLogging: { instead: 'SecureDistribution writes standard logs to the stack\'s log bucket' },
+  logBucket: { instead: 'SecureDistribution writes standard logs to the stack\'s log bucket' },
+  logIncludesCookies: { instead: 'SecureDistribution keeps cookies out of its logs' },
+  geoRestriction: { instead: 'set `geoRestriction` on the SecureDistribution' },
+  httpVersion: { instead: 'SecureDistribution serves HTTP/2 and HTTP/3' },
+};
 
 /** Props of {@link SecureDistribution}. */
 export interface SecureDistributionProps {
@@ -213,14 +227,15 @@ export class SecureDistribution extends Construct {
       recordOptOut(this, 'geoRestriction', geo.justification, RULES.cloudFrontGeoRestriction);
     }
 
-    const logBucket = accessLogsBucket(this);
-    // CloudFront's standard logs are written with ACLs (to the awslogsdelivery account): the bucket must accept them.
-    (logBucket.node.defaultChild as s3.CfnBucket).ownershipControls = { rules: [{ objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }] };
+    const logBucket = cloudFrontLogsBucket(this);
 
+    // CloudFront's metrics, and so the alarms, exist in us-east-1 only.
+    const inCloudFrontRegion = region === CLOUDFRONT_REGION;
     // The additional metrics cost a monthly fee: only where the alarm that reads them can exist.
-    const latencyOn = alarms.originLatencyAlarm !== undefined && region === CLOUDFRONT_REGION;
+    const latencyOn = alarms.originLatencyAlarm !== undefined && inCloudFrontRegion;
     const defaultOrigin = props.defaultOrigin._bind(this, 'Default');
-    this.distribution = new cloudfront.Distribution(this, 'Resource', {
+    // Guarded: a property injector for cloudfront.Distribution must not drop the web ACL, the TLS floor, logging or the geo restriction.
+    this.distribution = new cloudfront.Distribution(this, 'Resource', guardedProps(this, 'Resource', 'SecureDistribution', DISTRIBUTION_BASE, {
       defaultBehavior: this.behaviour(defaultOrigin, props.edgeFunctions),
       comment: (props.comment ?? this.node.path).slice(0, 128),
       domainNames: props.domainNames,
@@ -239,7 +254,7 @@ export class SecureDistribution extends Construct {
       logFilePrefix: `cloudfront/${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}/`,
       logIncludesCookies: false,
       publishAdditionalMetrics: latencyOn ? true : undefined,
-    });
+    }, SECURED_DISTRIBUTION_PROPS));
     this.distributionId = this.distribution.distributionId;
     this.distributionDomainName = this.distribution.distributionDomainName;
     if (props.certificate === undefined) {
@@ -251,7 +266,6 @@ export class SecureDistribution extends Construct {
       );
     }
 
-    const inCloudFrontRegion = region === CLOUDFRONT_REGION;
     const created = applyAlarms(this, this.distributionId, props, DISTRIBUTION_ALARMS, inCloudFrontRegion ? alarms : {});
     this.errorRateAlarm = created.errorRateAlarm;
     this.originLatencyAlarm = created.originLatencyAlarm;

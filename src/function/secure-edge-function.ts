@@ -1,4 +1,4 @@
-import { Aws, CfnRule, Duration, Fn, Names, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,9 +12,11 @@ import { AegisValidationError, ProblemCollector, received } from '../core/errors
 import { acknowledge, AcknowledgementCause } from '../core/justification';
 import { checkLogRetention, createSecureLogGroup, DEFAULT_LOG_RETENTION } from '../core/log-group';
 import { RULES } from '../core/nag-rule-ids';
+import { guardedProps, SecuredProp } from '../core/private/construction';
 import {
   requireDuration, requireEnumValue, requireInstanceOf, requireOptionalBoolean, requireOptionalNonEmptyString, requireOptionalNumber, requireProps,
 } from '../core/private/input-checks';
+import { requireDeployRegion } from '../core/private/region-rule';
 import { latestRuntimeOf } from '../core/private/runtime';
 import { acknowledgeWildcardResources } from '../core/private/wildcard-findings';
 import { readProfile, SecurityProfile } from '../core/profile';
@@ -46,6 +48,18 @@ const REFUSED_AT_THE_EDGE: Record<string, string> = {
   architecture: 'the arm64 architecture (only x86_64)',
   provisionedConcurrentExecutions: 'provisioned concurrency',
   parametersAndSecretsExtension: 'layers, so not the Parameters and Secrets extension',
+};
+
+const FUNCTION_BASE = { name: 'lambda.Function', injectionId: lambda.Function.PROPERTY_INJECTION_ID };
+const EDGE_REFUSES = { instead: 'Lambda@Edge refuses it at deploy' };
+/** What a property injector may not change on the edge function. */
+const SECURED_EDGE_FUNCTION_PROPS: { [prop: string]: SecuredProp } = {
+  role: { instead: 'SecureEdgeFunction creates its own role, trusting Lambda@Edge, with its log groups only' },
+  runtime: { instead: 'choose the runtime with `runtime`' },
+  architecture: EDGE_REFUSES,
+  reservedConcurrentExecutions: { instead: 'pass `reservedConcurrentExecutions` to the SecureEdgeFunction' },
+  ...Object.fromEntries(['environment', 'environmentEncryption', 'vpc', 'vpcSubnets', 'securityGroups', 'layers', 'deadLetterQueue',
+    'deadLetterQueueEnabled', 'deadLetterTopic', 'tracing', 'logGroup', 'loggingFormat', 'paramsAndSecrets'].map((prop) => [prop, EDGE_REFUSES])),
 };
 
 /** Props of {@link SecureEdgeFunction}. */
@@ -213,7 +227,9 @@ export class SecureEdgeFunction extends Construct {
       retention: props.logRetention ?? DEFAULT_LOG_RETENTION[profile],
     });
 
-    this.function = new lambda.Function(this, 'Function', {
+    // Guarded: a property injector (a team's Blueprint, or SecureDefaults for plain functions) must not give the function
+    // what the edge refuses at deploy (an environment, a dead-letter queue, tracing, a VPC, layers, arm64) or another role.
+    this.function = new lambda.Function(this, 'Function', guardedProps(this, 'Function', 'SecureEdgeFunction', FUNCTION_BASE, {
       functionName,
       code: source.code,
       handler: source.handler,
@@ -224,7 +240,7 @@ export class SecureEdgeFunction extends Construct {
       timeout: props.timeout ?? (viewer ? MAX_VIEWER_TIMEOUT : DEFAULT_ORIGIN_TIMEOUT),
       architecture: lambda.Architecture.X86_64,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-    });
+    }, SECURED_EDGE_FUNCTION_PROPS));
     this.function.node.addDependency(this.logGroup);
     source.writeSbom(this.function);
     this.currentVersion = this.function.currentVersion;
@@ -238,16 +254,7 @@ export class SecureEdgeFunction extends Construct {
       acknowledge(this.function, AcknowledgementCause.AWS_FORCED, RULES.lambdaInVpc, 'Lambda@Edge cannot be attached to a VPC: it runs in the regions that serve viewers');
     }
 
-    const region = Stack.of(this).region;
-    if (Token.isUnresolved(region)) {
-      // An env-agnostic stack: CloudFormation refuses the template in another region before creating anything.
-      new CfnRule(this, 'InEdgeRegion', {
-        assertions: [{
-          assert: Fn.conditionEquals(Aws.REGION, EDGE_REGION),
-          assertDescription: `cdk-aegis: ${this.node.path} is a Lambda@Edge function, which AWS creates in us-east-1 only: deploy this stack there.`,
-        }],
-      });
-    }
+    requireDeployRegion(this, 'InEdgeRegion', EDGE_REGION, `${this.node.path} is a Lambda@Edge function, which AWS creates in us-east-1 only: deploy this stack there.`);
   }
 
   /** The association a distribution's behaviour takes. @internal */

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -657,5 +657,29 @@ describe('SecureDistribution HTTP API origins', () => {
     });
     new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.httpApi(api) });
     Annotations.fromStack(stack).hasError('/Edge/Http/GET--v2--me/Resource', Match.stringLikeRegexp('route GET /v2/me of Edge/Http has authorization JWT'));
+  });
+});
+
+describe('SecureDistribution and property injectors', () => {
+  test('fails when an injector for cloudfront.Distribution drops the web ACL, naming the prop', () => {
+    const app = new App();
+    PropertyInjectors.of(app).add({
+      constructUniqueId: cloudfront.Distribution.PROPERTY_INJECTION_ID,
+      inject: (props: any) => ({ ...props, webAclId: undefined }),
+    });
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    expect(() => new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site')) }))
+      .toThrow(/a property injector for cloudfront.Distribution changed `webAclId` .* which would weaken this SecureDistribution/);
+  });
+
+  test('an injector may set what SecureDistribution does not secure (a comment)', () => {
+    const app = new App();
+    PropertyInjectors.of(app).add({
+      constructUniqueId: cloudfront.Distribution.PROPERTY_INJECTION_ID,
+      inject: (props: any) => ({ ...props, comment: 'owned by the web team' }),
+    });
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    new SecureDistribution(stack, 'Cdn', { defaultOrigin: EdgeOrigin.bucket(new SecureBucket(stack, 'Site')) });
+    expect(distributionConfig(Template.fromStack(stack)).Comment).toBe('owned by the web team');
   });
 });

@@ -1,4 +1,4 @@
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Duration, PropertyInjectors, Stack, StackProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +9,7 @@ import {
   SecureDistribution,
   SecureEdgeFunction,
   SecureEdgeFunctionProps,
+  SecureDefaults,
   SecurityProfile,
 } from '../../src';
 import { assemblyStacks } from '../../src/core/private/cloud-assembly';
@@ -166,5 +167,29 @@ describe('SecureEdgeFunction in the threat model', () => {
     const model = buildThreatModel(assemblyStacks(app.outdir), app.outdir);
     const flows = [...model.graph.flows.values()].map((f) => `${f.from.label} → ${f.to.label}: ${[...f.labels].join('; ')}`);
     expect(flows).toContain('Cdn → Headers/Function: Lambda@Edge viewer-response');
+  });
+});
+
+describe('SecureEdgeFunction and property injectors', () => {
+  test('SecureDefaults (which hardens plain functions) leaves the edge function alone: no dead-letter queue, tracing, environment key or log config', () => {
+    const app = newApp();
+    SecureDefaults.of(app).apply();
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    new SecureEdgeFunction(stack, 'Headers', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE });
+    const [props] = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function')).map((r) => r.Properties);
+    for (const absent of ['DeadLetterConfig', 'TracingConfig', 'KmsKeyArn', 'LoggingConfig', 'Environment']) {
+      expect(props[absent]).toBeUndefined();
+    }
+  });
+
+  test('fails when a team\'s injector gives the edge function what Lambda@Edge refuses, naming the prop', () => {
+    const app = new App();
+    PropertyInjectors.of(app).add({
+      constructUniqueId: lambda.Function.PROPERTY_INJECTION_ID,
+      inject: (props: any) => ({ ...props, tracing: lambda.Tracing.ACTIVE }),
+    });
+    const stack = new Stack(app, 'Edge', { env: US_EAST_1 });
+    expect(() => new SecureEdgeFunction(stack, 'Headers', { code: CODE, handler: 'index.handler', eventType: VIEWER_RESPONSE }))
+      .toThrow(/a property injector for lambda.Function changed `tracing` .* which would weaken this SecureEdgeFunction: Lambda@Edge refuses it at deploy/);
   });
 });
