@@ -548,8 +548,7 @@ export class FlowGraph {
   private distributionOrigins(): void {
     for (const distribution of this.ofType('AWS::CloudFront::Distribution')) {
       const from = this.elementOf(distribution)!;
-      const config = distribution.props.DistributionConfig ?? {};
-      for (const behaviour of [config.DefaultCacheBehavior, ...[config.CacheBehaviors ?? []].flat()].filter((b) => typeof b === 'object' && b !== null)) {
+      for (const behaviour of distributionBehavioursOf(distribution)) {
         for (const association of [behaviour.LambdaFunctionAssociations ?? []].flat()) {
           const { elements, crossStack } = this.targets(distribution.stack, association?.LambdaFunctionARN);
           for (const fn of elements) {
@@ -1108,4 +1107,10 @@ function keyFiltersOfNotification(filter: any): string[] {
 /** The origins a distribution's config lists. @internal */
 export function distributionOriginsOf(distribution: Resource): any[] {
   return [distribution.props.DistributionConfig?.Origins ?? []].flat().filter((o: unknown) => typeof o === 'object' && o !== null);
+}
+
+/** The default and path behaviours a distribution's config lists. @internal */
+export function distributionBehavioursOf(distribution: Resource): any[] {
+  const config = distribution.props.DistributionConfig ?? {};
+  return [config.DefaultCacheBehavior, ...[config.CacheBehaviors ?? []].flat()].filter((b: unknown) => typeof b === 'object' && b !== null);
 }

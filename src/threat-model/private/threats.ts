@@ -1,5 +1,5 @@
 import {
-  Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, distributionOriginsOf, flattenArn, isAnyone,
+  Element, ElementKind, Flow, FlowGraph, FlowVia, Resource, actionReads, distributionBehavioursOf, distributionOriginsOf, flattenArn, isAnyone,
   labelOf as labelInStack, localRefs,
 } from './graph';
 import { isForcedWildcard } from '../../core/private/forced-wildcards';
@@ -251,10 +251,7 @@ const API_NO_DATA_TRACE: MitigationSpec = {
 };
 
 /** The default and path behaviours of a distribution. */
-function behaviours(t: Target): any[] {
-  const config = props(t).DistributionConfig ?? {};
-  return [config.DefaultCacheBehavior, ...[config.CacheBehaviors ?? []].flat()].filter((b) => typeof b === 'object' && b !== null);
-}
+const behaviours = (t: Target): any[] => distributionBehavioursOf(el(t).resource!);
 const behaviourName = (b: any) => (b.PathPattern === undefined ? 'the default behaviour' : `\`${b.PathPattern}\``);
 
 const DISTRIBUTION_LOGS: MitigationSpec = {
