@@ -16,9 +16,10 @@ import { summaryLine, writeComplianceReports } from './reports/write';
 import { ProblemCollector } from '../core/errors';
 import { ACKNOWLEDGEMENT_PREFIX, checkJustification, MIN_REASON_LENGTH, Toggle } from '../core/justification';
 import { DEFAULT_LOG_RETENTION, REGULATED_MIN_LOG_RETENTION_DAYS } from '../core/log-group';
+import { AssemblyReading } from '../core/private/cloud-assembly';
 import { requireEnumValue, requireInstanceOf, requireInterface, requireOptionalArray, requireOptionalBoolean, requireStruct } from '../core/private/input-checks';
 import { peekProfile, PROFILE_CONTEXT_KEY, SecurityProfile, writeProfile } from '../core/profile';
-import { ThreatModel } from '../threat-model/threat-model';
+import { writeThreatModel } from '../threat-model/threat-model';
 
 /**
  * Options of `Compliance.of(app).enforce()`.
@@ -103,9 +104,12 @@ function writeReportsOnSynth(app: IConstruct, packNames: () => string[], state: 
     } finally {
       if (assembly === undefined || assembly !== reported) {
         reported = assembly;
-        reportAfterSynth(app, started, packNames(), state.threatModelOff);
+        const outdir = (app as unknown as { outdir?: string }).outdir;
+        // The reports and the threat model read the same files: one reading parses each once.
+        const reading = outdir === undefined ? undefined : new AssemblyReading(outdir);
+        reportAfterSynth(reading, started, packNames(), state.threatModelOff);
         if (assembly !== undefined && state.threatModelOff === undefined) {
-          threatModelAfterSynth(app);
+          threatModelAfterSynth(reading);
         }
       }
     }
@@ -113,26 +117,25 @@ function writeReportsOnSynth(app: IConstruct, packNames: () => string[], state: 
 }
 
 /** Writes the threat model into the assembly a synth just wrote; prints its summary under the CDK CLI. */
-function threatModelAfterSynth(app: IConstruct): void {
-  const outdir = (app as unknown as { outdir?: string }).outdir;
-  if (outdir === undefined) {
+function threatModelAfterSynth(reading: AssemblyReading | undefined): void {
+  if (reading === undefined) {
     return;
   }
   try {
-    const line = threatModelLine(ThreatModel.write(outdir));
+    const line = threatModelLine(writeThreatModel(reading));
     if (process.env.CDK_OUTDIR !== undefined) {
       process.stderr.write(`${line}\n`);
     }
   } catch (e) {
-    process.stderr.write(`[cdk-aegis] could not write the threat model to ${outdir}: ${(e as Error).message}\n`);
+    process.stderr.write(`[cdk-aegis] could not write the threat model to ${reading.dir}: ${(e as Error).message}\n`);
   }
 }
 
-function reportAfterSynth(app: IConstruct, started: number, packs: string[], threatModelOff: string | undefined): void {
-  const outdir = (app as unknown as { outdir?: string }).outdir;
-  if (outdir === undefined) {
+function reportAfterSynth(reading: AssemblyReading | undefined, started: number, packs: string[], threatModelOff: string | undefined): void {
+  if (reading === undefined) {
     return;
   }
+  const outdir = reading.dir;
   const report = path.join(outdir, 'validation-report.json');
   // No validation report from this synth (it failed before validating, or nothing was reported): nothing to add.
   if (!fs.existsSync(report) || fs.statSync(report).mtimeMs < started - 1000) {
@@ -140,7 +143,7 @@ function reportAfterSynth(app: IConstruct, started: number, packs: string[], thr
   }
   try {
     const appOptOuts = threatModelOff === undefined ? [] : [{ constructPath: 'App', control: 'threatModel', reason: threatModelOff }];
-    const summary = summaryLine(writeComplianceReports(outdir, packs, appOptOuts));
+    const summary = summaryLine(writeComplianceReports(outdir, packs, appOptOuts, reading));
     if (process.env.CDK_OUTDIR !== undefined) {
       process.stderr.write(`${summary}\n`);
     }

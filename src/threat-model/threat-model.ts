@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildThreatModel } from './private/model';
 import { toMarkdown, toThreatComposer } from './private/render';
-import { assemblyStacks, nestedStacks } from '../core/private/cloud-assembly';
+import { AssemblyReading } from '../core/private/cloud-assembly';
 
 /** What one threat-model generation found and wrote. */
 export interface ThreatModelSummary {
@@ -47,21 +47,31 @@ export class ThreatModel {
       throw new Error(`\`assemblyDir\` must be a cloud assembly directory (with a manifest.json), got: ${JSON.stringify(assemblyDir)}. ` +
         'Pass the `cdk synth --output` directory, e.g. `cdk.out`.');
     }
-    const top = assemblyStacks(assemblyDir);
-    const stacks = [...top, ...top.flatMap((stack) => nestedStacks(assemblyDir, stack))];
-    const model = buildThreatModel(stacks, assemblyDir);
-    const appName = top.length === 0 ? 'empty app' : top.length <= 4 ? top.map((s) => s.path).join(', ') : `${top.length} stacks`;
-    const files = [path.join(assemblyDir, ThreatModel.COMPOSER_FILE), path.join(assemblyDir, ThreatModel.MARKDOWN_FILE)];
-    fs.writeFileSync(files[0], `${JSON.stringify(toThreatComposer(model, appName), undefined, 2)}\n`);
-    fs.writeFileSync(files[1], toMarkdown(model, appName));
-    return {
-      elements: model.graph.elements.size,
-      flows: model.graph.flows.size,
-      threats: model.threats.length,
-      openThreats: model.threats.filter((t) => !t.resolved).length,
-      files,
-    };
+    return writeThreatModel(new AssemblyReading(assemblyDir));
   }
 
   private constructor() {}
+}
+
+/**
+ * {@link ThreatModel.write} over an assembly already being read (the
+ * compliance reports of the same synth share the reading).
+ *
+ * @internal
+ */
+export function writeThreatModel(reading: AssemblyReading): ThreatModelSummary {
+  const assemblyDir = reading.dir;
+  const top = reading.stacks;
+  const model = buildThreatModel(reading.stacksWithNested, assemblyDir, reading.constructPaths);
+  const appName = top.length === 0 ? 'empty app' : top.length <= 4 ? top.map((s) => s.path).join(', ') : `${top.length} stacks`;
+  const files = [path.join(assemblyDir, ThreatModel.COMPOSER_FILE), path.join(assemblyDir, ThreatModel.MARKDOWN_FILE)];
+  fs.writeFileSync(files[0], `${JSON.stringify(toThreatComposer(model, appName), undefined, 2)}\n`);
+  fs.writeFileSync(files[1], toMarkdown(model, appName));
+  return {
+    elements: model.graph.elements.size,
+    flows: model.graph.flows.size,
+    threats: model.threats.length,
+    openThreats: model.threats.filter((t) => !t.resolved).length,
+    files,
+  };
 }

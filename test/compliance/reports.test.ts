@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv-draft-04';
-import { Annotations, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Annotations, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlarmSetting, Compliance, Monitoring, SecretRotation, SecureFunction, SecureQueue, SecureSecret } from '../../src';
 import { runCli } from '../../src/compliance/reports/cli';
@@ -125,6 +125,27 @@ describe('compliance reports', () => {
     expect(ledger.openWarnings.map((w: any) => `${w.id} @ ${w.constructPath}`)).toEqual(['@cdk-aegis/alarm-fallback-missing @ Pipeline/Prod/Jobs/AegisMonitoring']);
     expect(ledger.acknowledgements.length).toBeGreaterThan(0);
     expect(new Set(ledger.acknowledgements.map((e: any) => e.templateFile))).toEqual(new Set([templateFile]));
+  });
+
+  test('nested stacks are read too: their resources are counted, their functions listed, their findings located in their own template', () => {
+    const app = newApp();
+    Compliance.of(app).enforce();
+    const parent = new Stack(app, 'Parent');
+    const nested = new NestedStack(parent, 'Inner');
+    new SecureFunction(nested, 'Fn', { code: CODE, handler: 'index.handler' });
+    new sqs.Queue(nested, 'PlainQueue', { enforceSSL: true });
+    synthesize(app);
+    const summary = writeComplianceReports(app.outdir);
+    const templates = fs.readdirSync(app.outdir).filter((f) => f.endsWith('.template.json'));
+    const nestedFile = templates.find((f) => f.includes('Inner'))!;
+    const count = (file: string) => Object.keys(JSON.parse(fs.readFileSync(path.join(app.outdir, file), 'utf8')).Resources).length;
+    expect(templates).toHaveLength(2);
+    expect(summary.resourcesChecked).toBe(count(parent.templateFile) + count(nestedFile));
+    const ledger = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance-ledger.json'), 'utf8'));
+    expect(ledger.functionContents).toEqual([{ constructPath: 'Parent/Inner/Fn', contents: 'inline code' }]);
+    const sarif = JSON.parse(fs.readFileSync(path.join(app.outdir, 'compliance.sarif'), 'utf8'));
+    const sqs3 = sarif.runs.flatMap((run: any) => run.results).find((r: any) => r.ruleId === 'AwsSolutions-SQS3');
+    expect(sqs3.locations[0].physicalLocation.artifactLocation.uri).toBe(nestedFile);
   });
 
   test('the summary counts packs, resources, errors, warnings and acknowledgements', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { assemblyStacks, typedOptOuts } from '../../core/private/cloud-assembly';
+import { AssemblyReading, typedOptOuts } from '../../core/private/cloud-assembly';
 
 /** Where a construct's resource lives in the cloud assembly. @internal */
 export interface ResourceLocation {
@@ -60,7 +60,7 @@ export interface AssemblyFacts {
  *
  * @internal
  */
-export function readAssembly(dir: string): AssemblyFacts {
+export function readAssembly(dir: string, reading: AssemblyReading = new AssemblyReading(dir)): AssemblyFacts {
   const reportFile = path.join(dir, 'validation-report.json');
   const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
   const plugins: string[] = [];
@@ -87,14 +87,13 @@ export function readAssembly(dir: string): AssemblyFacts {
   const stacks = new Map<string, string>();
   const optOuts: RulelessOptOut[] = [];
   const openWarnings: OpenWarning[] = [];
-  for (const stack of assemblyStacks(dir)) {
+  for (const stack of reading.stacksWithNested) {
     optOuts.push(...rulelessOptOuts(stack.metadata));
     openWarnings.push(...libraryWarnings(stack.metadata));
     stacks.set(stack.path, stack.templateFile);
     resourceCount += Object.keys(stack.template.Resources ?? {}).length;
   }
   // Each L1 in the construct tree records its logical id; its stack is the longest stack path above it.
-  const treeFile = path.join(dir, 'tree.json');
   const visit = (node: any): void => {
     const logicalId = node?.attributes?.['aws:cdk:cloudformation:logicalId'];
     if (typeof logicalId === 'string' && typeof node.path === 'string') {
@@ -107,8 +106,9 @@ export function readAssembly(dir: string): AssemblyFacts {
       visit(child);
     }
   };
-  if (fs.existsSync(treeFile)) {
-    visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  const tree = reading.constructTree;
+  if (tree !== undefined) {
+    visit(tree);
   }
   const byPathAndId = (a: OpenWarning, b: OpenWarning) => a.constructPath.localeCompare(b.constructPath) || a.id.localeCompare(b.id);
   return { plugins, findings, acknowledgements, locations, resourceCount, optOuts, openWarnings: openWarnings.sort(byPathAndId) };

@@ -1,4 +1,4 @@
-import { assemblyStacks, constructPathsOf } from '../../core/private/cloud-assembly';
+import { AssemblyReading } from '../../core/private/cloud-assembly';
 import { knownContents } from '../../core/private/sbom-file';
 
 /** What the ledger knows of a function's code. @internal */
@@ -19,9 +19,9 @@ export const CONTENTS_UNKNOWN = 'contents unknown';
  *
  * @internal
  */
-export function functionContents(dir: string): FunctionContents[] {
-  const stacks = assemblyStacks(dir);
-  const paths = constructPathsOf(dir, stacks);
+export function functionContents(dir: string, reading: AssemblyReading = new AssemblyReading(dir)): FunctionContents[] {
+  const stacks = reading.stacksWithNested;
+  const paths = reading.constructPaths;
   const found: FunctionContents[] = [];
   for (const stack of stacks) {
     for (const [logicalId, resource] of Object.entries<any>(stack.template.Resources ?? {})) {

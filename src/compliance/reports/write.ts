@@ -5,7 +5,7 @@ import { functionContents, functionContentsMarkdown } from './function-contents'
 import { HARDENING_JSON_FILE, HARDENING_MD_FILE, hardeningEntries, hardeningMarkdown } from './hardening';
 import { ledgerMarkdown, toLedger } from './ledger';
 import { toSarif } from './sarif';
-import { assemblyStacks } from '../../core/private/cloud-assembly';
+import { AssemblyReading } from '../../core/private/cloud-assembly';
 
 /** File names written into the cloud assembly. */
 export const SARIF_FILE = 'compliance.sarif';
@@ -29,17 +29,22 @@ export interface ComplianceSummary {
  *
  * @internal
  */
-export function writeComplianceReports(dir: string, packs: string[] = [], appOptOuts: RulelessOptOut[] = []): ComplianceSummary {
-  const assembly = readAssembly(dir);
+export function writeComplianceReports(
+  dir: string,
+  packs: string[] = [],
+  appOptOuts: RulelessOptOut[] = [],
+  reading: AssemblyReading = new AssemblyReading(dir),
+): ComplianceSummary {
+  const assembly = readAssembly(dir, reading);
   const facts = { ...assembly, optOuts: [...appOptOuts, ...assembly.optOuts] };
   const allPacks = [...new Set([...packs, ...facts.plugins])];
   const relative = path.relative(process.cwd(), path.resolve(dir)).split(path.sep).join('/');
   const sarif = toSarif({ ...facts, plugins: allPacks }, packageVersion(), relative.startsWith('..') ? '' : relative);
   const ledger = toLedger(facts);
   fs.writeFileSync(path.join(dir, SARIF_FILE), JSON.stringify(sarif, undefined, 2));
-  const contents = functionContents(dir);
+  const contents = functionContents(dir, reading);
   const ledgerJson = { acknowledgements: ledger, optOutsWithoutRule: facts.optOuts, openWarnings: facts.openWarnings, functionContents: contents };
-  const hardening = hardeningEntries(assemblyStacks(dir));
+  const hardening = hardeningEntries(reading.stacksWithNested);
   if (hardening.length > 0) {
     fs.writeFileSync(path.join(dir, HARDENING_JSON_FILE), JSON.stringify({ constructs: hardening }, undefined, 2));
     fs.writeFileSync(path.join(dir, HARDENING_MD_FILE), hardeningMarkdown(hardening));

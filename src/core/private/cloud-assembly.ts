@@ -97,8 +97,8 @@ export function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[
 
 /** The construct path of a nested stack's resource, from the construct tree (for templates without `aws:cdk:path`). */
 function nestedStackResourcePath(dir: string, parentPath: string, logicalId: string): string | undefined {
-  const treeFile = path.join(dir, 'tree.json');
-  if (!fs.existsSync(treeFile)) {
+  const tree = readTreeFile(dir);
+  if (tree === undefined) {
     return undefined;
   }
   let found: string | undefined;
@@ -110,8 +110,50 @@ function nestedStackResourcePath(dir: string, parentPath: string, logicalId: str
       visit(child);
     }
   };
-  visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  visit(tree);
   return found;
+}
+
+/** The construct tree of the assembly in `dir` (`tree.json`), or undefined when it has none. */
+function readTreeFile(dir: string): any {
+  const treeFile = path.join(dir, 'tree.json');
+  return fs.existsSync(treeFile) ? JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree : undefined;
+}
+
+/**
+ * One reading of a cloud assembly directory: each file is parsed once, on
+ * first use, however many reports read it. The compliance reports and the
+ * threat model written after a synth share one (a fresh one per synth).
+ *
+ * @internal
+ */
+export class AssemblyReading {
+  private top?: AssemblyStack[];
+  private all?: AssemblyStack[];
+  private tree?: { value: any };
+  private paths?: Map<string, string>;
+
+  constructor(public readonly dir: string) {}
+
+  /** The stacks of the assembly and of its nested assemblies (Stages), without nested stacks. */
+  public get stacks(): AssemblyStack[] {
+    return (this.top ??= assemblyStacks(this.dir));
+  }
+
+  /** {@link stacks} and every nested stack under them. */
+  public get stacksWithNested(): AssemblyStack[] {
+    return (this.all ??= [...this.stacks, ...this.stacks.flatMap((stack) => nestedStacks(this.dir, stack))]);
+  }
+
+  /** The construct tree (`tree.json`'s `tree`), or undefined when the assembly has none. */
+  public get constructTree(): any {
+    return (this.tree ??= { value: readTreeFile(this.dir) }).value;
+  }
+
+  /** `<stack path>::<logical id>` → construct path over {@link stacksWithNested} (see {@link constructPathsOf}). */
+  public get constructPaths(): Map<string, string> {
+    return (this.paths ??= constructPathsOf(this.dir, this.stacksWithNested, () => this.constructTree));
+  }
 }
 
 /** The file an asset manifest in `base` gives for the asset hash a template URL ends with. */
@@ -166,12 +208,12 @@ export function typedOptOuts(metadata: Record<string, unknown>): TypedOptOut[] {
  *
  * @internal
  */
-export function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[]): Map<string, string> {
+export function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[], readTree: () => any = () => readTreeFile(assemblyDir)): Map<string, string> {
   const found = new Map<string, string>();
-  const treeFile = path.join(assemblyDir, 'tree.json');
   // Templates the CDK CLI writes carry every construct path already: read the tree only when one is missing.
   const complete = stacks.every((s) => Object.values<any>(s.template.Resources ?? {}).every((r) => typeof r?.Metadata?.['aws:cdk:path'] === 'string'));
-  if (complete || !fs.existsSync(treeFile)) {
+  const tree = complete ? undefined : readTree();
+  if (tree === undefined) {
     return found;
   }
   const stackPaths = stacks.map((s) => s.path).sort((a, b) => b.length - a.length);
@@ -187,6 +229,7 @@ export function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[]): 
       visit(child);
     }
   };
-  visit(JSON.parse(fs.readFileSync(treeFile, 'utf8')).tree);
+  visit(tree);
   return found;
 }
+

@@ -63,8 +63,8 @@ const STRIDE_ORDER = new Map(STRIDE_D_NAMES.map(([letter], i) => [letter, i]));
  *
  * @internal
  */
-export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string): ThreatModelData {
-  const graph = new FlowGraph(stacks, constructPathsOf(assemblyDir, stacks));
+export function buildThreatModel(stacks: AssemblyStack[], assemblyDir: string, constructPaths?: Map<string, string>): ThreatModelData {
+  const graph = new FlowGraph(stacks, constructPaths ?? constructPathsOf(assemblyDir, stacks));
   for (const environment of new Set(stacks.map((s) => s.environment))) {
     graph.external(accountId(environment).slice('ext:'.length), {
       kind: ElementKind.ACCOUNT,
