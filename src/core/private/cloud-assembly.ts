@@ -204,11 +204,16 @@ export function typedOptOuts(metadata: Record<string, unknown>): TypedOptOut[] {
 /**
  * `<stack path>::<logical id>` → construct path, from the construct tree
  * (`tree.json`): apps synthesized without the CDK CLI have no `aws:cdk:path`
- * metadata in their templates.
+ * metadata in their templates. `readTree` gives the parsed tree (default:
+ * read from `assemblyDir`), called only when a path is missing.
  *
  * @internal
  */
-export function constructPathsOf(assemblyDir: string, stacks: AssemblyStack[], readTree: () => any = () => readTreeFile(assemblyDir)): Map<string, string> {
+export function constructPathsOf(
+  assemblyDir: string,
+  stacks: AssemblyStack[],
+  readTree: () => any = () => readTreeFile(assemblyDir),
+): Map<string, string> {
   const found = new Map<string, string>();
   // Templates the CDK CLI writes carry every construct path already: read the tree only when one is missing.
   const complete = stacks.every((s) => Object.values<any>(s.template.Resources ?? {}).every((r) => typeof r?.Metadata?.['aws:cdk:path'] === 'string'));
