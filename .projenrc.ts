@@ -75,18 +75,18 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 
 // ts-jest runs with isolatedModules, so tests are not type-checked by jest: do it first.
 const typecheck = project.addTask('test:typecheck', {
-  description: 'Type-check tests and examples (ts-jest does not)',
+  description: 'Type-check tests, examples and benchmarks (ts-jest does not)',
   // One compiler run over both (two runs loaded aws-cdk-lib's types twice: 20 s against 11 s on 2 cores).
   steps: [{ exec: 'tsc --noEmit -p tsconfig.typecheck.json' }],
 });
 project.testTask.prependSpawn(typecheck);
 
-// Tests and examples are type-checked together, with the library's compiler settings and ts-jest's isolatedModules.
+// Tests, examples and benchmarks are type-checked together, with the library's compiler settings and ts-jest's isolatedModules.
 new JsonFile(project, 'tsconfig.typecheck.json', {
   obj: {
     extends: './tsconfig.json',
     compilerOptions: { noEmit: true, rootDir: '.', isolatedModules: true },
-    include: ['test/**/*.ts', 'examples/**/*.ts'],
+    include: ['test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
     exclude: ['node_modules', 'examples/cdk.out*'],
   },
 });

@@ -1,6 +1,7 @@
 /**
  * One benchmark synth, in its own process. Configured by environment:
- * BENCH_VARIANT (plain | plain-nag | plain-enforced | secure), BENCH_N (functions, each behind
+ * BENCH_VARIANT (plain | plain-nag | plain-enforced | secure-unchecked | secure-aws | secure),
+ * BENCH_N (functions, each behind
  * its own API route). aws-cdk-lib's built-in CloudFormation validation runs
  * unless CDK_VALIDATION=false (the runner sets it). Prints one JSON line.
  */
@@ -13,6 +14,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { AegisChecks, Compliance, HttpMethod, SecureApi, SecureFunction, ThreatModel, Toggle } from '../src';
+import { IndexedAwsSolutionsChecks } from '../src/compliance/private/indexed-aws-solutions';
 
 /** Functions (with their routes) per stack: 50 × 8 resources + the API's stays under CloudFormation's 500 (BENCH_PER_STACK overrides it: 100 measures one stack of 100). */
 export const FUNCTIONS_PER_STACK = Number(process.env.BENCH_PER_STACK ?? '50');
@@ -31,6 +33,9 @@ if (variant === 'secure') {
   Compliance.of(app).enforce(process.env.BENCH_THREAT_MODEL === 'off' ? { threatModel: Toggle.off({ reason: 'benchmark: synth without the threat model' }) } : {});
 } else if (variant === 'plain-nag') {
   Validations.of(app).addPlugins(new AwsSolutionsChecks());
+} else if (variant === 'secure-aws') {
+  // The secure app under the baseline's checks only: AwsSolutions as enforce() registers it, no other pack, no reports, no threat model.
+  Validations.of(app).addPlugins(new IndexedAwsSolutionsChecks());
 } else if (variant === 'plain-enforced') {
   // The same checks as the secure app (AwsSolutions, Serverless and Aegis packs, the reports) over the plain app. Its findings
   // fail the synth, so no threat model is written: the secure app's threat model (about 5 % of its synth) is extra work here.
@@ -41,7 +46,8 @@ for (let first = 0; first < n; first += FUNCTIONS_PER_STACK) {
   const stack = new Stack(app, `Bench${stacks.length}`);
   stacks.push(stack);
   const count = Math.min(FUNCTIONS_PER_STACK, n - first);
-  if (variant === 'secure') {
+  if (variant.startsWith('secure')) {
+    // secure-unchecked: the same constructs with no pack at all.
     const api = new SecureApi(stack, 'Api');
     for (let i = 0; i < count; i++) {
       api.addRoute(HttpMethod.GET, `/f${first + i}`, new SecureFunction(stack, `Fn${first + i}`, { code: CODE, handler: 'index.handler' }));

@@ -67,10 +67,22 @@ for (const n of previous ? [] : SIZES) {
 
 // The issue's measure: ONE stack of 100 functions + routes (842 resources, over CloudFormation's 500, which synth does not check
 // with the limit lifted), build + synth, validation off, the same fresh-process medians.
-const oneStack: any[] = previous?.oneStack ?? (SIZES.includes(100) ? ['plain-nag', 'plain-enforced', 'secure'].map((variant) => {
-  const runs = Array.from({ length: REPEATS }, () => runOnce(variant, 100, false, 100));
-  return { variant, n: 100, synthMs: Math.round(median(runs.map((r) => r.synthMs))), resources: runs[0].resourcesPerStack[0], runs: runs.map((r) => Math.round(r.synthMs)) };
-}) : []);
+// Each plain variant beside its secure counterpart (no checks; AwsSolutions only; enforce()), the runs interleaved round-robin so a
+// machine that slows down mid-run slows every variant alike. More repeats than the size table: the ratios are the point.
+const ONE_STACK_VARIANTS = ['plain', 'secure-unchecked', 'plain-nag', 'secure-aws', 'plain-enforced', 'secure'];
+const ONE_STACK_REPEATS = Number(process.env.BENCH_ONE_STACK_REPEATS ?? '5');
+const oneStack: any[] = previous?.oneStack ?? (SIZES.includes(100) ? (() => {
+  const runs = new Map<string, Run[]>(ONE_STACK_VARIANTS.map((v) => [v, []]));
+  for (let i = 0; i < ONE_STACK_REPEATS; i++) {
+    for (const variant of ONE_STACK_VARIANTS) {
+      runs.get(variant)!.push(runOnce(variant, 100, false, 100));
+    }
+  }
+  return ONE_STACK_VARIANTS.map((variant) => {
+    const r = runs.get(variant)!;
+    return { variant, n: 100, synthMs: Math.round(median(r.map((x) => x.synthMs))), resources: r[0].resourcesPerStack[0], runs: r.map((x) => Math.round(x.synthMs)) };
+  });
+})() : []);
 // The example app (examples/app.ts): its synth, threat model included, and the threat model's generation alone.
 const example: any = previous?.example ?? (() => {
   const runs = Array.from({ length: REPEATS }, () => JSON.parse(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'example.ts')], {
@@ -101,6 +113,9 @@ const half = SIZES.includes(largest / 2) ? largest / 2 : undefined;
 const targets = {
   secureOverPlainNagAt100: SIZES.includes(100) ? find('secure', 100, false).synthMs / find('plain-nag', 100, false).synthMs : undefined,
   secureOverPlainNagOneStackOf100: oneStackOf('secure') && oneStackOf('plain-nag') ? oneStackOf('secure').synthMs / oneStackOf('plain-nag').synthMs : undefined,
+  // The same constructs with no checks, and with the baseline's checks only (AwsSolutions), beside the plain app's.
+  uncheckedOneStackOf100: oneStackOf('secure-unchecked') && oneStackOf('plain') ? oneStackOf('secure-unchecked').synthMs / oneStackOf('plain').synthMs : undefined,
+  awsSolutionsOnlyOneStackOf100: oneStackOf('secure-aws') && oneStackOf('plain-nag') ? oneStackOf('secure-aws').synthMs / oneStackOf('plain-nag').synthMs : undefined,
   // The same checks on both sides (the three packs and the reports), as a whole and per resource generated.
   secureOverSameChecksOneStackOf100: oneStackOf('secure') && oneStackOf('plain-enforced')
     ? oneStackOf('secure').synthMs / oneStackOf('plain-enforced').synthMs : undefined,
@@ -177,6 +192,8 @@ const lines = [
     `${targets.resourcesPerFunctionAndRoute !== undefined && targets.resourcesPerFunctionAndRoute <= 8 ? 'yes' : 'no'} |`,
   `| fixed monthly cost of the defaults, 1 API + 10 functions ≤ $15 | $${fmt(targets.monthlyCostFor1Api10Functions)} | ${targets.monthlyCostFor1Api10Functions <= 15 ? 'yes' : 'no'} |`,
   '',
+  ...oneStackBreakdown(),
+  '',
   `## Fixed monthly cost of the defaults (1 SecureApi + 10 SecureFunctions, list prices read ${PRICES_READ_ON}, us-east-1)`,
   '',
   '| Item | Count | $ / month |',
@@ -195,10 +212,13 @@ const lines = [
     'function\'s and queue\'s dead-letter target once per queue; with a dead-letter queue per SecureFunction that was quadratic in N ' +
     '(about 250 ms of a one-stack synth of 100). cdk-aegis registers AwsSolutions with those two rules evaluated from one view of ' +
     'each stack (`IndexedAwsSolutionsChecks`: cdk-nag\'s decisions, reports proven equal to cdk-nag\'s own by a test); they now ' +
-    'take about 25 ms. What remains is mostly aws-cdk-lib\'s own per-resource cost (construction, reference resolution, ' +
-    'template and tree synthesis) over 41 % more resources, each with richer properties, plus two more packs (about 85 ms), the security-change rules found at synth (about 40 ms) and the threat model ' +
-    '`enforce()` writes after the synth (about 110 ms at N = 100, linear: one pass over the templates). A single run varies by about ±10 % ' +
-    'on 2 cores: compare medians.',
+    'take about 25 ms. What remains, profiled on 2026-11-30 (one stack of 100, `node --cpu-prof`): aws-cdk-lib\'s own ' +
+    'per-resource work over 43 % more resources and 60 % more constructs (construction, reference resolution, template and tree ' +
+    'synthesis); a creation stack trace for every L1 (about 0.3 ms each under ts-node: about 200 ms of the plain app\'s construction and ' +
+    '240 ms of the cdk-aegis app\'s, measured by turning them off with the context `aws:cdk:disable-creation-stack-traces`, which ' +
+    'aws-cdk-lib honours and the CDK CLI does not set); the Serverless and Aegis packs (about 60 and 75 ms); the SARIF and ledger ' +
+    '(about 25 ms, one reading of the assembly shared with the threat model) and the threat model (about 100 ms, linear: one pass ' +
+    'over the templates). A single run varies by about ±10 % on 2 cores: compare medians.',
   '',
   '## Reproduce',
   '',
@@ -209,3 +229,35 @@ const lines = [
   '',
 ];
 fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), lines.join('\n'));
+
+/** The one-stack ratio taken apart: each plain app beside the cdk-aegis app under the same checks. */
+function oneStackBreakdown(): string[] {
+  const pairs: Array<[string, string, string]> = [
+    ['no checks', 'plain', 'secure-unchecked'],
+    ['AwsSolutions only (the issue\'s baseline checks)', 'plain-nag', 'secure-aws'],
+    ['`enforce()`: AwsSolutions, Serverless and Aegis, the reports (and the threat model on the cdk-aegis side)', 'plain-enforced', 'secure'],
+  ];
+  if (pairs.some(([, a, b]) => !oneStackOf(a) || !oneStackOf(b))) {
+    return [];
+  }
+  const nag = oneStackOf('plain-nag');
+  const sameChecks = oneStackOf('secure-aws');
+  const secure = oneStackOf('secure');
+  const budget = 1.5 * nag.synthMs;
+  return [
+    `## Where the one-stack ratio comes from (N = 100, one stack, validation off, median of ${ONE_STACK_REPEATS} interleaved runs)`,
+    '',
+    '| Checks | plain L2 ms (resources) | cdk-aegis ms (resources) | cdk-aegis / plain | per resource |',
+    '|---|---|---|---|---|',
+    ...pairs.map(([what, a, b]) => {
+      const p = oneStackOf(a);
+      const s = oneStackOf(b);
+      return `| ${what} | ${p.synthMs} (${p.resources}) | ${s.synthMs} (${s.resources}) | ${fmt(s.synthMs / p.synthMs)} × | ${fmt((s.synthMs / s.resources) / (p.synthMs / p.resources))} × |`;
+    }),
+    '',
+    `The issue's budget is 1.5 × ${nag.synthMs} ms = ${Math.round(budget)} ms. The cdk-aegis app under the baseline's own checks ` +
+      `(AwsSolutions only) takes ${sameChecks.synthMs} ms: ${sameChecks.synthMs <= budget ? 'within' : 'over'} the budget by ` +
+      `${Math.abs(Math.round(budget - sameChecks.synthMs))} ms before anything \`enforce()\` adds. \`enforce()\` then adds ` +
+      `${secure.synthMs - sameChecks.synthMs} ms (the Serverless and Aegis packs, the SARIF and ledger, the threat model).`,
+  ];
+}
