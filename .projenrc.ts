@@ -122,6 +122,11 @@ project.addTask('rules:doc', {
   exec: "node -r ts-node/register/transpile-only -e \"require('./projenrc/rules-doc').writeRulesDoc('RULES.md')\"",
 });
 
+project.addTask('rules:gates', {
+  description: 'Prove from the installed cdk-nag which resource types each rule can report on (src/compliance/private/rule-gates.generated.ts)',
+  exec: "node -r ts-node/register/transpile-only -e \"require('./projenrc/rule-gates').writeRuleGates('src/compliance/private/rule-gates.generated.ts')\"",
+});
+
 // Synth cost and template economy, plain aws-cdk-lib vs cdk-aegis (not part of `npm test`): writes bench/RESULTS.md.
 project.addTask('bench', {
   description: 'Benchmark synth time, memory, resources and fixed cost (bench/RESULTS.md, bench/results.json)',

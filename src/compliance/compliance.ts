@@ -2,15 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import {
-  HIPAASecurityChecks,
-  NIST80053R5Checks,
-  PCIDSS321Checks,
-  ServerlessChecks,
-} from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { AegisChecks } from './packs/aegis-checks';
 import { IndexedAwsSolutionsChecks } from './private/indexed-aws-solutions';
+import { GatedHipaaSecurityChecks, GatedNist80053R5Checks, GatedPciDss321Checks, GatedServerlessChecks } from './private/rule-gates';
 import { threatModelLine } from './reports/cli';
 import { summaryLine, writeComplianceReports } from './reports/write';
 import { ProblemCollector } from '../core/errors';
@@ -219,14 +214,14 @@ export class Compliance {
     const verbose = options.verbose ?? false;
     const packs: IPolicyValidationPlugin[] = [
       new IndexedAwsSolutionsChecks(undefined, { verbose }),
-      new ServerlessChecks(undefined, { verbose }),
+      new GatedServerlessChecks(undefined, { verbose }),
       new AegisChecks(undefined, { verbose }),
     ];
     if (profile === SecurityProfile.REGULATED) {
       packs.push(
-        new HIPAASecurityChecks(undefined, { verbose }),
-        new NIST80053R5Checks(undefined, { verbose }),
-        new PCIDSS321Checks(undefined, { verbose }),
+        new GatedHipaaSecurityChecks(undefined, { verbose }),
+        new GatedNist80053R5Checks(undefined, { verbose }),
+        new GatedPciDss321Checks(undefined, { verbose }),
       );
     }
     packs.push(...(options.additionalPacks ?? []));

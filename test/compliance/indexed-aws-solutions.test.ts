@@ -1,11 +1,20 @@
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, rules } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks, rules, ServerlessChecks } from 'cdk-nag';
 import { Node } from 'constructs';
 import { SecurityProfile } from '../../src';
-import { IndexedAwsSolutionsChecks, installedCdkNagVersion, TESTED_CDK_NAG_VERSIONS } from '../../src/compliance/private/indexed-aws-solutions';
+import { IndexedAwsSolutionsChecks, TESTED_CDK_NAG_VERSIONS } from '../../src/compliance/private/indexed-aws-solutions';
+import {
+  GatedHipaaSecurityChecks, GatedNist80053R5Checks, GatedPciDss321Checks, GatedServerlessChecks, installedCdkNagVersion,
+} from '../../src/compliance/private/rule-gates';
 import { everyConstruct } from '../fixtures/every-construct';
 import { TEST_ENV } from '../helpers/matrix';
 import { CODE } from '../helpers/stacks';
@@ -59,18 +68,64 @@ function queueZoo(stack: Stack): void {
   new sqs.Queue(nested, 'NestedLonely');
 }
 
+/** Plain L2 resources of services cdk-aegis does not wrap, some with findings, so rules of many services report and many do not. */
+function serviceZoo(stack: Stack): void {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+  const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
+  open.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+  new rds.DatabaseInstance(stack, 'Db', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  new s3.Bucket(stack, 'Bucket');
+  new dynamodb.Table(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
+  new kinesis.Stream(stack, 'Stream');
+  new sns.Topic(stack, 'Topic');
+  new CfnResource(stack, 'Custom', { type: 'Custom::Thing', properties: { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:x' } });
+}
+
+/**
+ * Every decision of `pack` over `app` other than NOT_APPLICABLE, `rule @ path: outcome`, whether or not an
+ * acknowledgement then hides it (cdk-nag's own `applyRule`, where acknowledgements are read, is bypassed).
+ */
+function decisions(pack: NagPack, app: App): string[] {
+  const found: string[] = [];
+  const spy = jest.spyOn(NagPack.prototype as any, 'applyRule').mockImplementation(function (this: NagPack, ...args: unknown[]) {
+    const params = args[0] as { rule: (node: CfnResource) => unknown; node: CfnResource; ruleSuffixOverride?: string };
+    let outcome: unknown;
+    try {
+      outcome = params.rule(params.node);
+    } catch (e) {
+      outcome = `throws ${(e as Error).message}`;
+    }
+    if (outcome !== NagRuleCompliance.NOT_APPLICABLE) {
+      found.push(`${params.ruleSuffixOverride ?? params.rule.name} @ ${params.node.node.path}: ${JSON.stringify(outcome)}`);
+    }
+  });
+  try {
+    pack.validateScope(app);
+  } finally {
+    spy.mockRestore();
+  }
+  return found.sort();
+}
+
 function apps(): Array<[string, App]> {
   const zoo = new App();
   queueZoo(new Stack(zoo, 'Zoo', { env: TEST_ENV }));
+  const services = new App();
+  serviceZoo(new Stack(services, 'Services', { env: TEST_ENV }));
   const fixtures = [SecurityProfile.BASELINE, SecurityProfile.REGULATED].map((profile): [string, App] => {
     const app = new App();
     everyConstruct(new Stack(app, 'Every', { env: TEST_ENV }), profile);
     return [`every construct (${profile})`, app];
   });
-  return [['queue zoo', zoo], ...fixtures];
+  return [['queue zoo', zoo], ['service zoo', services], ...fixtures];
 }
 
-describe('AwsSolutions with indexed SQS3 and SQS4', () => {
+describe('the packs enforce() registers (AwsSolutions with indexed SQS3 and SQS4; every pack with rule gates) decide as cdk-nag\'s own', () => {
   const cases = apps();
 
   test('the installed cdk-nag is a version the replacements were proven against (upgrading cdk-nag re-runs this proof)', () => {
@@ -78,13 +133,38 @@ describe('AwsSolutions with indexed SQS3 and SQS4', () => {
   });
 
   test.each(cases.flatMap(([name, app]) => [true, false].map((verbose): [string, boolean, App] => [name, verbose, app])))(
-    'reports exactly what cdk-nag reports: %s (verbose: %s)',
+    'every gated pack reports exactly what cdk-nag\'s own reports: %s (verbose: %s)',
     (_name, verbose, app) => {
-      const ours = new IndexedAwsSolutionsChecks(undefined, { verbose }).validateScope(app);
-      const theirs = new AwsSolutionsChecks(undefined, { verbose }).validateScope(app);
-      expect(ours).toEqual(theirs);
+      const pairs: Array<[NagPack, NagPack]> = [
+        [new IndexedAwsSolutionsChecks(undefined, { verbose }), new AwsSolutionsChecks(undefined, { verbose })],
+        [new GatedServerlessChecks(undefined, { verbose }), new ServerlessChecks(undefined, { verbose })],
+        [new GatedHipaaSecurityChecks(undefined, { verbose }), new HIPAASecurityChecks(undefined, { verbose })],
+        [new GatedNist80053R5Checks(undefined, { verbose }), new NIST80053R5Checks(undefined, { verbose })],
+        [new GatedPciDss321Checks(undefined, { verbose }), new PCIDSS321Checks(undefined, { verbose })],
+      ];
+      for (const [ours, theirs] of pairs) {
+        expect({ pack: ours.readPackName, ...ours.validateScope(app) }).toEqual({ pack: theirs.readPackName, ...theirs.validateScope(app) });
+      }
     },
   );
+
+  test.each(cases)('every gated pack reaches the decisions cdk-nag\'s own reaches, acknowledged findings included: %s', (_name, app) => {
+    const packs: Array<[NagPack, NagPack]> = [
+      [new IndexedAwsSolutionsChecks(), new AwsSolutionsChecks()],
+      [new GatedServerlessChecks(), new ServerlessChecks()],
+      [new GatedHipaaSecurityChecks(), new HIPAASecurityChecks()],
+      [new GatedNist80053R5Checks(), new NIST80053R5Checks()],
+      [new GatedPciDss321Checks(), new PCIDSS321Checks()],
+    ];
+    let findings = 0;
+    for (const [ours, theirs] of packs) {
+      const expected = decisions(theirs, app);
+      expect(decisions(ours, app)).toEqual(expected);
+      findings += expected.filter((d) => !d.endsWith(`: ${JSON.stringify(NagRuleCompliance.COMPLIANT)}`)).length;
+    }
+    // The fixtures make the packs find something (acknowledged or not): equal empty lists would prove nothing.
+    expect(findings).toBeGreaterThan(10);
+  });
 
   test('the queue zoo exercises both outcomes and the error path of both rules', () => {
     const [, zoo] = cases[0];
@@ -104,7 +184,7 @@ describe('AwsSolutions with indexed SQS3 and SQS4', () => {
   });
 
   test('walks each stack once, not once per queue', () => {
-    const [, app] = cases[1];
+    const [, app] = cases.find(([name]) => name.startsWith('every construct'))!;
     const walks = (pack: AwsSolutionsChecks) => {
       const spy = jest.spyOn(Node.prototype, 'findAll');
       try {

@@ -3,6 +3,7 @@ import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnQueue, CfnQueuePolicy } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, IApplyRule, NagRuleCompliance, NagRuleResult, NagRules, rules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { installedCdkNagVersion, RuleGates } from './rule-gates';
 import { flattenReference } from '../../core/private/wildcard-findings';
 
 /**
@@ -121,16 +122,6 @@ function appliesToEveryPrincipal(principals: any): boolean {
  */
 export const TESTED_CDK_NAG_VERSIONS: readonly string[] = Object.freeze(['3.0.2']);
 
-/** The installed cdk-nag's version, or undefined when it cannot be read. @internal */
-export function installedCdkNagVersion(): string | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('cdk-nag/package.json').version;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The AwsSolutions pack, with its SQS3 (dead-letter queue) and SQS4 (TLS
  * only) rules evaluated from one view of the stack per validation run.
@@ -151,6 +142,7 @@ export function installedCdkNagVersion(): string | undefined {
  */
 export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
   private views = new Map<Stack, SqsView>();
+  private readonly gates = new RuleGates();
   private readonly replacements = new Map<(node: CfnResource) => NagRuleResult, (node: CfnResource) => NagRuleResult>(
     TESTED_CDK_NAG_VERSIONS.includes(installedCdkNagVersion() ?? '')
       ? [
@@ -170,6 +162,9 @@ export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
   }
 
   protected applyRule(params: IApplyRule): void {
+    if (this.gates.skips(params)) {
+      return;
+    }
     const replacement = this.replacements.get(params.rule);
     super.applyRule(replacement === undefined ? params : { ...params, rule: replacement });
   }

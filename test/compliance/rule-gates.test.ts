@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagMessageLevel, NagPack, NagRuleCompliance, rules, ServerlessChecks } from 'cdk-nag';
+import { deriveRuleGates, ruleGatesSource } from '../../projenrc/rule-gates';
+import { SecureFunction } from '../../src';
+import { GatedHipaaSecurityChecks, GatedServerlessChecks, installedCdkNagVersion, RuleGates } from '../../src/compliance/private/rule-gates';
+import { RULE_GATES_CDK_NAG_VERSION } from '../../src/compliance/private/rule-gates.generated';
+import { TEST_ENV } from '../helpers/matrix';
+import { CODE } from '../helpers/stacks';
+
+/** A cdk-nag package directory holding one rule file with `body` as its rule, for the derivation. */
+function fakeCdkNag(body: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cdk-nag-'));
+  fs.mkdirSync(path.join(dir, 'lib', 'rules', 'sqs'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ version: '9.9.9' }));
+  fs.writeFileSync(path.join(dir, 'lib', 'rules', 'sqs', 'Probe.js'), [
+    '"use strict";',
+    'const aws_cdk_lib_1 = require("aws-cdk-lib");',
+    'const aws_sqs_1 = require("aws-cdk-lib/aws-sqs");',
+    'const aws_sns_1 = require("aws-cdk-lib/aws-sns");',
+    'const nag_rules_1 = require("../../nag-rules");',
+    `exports.default = Object.defineProperty((node) => {\n${body}\n}, 'name', { value: 'Probe' });`,
+  ].join('\n'));
+  return dir;
+}
+
+const gatesOf = (body: string) => deriveRuleGates(fakeCdkNag(body)).gates['sqs/Probe'];
+const NA = 'return nag_rules_1.NagRuleCompliance.NOT_APPLICABLE;';
+
+describe('rule gates: each cdk-nag rule evaluated only on the resource types it can report on', () => {
+  test('the committed table is the one the installed cdk-nag\'s sources prove (after upgrading cdk-nag, run `npx projen rules:gates`)', () => {
+    expect(RULE_GATES_CDK_NAG_VERSION).toBe(installedCdkNagVersion());
+    const committed = fs.readFileSync(path.join(__dirname, '../../src/compliance/private/rule-gates.generated.ts'), 'utf8');
+    const derived = deriveRuleGates();
+    expect(committed).toBe(ruleGatesSource(derived));
+    // Nearly every rule is provably gated; the two EKS rules also look at a custom resource type, so they always run.
+    expect(Object.keys(derived.gates).length).toBeGreaterThan(200);
+    expect(derived.ungated).toEqual(['eks/EKSClusterControlPlaneLogs', 'eks/EKSClusterNoEndpointPublicAccess']);
+    expect(derived.gates['sqs/SQSQueueDLQ']).toEqual(['AWS::SQS::Queue']);
+    expect(derived.gates['apigw/APIGWStructuredLogging']).toEqual([
+      'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage', 'AWS::ApiGatewayV2::Stage', 'AWS::Serverless::Api', 'AWS::Serverless::HttpApi',
+    ]);
+  });
+
+  test.each([
+    ['if (node instanceof X) { … } else return NOT_APPLICABLE', `if (node instanceof aws_sqs_1.CfnQueue) { return 1; } else { ${NA} }`, ['AWS::SQS::Queue']],
+    ['an else-if chain, then NOT_APPLICABLE after it', `if (node instanceof aws_sqs_1.CfnQueue) { return 1; }\nelse if (node instanceof aws_sns_1.CfnTopic) { return 2; }\n${NA}`,
+      ['AWS::SNS::Topic', 'AWS::SQS::Queue']],
+    ['a disjunction', `if (node instanceof aws_sqs_1.CfnQueue || (node instanceof aws_sns_1.CfnTopic)) { return 1; }\n${NA}`, ['AWS::SNS::Topic', 'AWS::SQS::Queue']],
+    ['if (!(node instanceof X)) return NOT_APPLICABLE', `if (!(node instanceof aws_sqs_1.CfnQueue)) { ${NA} }\nreturn 1;`, ['AWS::SQS::Queue']],
+  ])('proves a gate: %s', (_shape, body, types) => {
+    expect(gatesOf(body)).toEqual(types);
+  });
+
+  test.each([
+    ['a helper runs first', `const x = check(node);\nif (node instanceof aws_sqs_1.CfnQueue) { return x; }\n${NA}`],
+    ['non-instances fall off the end (undefined, not NOT_APPLICABLE)', 'if (node instanceof aws_sqs_1.CfnQueue) { return 1; }'],
+    ['the else branch reports', 'if (node instanceof aws_sqs_1.CfnQueue) { return 1; } else { return nag_rules_1.NagRuleCompliance.NON_COMPLIANT; }'],
+    ['the resource type is compared as a string', `if (node instanceof aws_sqs_1.CfnQueue) { return 1; }\nelse if (node.cfnResourceType === 'Custom::X') { return 2; }\n${NA}`],
+    ['a condition besides instanceof', `if (node instanceof aws_sqs_1.CfnQueue && node.fifoQueue) { return 1; }\n${NA}`],
+    ['a class that is not an L1', `if (node instanceof aws_sqs_1.Queue) { return 1; }\n${NA}`],
+    ['a class of no module', `if (node instanceof Thing.CfnQueue) { return 1; }\n${NA}`],
+    ['a negated gate whose branch does not return NOT_APPLICABLE', 'if (!(node instanceof aws_sqs_1.CfnQueue)) { return 1; }\nreturn 2;'],
+  ])('leaves a rule ungated (it always runs) when %s', (_shape, body) => {
+    expect(gatesOf(body)).toBeUndefined();
+  });
+
+  test('a gated rule is not called on other resource types: far fewer calls, and none of a service the app does not use', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Small', { env: TEST_ENV });
+    new SecureFunction(stack, 'Fn', { code: CODE, handler: 'index.handler' });
+    new sqs.Queue(stack, 'Queue', { enforceSSL: true });
+    const called = (pack: NagPack) => {
+      const rulesCalled: string[] = [];
+      const spy = jest.spyOn(NagPack.prototype as any, 'applyRule').mockImplementation(function (this: NagPack, ...args: unknown[]) {
+        rulesCalled.push((args[0] as { rule: { name: string } }).rule.name);
+      });
+      try {
+        pack.validateScope(app);
+        return rulesCalled;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const stock = called(new ServerlessChecks());
+    const gated = called(new GatedServerlessChecks());
+    expect(gated.length).toBeLessThan(stock.length / 4);
+    expect(stock).toContain(rules.lambda.LambdaDLQ.name);
+    expect(gated).toContain(rules.lambda.LambdaDLQ.name);
+    // Every resource gets the ungated rules; no resource of the fixture is an EKS cluster or a QuickSight data source.
+    expect(called(new GatedHipaaSecurityChecks())).not.toContain('QuicksightSSLConnections');
+  });
+
+  test('with a cdk-nag version the gates were not proven for, every rule runs', () => {
+    const queue = new sqs.CfnQueue(new Stack(new App(), 'S'), 'Q');
+    const params = { rule: rules.sns.SNSEncryptedKMS, node: queue, info: '', explanation: '', level: NagMessageLevel.ERROR };
+    expect(new RuleGates(RULE_GATES_CDK_NAG_VERSION).skips(params)).toBe(true);
+    expect(new RuleGates('2.37.0').skips(params)).toBe(false);
+    expect(new RuleGates('').skips(params)).toBe(false);
+    // A rule gated on the node's type is never skipped.
+    expect(new RuleGates(RULE_GATES_CDK_NAG_VERSION).skips({ ...params, rule: rules.sqs.SQSQueueDLQ })).toBe(false);
+    expect(rules.sqs.SQSQueueDLQ(queue)).not.toBe(NagRuleCompliance.NOT_APPLICABLE);
+  });
+});
