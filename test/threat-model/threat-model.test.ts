@@ -261,6 +261,16 @@ describe('threat model of the example app (written by enforce() at synth)', () =
     expect(api.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(model.threats.map((t) => t.id)).size).toBe(model.threats.length);
   });
+
+  test('ids never change between cdk-aegis versions (Threat Composer and the teams that imported a model key on them)', () => {
+    // Written by the first implementation (RFC 4122 §4.3 on the digest's bytes); any rewrite must give the same ids.
+    expect(['a', 'OrdersService/Api/Resource/Resource#threat:unauthenticated-api', 'x'.repeat(300), 'ünï'].map(uuidV5)).toEqual([
+      'e5a6d784-40d2-5a72-9715-b0ab8a35f8eb',
+      '97e3ba71-d4f8-5a7d-82e9-f100c8d0eb70',
+      'f02f1bdd-9ee8-5b17-9979-18c45294655b',
+      'e87cd912-bad7-5395-9e5e-eec407648f5f',
+    ]);
+  });
 });
 
 describe('threat model of a plain aws-cdk-lib app (no cdk-aegis construct, no enforce())', () => {

@@ -16,7 +16,8 @@ export class StackIndex {
   }
 
   private readonly byType = new Map<string, CfnResource[]>();
-  private readonly byLogicalId = new Map<string, CfnResource>();
+  /** Type → logical id → resource, for the types rules look up by reference (a logical id costs a hash to compute). */
+  private readonly byLogicalId = new Map<string, Map<string, CfnResource>>();
   private readonly memos = new Map<string, unknown>();
 
   private constructor(public readonly stack: Stack) {
@@ -24,7 +25,6 @@ export class StackIndex {
       const list = this.byType.get(resource.cfnResourceType) ?? [];
       list.push(resource);
       this.byType.set(resource.cfnResourceType, list);
-      this.byLogicalId.set(stack.resolve(resource.logicalId), resource);
     }
   }
 
@@ -36,8 +36,15 @@ export class StackIndex {
   /** The resource `value` refers to (`Ref` or `Fn::GetAtt` in this stack), if it is of `type`. */
   public referenced(value: unknown, type: string): CfnResource | undefined {
     const id = referencedLogicalId(this.stack.resolve(value));
-    const resource = id === undefined ? undefined : this.byLogicalId.get(id);
-    return resource?.cfnResourceType === type ? resource : undefined;
+    if (id === undefined) {
+      return undefined;
+    }
+    let ofType = this.byLogicalId.get(type);
+    if (ofType === undefined) {
+      ofType = new Map(this.ofType(type).map((resource) => [this.stack.resolve(resource.logicalId), resource]));
+      this.byLogicalId.set(type, ofType);
+    }
+    return ofType.get(id);
   }
 
   /**

@@ -164,6 +164,9 @@ function writeBundleSbom(fn: IConstruct, spec: BundleSpec): void {
 
 /** The SBOM of a prebuilt asset directory that has a package-lock.json. */
 function writeLockFileSbom(fn: IConstruct, code: lambda.Code): void {
+  if (code instanceof lambda.InlineCode) {
+    return; // the ledger and the threat model read inline code from the template, before any file
+  }
   const dir = code instanceof lambda.AssetCode ? code.path : undefined;
   const locked = dir === undefined ? undefined : packagesOfLockFile(path.join(dir, 'package-lock.json'));
   write(fn, locked === undefined ? undefined : { source: 'package-lock.json of the asset', packages: locked.packages, direct: locked.direct });
