@@ -132,15 +132,18 @@ describe('the packs enforce() registers (AwsSolutions with indexed SQS3 and SQS4
     expect(TESTED_CDK_NAG_VERSIONS).toContain(installedCdkNagVersion());
   });
 
+  // The messages differ with `verbose` only in cdk-nag's own text: every pack in verbose, AwsSolutions (whose SQS rules are replaced) in both.
   test.each(cases.flatMap(([name, app]) => [true, false].map((verbose): [string, boolean, App] => [name, verbose, app])))(
     'every gated pack reports exactly what cdk-nag\'s own reports: %s (verbose: %s)',
     (_name, verbose, app) => {
       const pairs: Array<[NagPack, NagPack]> = [
         [new IndexedAwsSolutionsChecks(undefined, { verbose }), new AwsSolutionsChecks(undefined, { verbose })],
-        [new GatedServerlessChecks(undefined, { verbose }), new ServerlessChecks(undefined, { verbose })],
-        [new GatedHipaaSecurityChecks(undefined, { verbose }), new HIPAASecurityChecks(undefined, { verbose })],
-        [new GatedNist80053R5Checks(undefined, { verbose }), new NIST80053R5Checks(undefined, { verbose })],
-        [new GatedPciDss321Checks(undefined, { verbose }), new PCIDSS321Checks(undefined, { verbose })],
+        ...(verbose ? [
+          [new GatedServerlessChecks(undefined, { verbose }), new ServerlessChecks(undefined, { verbose })],
+          [new GatedHipaaSecurityChecks(undefined, { verbose }), new HIPAASecurityChecks(undefined, { verbose })],
+          [new GatedNist80053R5Checks(undefined, { verbose }), new NIST80053R5Checks(undefined, { verbose })],
+          [new GatedPciDss321Checks(undefined, { verbose }), new PCIDSS321Checks(undefined, { verbose })],
+        ] as Array<[NagPack, NagPack]> : []),
       ];
       for (const [ours, theirs] of pairs) {
         expect({ pack: ours.readPackName, ...ours.validateScope(app) }).toEqual({ pack: theirs.readPackName, ...theirs.validateScope(app) });
