@@ -13,9 +13,9 @@ import * as ts from 'typescript';
  * the rule returns `NOT_APPLICABLE` before doing anything else: its first
  * statements are `if (node instanceof A || node instanceof B) { … } else
  * <gated again, or return NOT_APPLICABLE>`, or `if (!(node instanceof A))
- * return NOT_APPLICABLE`. Every other shape (a check on `cfnResourceType`, a
- * helper call first, an instanceof of a non-L1 class) is left ungated and
- * always runs. An L1 instance always has its class's resource type, so a rule
+ * return NOT_APPLICABLE`; a comparison `node.cfnResourceType === 'T'` counts
+ * as a gate on T. Every other shape (a helper call first, any other
+ * condition, an instanceof of a non-L1 class) is left ungated and always runs. An L1 instance always has its class's resource type, so a rule
  * skipped for a node of another type would have returned `NOT_APPLICABLE`,
  * which a pack never reports.
  */
@@ -58,7 +58,9 @@ export function ruleGatesSource(derived: RuleGates): string {
     '/**',
     ' * `service/RuleName` (the rule\'s place in cdk-nag\'s `rules` namespace) → the',
     ' * CloudFormation resource types it can report on. Rules not listed always run.',
-    ` * ${derived.ungated.length} rule(s) could not be proven gated: ${derived.ungated.join(', ')}.`,
+    derived.ungated.length === 0
+      ? ' * Every rule of this version was proven gated.'
+      : ` * ${derived.ungated.length} rule(s) could not be proven gated: ${derived.ungated.join(', ')}.`,
     ' *',
     ' * @internal',
     ' */',
@@ -89,6 +91,10 @@ function gateTypes(file: string): string[] | undefined {
   }
   const types = new Set<string>();
   for (const [moduleVar, className] of classes) {
+    if (moduleVar === '') {
+      types.add(className); // `node.cfnResourceType === '<type>'`
+      continue;
+    }
     const module = modules.get(moduleVar);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const type = module?.startsWith('aws-cdk-lib/') ? require(module)[className]?.CFN_RESOURCE_TYPE_NAME : undefined;
@@ -145,6 +151,7 @@ function ruleFunction(source: ts.SourceFile): ts.FunctionLikeDeclaration | undef
  * statements after the enclosing `if`); none for a function body, which
  * would return undefined.
  */
+/** A gate term: an L1 class (`[moduleVar, className]`) or a resource type compared as a string (`['', type]`). */
 type Proof = Array<[string, string]> | undefined;
 function nonInstancesReturnNotApplicable(statements: readonly ts.Statement[], index: number, param: string, after?: () => Proof): Proof {
   const statement = statements[index];
@@ -186,7 +193,9 @@ function returnsNotApplicable(statement: ts.Statement): boolean {
     ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'NagRuleCompliance';
 }
 
-/** `node instanceof m.A || node instanceof m.B …` → [[m, A], [m, B]]; undefined for anything else. */
+/**
+ * `node instanceof m.A || node.cfnResourceType === 'T' …` → [[m, A], ['', T]]; undefined for anything else.
+ */
 function instanceOfDisjunction(expression: ts.Expression, param: string): Array<[string, string]> | undefined {
   const e = unparenthesized(expression);
   if (!ts.isBinaryExpression(e)) {
@@ -200,6 +209,12 @@ function instanceOfDisjunction(expression: ts.Expression, param: string): Array<
   if (e.operatorToken.kind === ts.SyntaxKind.InstanceOfKeyword && ts.isIdentifier(e.left) && e.left.text === param &&
     ts.isPropertyAccessExpression(e.right) && ts.isIdentifier(e.right.expression)) {
     return [[e.right.expression.text, e.right.name.text]];
+  }
+  // node.cfnResourceType === 'Custom::Thing' (or ==): a node of any other type fails it.
+  const equals = e.operatorToken.kind === ts.SyntaxKind.EqualsEqualsEqualsToken || e.operatorToken.kind === ts.SyntaxKind.EqualsEqualsToken;
+  if (equals && ts.isPropertyAccessExpression(e.left) && ts.isIdentifier(e.left.expression) && e.left.expression.text === param &&
+    e.left.name.text === 'cfnResourceType' && ts.isStringLiteral(e.right)) {
+    return [['', e.right.text]];
   }
   return undefined;
 }

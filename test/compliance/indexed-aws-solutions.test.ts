@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NagRuleCompliance, NIST80053R5Checks, PCIDSS321Checks, rules, ServerlessChecks } from 'cdk-nag';
 import { Node } from 'constructs';
 import { SecurityProfile } from '../../src';
-import { IndexedAwsSolutionsChecks, TESTED_CDK_NAG_VERSIONS } from '../../src/compliance/private/indexed-aws-solutions';
+import { endsAWordRun, IndexedAwsSolutionsChecks, TESTED_CDK_NAG_VERSIONS } from '../../src/compliance/private/indexed-aws-solutions';
 import {
   GatedHipaaSecurityChecks, GatedNist80053R5Checks, GatedPciDss321Checks, GatedServerlessChecks, installedCdkNagVersion,
 } from '../../src/compliance/private/rule-gates';
@@ -184,6 +184,24 @@ describe('the packs enforce() registers (AwsSolutions with indexed SQS3 and SQS4
     // The malformed policy is flagged because the rule throws on it (cdk-nag reports a throwing rule as a finding).
     const malformed = Node.of(zoo).findAll().find((c) => c.node.path === 'Zoo/MalformedPolicy') as sqs.CfnQueue;
     expect(() => rules.sqs.SQSQueueSSLRequestsOnly(malformed)).toThrow(/is not iterable/);
+  });
+
+  test('SQS3\'s match of a plain logical id is cdk-nag\'s regular expression (`<id>(?![\\w])`) on every string', () => {
+    // A deterministic sweep: ids and texts over the characters that decide it (word characters, separators, repeats, the end).
+    const alphabet = ['Q', 'Queue', 'Q1', '1', '_', '.', ':', '-', '"', 'ueue'];
+    let seed = 7;
+    const pick = () => alphabet[(seed = (seed * 1103515245 + 12345) % 2147483648) % alphabet.length];
+    let checked = 0;
+    for (const id of ['Queue', 'Q1', 'Fn1DeadLetterQueue3B61C385', 'Q']) {
+      for (let i = 0; i < 400; i++) {
+        const text = Array.from({ length: 1 + (i % 7) }, pick).join('');
+        expect({ id, text, found: endsAWordRun(text, id) }).toEqual({ id, text, found: new RegExp(`${id}(?![\\w])`).test(text) });
+        checked++;
+      }
+    }
+    expect(endsAWordRun('{"Fn::GetAtt":["Fn1DeadLetterQueue3B61C385","Arn"]}', 'Fn1DeadLetterQueue3B61C385')).toBe(true);
+    expect(endsAWordRun('Fn1DeadLetterQueue3B61C385Extra', 'Fn1DeadLetterQueue3B61C385')).toBe(false);
+    expect(checked).toBe(1600);
   });
 
   test('walks each stack once, not once per queue', () => {

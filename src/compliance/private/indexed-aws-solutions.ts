@@ -191,9 +191,12 @@ export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
     const queueName = Stack.of(node).resolve(node.queueName);
     let byId: RegExp | undefined;
     let byName: RegExp | undefined;
+    // cdk-nag's `new RegExp(`${logicalId}(?![\\w])`)`, without a regular expression per target when the id is plain
+    // letters and digits (every CloudFormation logical id): the same answer, a fraction of the time for a stack of many queues.
+    const plainId = typeof logicalId === 'string' && /^[A-Za-z0-9]+$/.test(logicalId) ? logicalId : undefined;
     for (const target of this.viewOf(node).deadLetterTargets) {
       const arn = target.get();
-      if ((byId ??= new RegExp(`${logicalId}(?![\\w])`)).test(arn) ||
+      if ((plainId !== undefined ? endsAWordRun(arn, plainId) : (byId ??= new RegExp(`${logicalId}(?![\\w])`)).test(arn)) ||
         (queueName !== undefined && (byName ??= new RegExp(`:${queueName}(?![\\w\\-_\\.])`)).test(arn))) {
         return NagRuleCompliance.COMPLIANT;
       }
@@ -219,6 +222,22 @@ export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
     }
     return NagRuleCompliance.NON_COMPLIANT;
   }
+}
+
+/** Whether `word` (letters and digits) occurs in `text` not followed by a word character: `/word(?![\\w])/.test(text)`. */
+export function endsAWordRun(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+    const next = text.charCodeAt(at + word.length);
+    if (Number.isNaN(next) || !isWordCharacter(next)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `\\w`: A-Z, a-z, 0-9 and `_`. */
+function isWordCharacter(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** `rule` under `original`'s name, which cdk-nag reads when a rule has no suffix override. */

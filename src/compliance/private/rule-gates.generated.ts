@@ -6,7 +6,7 @@ export const RULE_GATES_CDK_NAG_VERSION = '3.0.2';
 /**
  * `service/RuleName` (the rule's place in cdk-nag's `rules` namespace) → the
  * CloudFormation resource types it can report on. Rules not listed always run.
- * 2 rule(s) could not be proven gated: eks/EKSClusterControlPlaneLogs, eks/EKSClusterNoEndpointPublicAccess.
+ * Every rule of this version was proven gated.
  *
  * @internal
  */
@@ -81,6 +81,8 @@ export const RULE_GATES: { readonly [rule: string]: readonly string[] } = {
   'ecs/ECSTaskDefinitionUserForHostMode': ['AWS::ECS::TaskDefinition'],
   'efs/EFSEncrypted': ['AWS::EFS::FileSystem'],
   'efs/EFSInBackupPlan': ['AWS::EFS::FileSystem'],
+  'eks/EKSClusterControlPlaneLogs': ['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'],
+  'eks/EKSClusterNoEndpointPublicAccess': ['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster'],
   'elasticache/ElastiCacheClusterInVPC': ['AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ReplicationGroup'],
   'elasticache/ElastiCacheClusterNonDefaultPort': ['AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ReplicationGroup'],
   'elasticache/ElastiCacheRedisClusterAutomaticBackup': ['AWS::ElastiCache::CacheCluster', 'AWS::ElastiCache::ReplicationGroup'],

@@ -37,16 +37,20 @@ export class RuleGates {
 
   /** Whether `params.rule` cannot report on `params.node` (it would return `NOT_APPLICABLE`). */
   public skips(params: IApplyRule): boolean {
-    const types = (this.table ??= gateTable(this.cdkNagVersion)).get(params.rule);
+    const types = (this.table ??= this.cdkNagVersion === RULE_GATES_CDK_NAG_VERSION ? provenTable() : new Map()).get(params.rule);
     return types !== undefined && !types.has(params.node.cfnResourceType);
   }
 }
 
-function gateTable(cdkNagVersion: string | undefined): Map<Rule, ReadonlySet<string>> {
+/** The proven table by rule function, built once: it depends on nothing but cdk-nag's modules and the generated table. */
+let PROVEN: Map<Rule, ReadonlySet<string>> | undefined;
+
+function provenTable(): Map<Rule, ReadonlySet<string>> {
+  return (PROVEN ??= gateTable());
+}
+
+function gateTable(): Map<Rule, ReadonlySet<string>> {
   const table = new Map<Rule, ReadonlySet<string>>();
-  if (cdkNagVersion !== RULE_GATES_CDK_NAG_VERSION) {
-    return table;
-  }
   const namespaces = rules as unknown as Record<string, Record<string, unknown> | undefined>;
   for (const [key, types] of Object.entries(RULE_GATES)) {
     const [service, name] = key.split('/');

@@ -21,7 +21,9 @@ const LATEST = new Map<string, lambda.Runtime>();
 function findLatest(family: string): lambda.Runtime {
   const versionOf = (runtime: lambda.Runtime): string => /^[a-z]+(\d+(\.?\d+|\.x)?)?/.exec(runtime.name)?.[1] ?? '0';
   const candidates = lambda.Runtime.ALL.filter((runtime) => runtime.family !== undefined && runtime.name.startsWith(family));
-  const sorted = [...candidates].sort((a, b) => versionOf(a).localeCompare(versionOf(b), undefined, { numeric: true, sensitivity: 'base' }));
+  // One collator for the sort (`localeCompare` with options builds one per comparison: most of this function's time).
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  const sorted = [...candidates].sort((a, b) => collator.compare(versionOf(a), versionOf(b)));
   const latest = sorted[sorted.length - 1];
   if (!latest) {
     throw new Error(`cdk-aegis internal error: aws-cdk-lib knows no ${family} runtime`);
