@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagMessageLevel, NagPack, NagRuleCompliance, rules, ServerlessChecks } from 'cdk-nag';
 import { deriveRuleGates, ruleGatesSource } from '../../projenrc/rule-gates';
@@ -96,6 +97,38 @@ describe('rule gates: each cdk-nag rule evaluated only on the resource types it 
     expect(gated).toContain(rules.lambda.LambdaDLQ.name);
     // Every resource gets the ungated rules; no resource of the fixture is an EKS cluster or a QuickSight data source.
     expect(called(new GatedHipaaSecurityChecks())).not.toContain('QuicksightSSLConnections');
+  });
+
+  test('LambdaLatestVersion (AwsSolutions-L1, Serverless-LambdaLatestVersion) runs faster and decides as cdk-nag\'s own, also as Runtime.ALL grows', () => {
+    const stack = new Stack(new App(), 'Runtimes');
+    const gates = new RuleGates(RULE_GATES_CDK_NAG_VERSION);
+    const decide = (rule: (node: any) => unknown, node: unknown) => {
+      try {
+        return rule(node);
+      } catch (e) {
+        return `throws: ${(e as Error).message}`;
+      }
+    };
+    const compare = (runtimes: Array<string | undefined>) => {
+      for (const [i, runtime] of runtimes.entries()) {
+        const fn = new lambda.CfnFunction(stack, `Fn${stack.node.children.length}-${i}`, { role: 'arn:aws:iam::123456789012:role/r', code: {}, runtime });
+        const params = { rule: rules.lambda.LambdaLatestVersion, node: fn, info: '', explanation: '', level: NagMessageLevel.ERROR };
+        const prepared = gates.prepare(params)!;
+        expect(prepared.rule).not.toBe(rules.lambda.LambdaLatestVersion);
+        expect(prepared.rule.name).toBe(rules.lambda.LambdaLatestVersion.name);
+        expect({ runtime, decision: decide(prepared.rule, fn) }).toEqual({ runtime, decision: decide(rules.lambda.LambdaLatestVersion, fn) });
+      }
+    };
+    const every = [...new Set(lambda.Runtime.ALL.map((r) => r.name))];
+    compare([...every, undefined, 'Weird', 'nodejs', 'cobol85', 'provided.al2023']);
+    // A runtime aws-cdk-lib learns later (Runtime.ALL grows) is then the newest of its family, for both.
+    new lambda.Runtime('nodejs99.x', lambda.RuntimeFamily.NODEJS);
+    compare(['nodejs24.x', 'nodejs99.x']);
+    expect(decide(rules.lambda.LambdaLatestVersion, stack.node.findAll().find((c) => (c as any).runtime === 'nodejs99.x'))).toBe(NagRuleCompliance.COMPLIANT);
+    // Another version: cdk-nag's own rule.
+    const node = new lambda.CfnFunction(stack, 'Other', { role: 'r', code: {}, runtime: 'nodejs24.x' });
+    expect(new RuleGates('2.37.0').prepare({ rule: rules.lambda.LambdaLatestVersion, node, info: '', explanation: '', level: NagMessageLevel.ERROR })!.rule)
+      .toBe(rules.lambda.LambdaLatestVersion);
   });
 
   test('with a cdk-nag version the gates were not proven for, every rule runs', () => {

@@ -162,11 +162,12 @@ export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
   }
 
   protected applyRule(params: IApplyRule): void {
-    if (this.gates.skips(params)) {
+    const prepared = this.gates.prepare(params);
+    if (prepared === undefined) {
       return;
     }
     const replacement = this.replacements.get(params.rule);
-    super.applyRule(replacement === undefined ? params : { ...params, rule: replacement });
+    super.applyRule(replacement === undefined ? prepared : { ...prepared, rule: replacement });
   }
 
   private viewOf(node: CfnResource): SqsView {

@@ -1,5 +1,6 @@
 import { CfnResource } from 'aws-cdk-lib';
-import { HIPAASecurityChecks, IApplyRule, NIST80053R5Checks, NagRuleResult, PCIDSS321Checks, rules, ServerlessChecks } from 'cdk-nag';
+import { CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { HIPAASecurityChecks, IApplyRule, NIST80053R5Checks, NagRuleCompliance, NagRuleResult, NagRules, PCIDSS321Checks, rules, ServerlessChecks } from 'cdk-nag';
 import { RULE_GATES, RULE_GATES_CDK_NAG_VERSION } from './rule-gates.generated';
 
 type Rule = (node: CfnResource) => NagRuleResult;
@@ -32,14 +33,73 @@ export function installedCdkNagVersion(): string | undefined {
 export class RuleGates {
   private table?: Map<Rule, ReadonlySet<string>>;
 
+  private latestByFamily = new Map<string, { known: number; latest: string | undefined }>();
+
+  /**
+   * cdk-nag's LambdaLatestVersion (AwsSolutions-L1, Serverless-LambdaLatestVersion), the same statements, with the
+   * newest version of each family computed once per `Runtime.ALL` (cdk-nag sorts the runtimes with a fresh collator
+   * for every function: most of the rule's time). `Runtime.ALL` only grows, so its length tells when to compute again.
+   */
+  private readonly latestVersionRule = Object.defineProperty((node: CfnResource): NagRuleResult => {
+    if (node instanceof CfnFunction) {
+      const runtime = NagRules.resolveIfPrimitive(node, node.runtime);
+      if (!runtime) {
+        return NagRuleCompliance.NOT_APPLICABLE;
+      }
+      const m = runtime.match(RUNTIME_EXPRESSION);
+      if (!m) {
+        throw Error(`The Lambda runtime "${runtime}" does not match the expected regular expression, therefore the rule could not be validated.`);
+      }
+      const runtimeFamily = m[1];
+      if (runtimeFamily === 'provided') {
+        return NagRuleCompliance.NOT_APPLICABLE;
+      }
+      let entry = this.latestByFamily.get(runtimeFamily);
+      if (entry === undefined || entry.known !== Runtime.ALL.length) {
+        entry = { known: Runtime.ALL.length, latest: latestOfFamily(runtimeFamily) };
+        this.latestByFamily.set(runtimeFamily, entry);
+      }
+      if (entry.latest === undefined) {
+        throw Error(`Unable to find families for Lambda runtime "${runtime}", therefore the rule could not be validated.`);
+      }
+      return runtime !== entry.latest ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+    }
+    return NagRuleCompliance.NOT_APPLICABLE;
+  }, 'name', { value: 'LambdaLatestVersion' });
+
   /** @param cdkNagVersion the cdk-nag version in use (the installed one) */
   constructor(private readonly cdkNagVersion: string | undefined = installedCdkNagVersion()) {}
+
+  /**
+   * `params` as the pack should apply them: undefined when the rule cannot
+   * report on the node, else with a faster rule of the same decisions where
+   * one exists (for the proven cdk-nag version only).
+   */
+  public prepare(params: IApplyRule): IApplyRule | undefined {
+    if (this.skips(params)) {
+      return undefined;
+    }
+    return params.rule === rules.lambda.LambdaLatestVersion && this.cdkNagVersion === RULE_GATES_CDK_NAG_VERSION
+      ? { ...params, rule: this.latestVersionRule }
+      : params;
+  }
 
   /** Whether `params.rule` cannot report on `params.node` (it would return `NOT_APPLICABLE`). */
   public skips(params: IApplyRule): boolean {
     const types = (this.table ??= this.cdkNagVersion === RULE_GATES_CDK_NAG_VERSION ? provenTable() : new Map()).get(params.rule);
     return types !== undefined && !types.has(params.node.cfnResourceType);
   }
+}
+
+const RUNTIME_EXPRESSION = /^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$/;
+
+/** cdk-nag's choice of the newest runtime of a family: the last of a stable sort by version (numeric collation). */
+function latestOfFamily(runtimeFamily: string): string | undefined {
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  const familyVersions = Runtime.ALL.filter((rt) => rt.toString().indexOf(runtimeFamily) === 0)
+    .map((rt) => ({ value: rt.toString(), version: rt.toString().match(RUNTIME_EXPRESSION)![2] ?? '0' }))
+    .sort((a, b) => collator.compare(a.version, b.version));
+  return familyVersions.pop()?.value;
 }
 
 /** The proven table by rule function, built once: it depends on nothing but cdk-nag's modules and the generated table. */
@@ -69,8 +129,9 @@ export class GatedServerlessChecks extends ServerlessChecks {
   private readonly gates = new RuleGates();
 
   protected applyRule(params: IApplyRule): void {
-    if (!this.gates.skips(params)) {
-      super.applyRule(params);
+    const prepared = this.gates.prepare(params);
+    if (prepared !== undefined) {
+      super.applyRule(prepared);
     }
   }
 }
@@ -80,8 +141,9 @@ export class GatedHipaaSecurityChecks extends HIPAASecurityChecks {
   private readonly gates = new RuleGates();
 
   protected applyRule(params: IApplyRule): void {
-    if (!this.gates.skips(params)) {
-      super.applyRule(params);
+    const prepared = this.gates.prepare(params);
+    if (prepared !== undefined) {
+      super.applyRule(prepared);
     }
   }
 }
@@ -91,8 +153,9 @@ export class GatedNist80053R5Checks extends NIST80053R5Checks {
   private readonly gates = new RuleGates();
 
   protected applyRule(params: IApplyRule): void {
-    if (!this.gates.skips(params)) {
-      super.applyRule(params);
+    const prepared = this.gates.prepare(params);
+    if (prepared !== undefined) {
+      super.applyRule(prepared);
     }
   }
 }
@@ -102,8 +165,9 @@ export class GatedPciDss321Checks extends PCIDSS321Checks {
   private readonly gates = new RuleGates();
 
   protected applyRule(params: IApplyRule): void {
-    if (!this.gates.skips(params)) {
-      super.applyRule(params);
+    const prepared = this.gates.prepare(params);
+    if (prepared !== undefined) {
+      super.applyRule(prepared);
     }
   }
 }
