@@ -94,7 +94,21 @@ export function acknowledgementReason(cause: AcknowledgementCause, reason: strin
  */
 export function acknowledge(construct: IConstruct, cause: AcknowledgementCause, ruleIds: readonly string[], reason: string): void {
   const text = acknowledgementReason(cause, reason);
-  Validations.of(construct).acknowledge(...ruleIds.map((id) => ({ id, reason: text })));
+  const record = () => Validations.of(construct).acknowledge(...ruleIds.map((id) => ({ id, reason: text })));
+  if (cause === AcknowledgementCause.USER_OPT_OUT) {
+    record(); // the user's decision: its call stack leads to their code
+    return;
+  }
+  // An acknowledgement the library makes by itself (AWS-forced, rule defect) is located by its construct path and
+  // explained by its reason; aws-cdk-lib would capture and source-map a call stack for each one (about 0.2 ms, two per
+  // SecureFunction), so none is captured: the metadata entry holds aws-cdk-lib's "no user code" line instead.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    record();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

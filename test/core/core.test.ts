@@ -1,10 +1,11 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SecureFunction, StackKey, Toggle } from '../../src';
 import { grantKeyUseViaService, KMS_USE_ACTIONS, STACK_KEY_ID } from '../../src/core/encryption';
 import { AegisValidationError, ProblemCollector } from '../../src/core/errors';
+import { acknowledge, AcknowledgementCause } from '../../src/core/justification';
 import { CODE, plainStack } from '../helpers/stacks';
 import { newApp } from '../helpers/synth';
 
@@ -140,6 +141,39 @@ describe('Toggle', () => {
     const toggle = Toggle.off({ reason: 'traced by a third-party agent' });
     expect(toggle.enabled).toBe(false);
     expect(toggle.justification?.reason).toBe('traced by a third-party agent');
+  });
+});
+
+describe('acknowledge', () => {
+  test('GIVEN an acknowledgement the library makes by itself THEN no call stack is captured for it; a user\'s opt-out keeps its own', () => {
+    const { stack } = plainStack();
+    const limits: number[] = [];
+    const spy = jest.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {
+      limits.push(Error.stackTraceLimit);
+    });
+    const before = Error.stackTraceLimit;
+    try {
+      acknowledge(stack, AcknowledgementCause.RULE_DEFECT, ['Serverless::Serverless-SQSRedrivePolicy'], 'a rule defect');
+      acknowledge(stack, AcknowledgementCause.AWS_FORCED, ['AwsSolutions::AwsSolutions-IAM5[Resource::*]'], 'AWS allows nothing narrower');
+      acknowledge(stack, AcknowledgementCause.USER_OPT_OUT, ['AwsSolutions::AwsSolutions-L1'], 'pinned by the team');
+      spy.mockImplementation(() => {
+        throw new Error('refused');
+      });
+      expect(() => acknowledge(stack, AcknowledgementCause.RULE_DEFECT, ['Aegis::Aegis-KMS1'], 'a rule defect')).toThrow('refused');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(limits).toEqual([0, 0, before]);
+    // Restored after each call, also when recording throws.
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(before).toBeGreaterThan(0);
+  });
+
+  test('GIVEN a library acknowledgement THEN it is recorded as aws-cdk-lib records any', () => {
+    const { stack } = plainStack();
+    acknowledge(stack, AcknowledgementCause.RULE_DEFECT, ['Serverless::Serverless-SQSRedrivePolicy'], 'a rule defect');
+    const entries = stack.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    expect(entries.map((m) => m.data)).toEqual([{ 'Serverless::Serverless-SQSRedrivePolicy': 'cdk-aegis (rule defect): a rule defect' }]);
   });
 });
 
