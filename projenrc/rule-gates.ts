@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -23,23 +24,25 @@ import * as ts from 'typescript';
 /** What the derivation found: gated rules (`service/RuleName` → resource types) and the rest. */
 export interface RuleGates {
   readonly cdkNagVersion: string;
-  readonly gates: Record<string, string[]>;
+  /** `service/Rule` → the resource types proven, and the first 16 hex digits of the SHA-1 of the rule function's source. */
+  readonly gates: Record<string, { types: string[]; source: string }>;
   readonly ungated: string[];
 }
 
 /** Derives the gates of every rule under `<cdkNagDir>/lib/rules/<service>/<Rule>.js`. */
 export function deriveRuleGates(cdkNagDir: string = path.dirname(require.resolve('cdk-nag/package.json'))): RuleGates {
   const rulesDir = path.join(cdkNagDir, 'lib', 'rules');
-  const gates: Record<string, string[]> = {};
+  const gates: Record<string, { types: string[]; source: string }> = {};
   const ungated: string[] = [];
   for (const service of fs.readdirSync(rulesDir).filter((d) => fs.statSync(path.join(rulesDir, d)).isDirectory()).sort()) {
     for (const file of fs.readdirSync(path.join(rulesDir, service)).filter((f) => f.endsWith('.js') && f !== 'index.js').sort()) {
       const key = `${service}/${file.slice(0, -'.js'.length)}`;
-      const types = gateTypes(path.join(rulesDir, service, file));
-      if (types === undefined) {
+      const gate = gateTypes(path.join(rulesDir, service, file));
+      if (gate === undefined) {
         ungated.push(key);
       } else {
-        gates[key] = types;
+        // The rule function's text is what `Function.prototype.toString()` gives at run time, where the gate is used for this source only.
+        gates[key] = { types: gate.types, source: createHash('sha1').update(gate.text).digest('hex').slice(0, 16) };
       }
     }
   }
@@ -57,15 +60,21 @@ export function ruleGatesSource(derived: RuleGates): string {
     '',
     '/**',
     ' * `service/RuleName` (the rule\'s place in cdk-nag\'s `rules` namespace) → the',
-    ' * CloudFormation resource types it can report on. Rules not listed always run.',
+    ' * CloudFormation resource types it can report on, and the hash of the source',
+    ' * proven (`ruleSource`). Rules not listed, or of another source, always run.',
     derived.ungated.length === 0
       ? ' * Every rule of this version was proven gated.'
       : ` * ${derived.ungated.length} rule(s) could not be proven gated: ${derived.ungated.join(', ')}.`,
     ' *',
     ' * @internal',
     ' */',
-    'export const RULE_GATES: { readonly [rule: string]: readonly string[] } = {',
-    ...Object.entries(derived.gates).map(([rule, types]) => `  '${rule}': [${types.map((t) => `'${t}'`).join(', ')}],`),
+    'export const RULE_GATES: { readonly [rule: string]: { readonly types: readonly string[]; readonly source: string } } = {',
+    ...Object.entries(derived.gates).map(([rule, { types, source }]) => {
+      const line = `  '${rule}': { types: [${types.map((t) => `'${t}'`).join(', ')}], source: '${source}' },`;
+      // The repository's line limit (150): long type lists one per line.
+      return line.length <= 150 ? line
+        : [`  '${rule}': {`, '    types: [', ...types.map((t) => `      '${t}',`), '    ],', `    source: '${source}',`, '  },'].join('\n');
+    }),
     '};',
     '',
   ].join('\n');
@@ -76,8 +85,8 @@ export function writeRuleGates(file: string): void {
   fs.writeFileSync(file, ruleGatesSource(deriveRuleGates()));
 }
 
-/** The resource types a rule file's rule is gated on, or undefined when that cannot be proven. */
-function gateTypes(file: string): string[] | undefined {
+/** The resource types a rule file's rule is gated on, and the rule function's text; undefined when no gate can be proven. */
+function gateTypes(file: string): { types: string[]; text: string } | undefined {
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const modules = requiredModules(source);
   const rule = ruleFunction(source);
@@ -85,8 +94,16 @@ function gateTypes(file: string): string[] | undefined {
   if (!rule || !param || !ts.isIdentifier(param) || !rule.body || !ts.isBlock(rule.body)) {
     return undefined;
   }
-  const classes = nonInstancesReturnNotApplicable(rule.body.statements, 0, param.text);
+  const context: ProofContext = { param: param.text, modules, owners: new Set() };
+  const classes = nonInstancesReturnNotApplicable(rule.body.statements, 0, context);
   if (classes === undefined || classes.length === 0) {
+    return undefined;
+  }
+  // The names the proof reads must mean what their top-level `const` (or the parameter) says, wherever the rule runs:
+  // declared once, never assigned (a `var` in the rule body, hoisted, would shadow a module and make `instanceof` throw).
+  const moduleNames = [...new Set([...classes.map(([m]) => m).filter((m) => m !== ''), ...context.owners])];
+  if (moduleNames.some((name) => declarations(source, name) !== 1 || assigned(source, name)) ||
+    declarations(rule, param.text) !== 1 || assigned(rule, param.text)) {
     return undefined;
   }
   const types = new Set<string>();
@@ -103,14 +120,15 @@ function gateTypes(file: string): string[] | undefined {
     }
     types.add(type);
   }
-  return [...types].sort();
+  return { types: [...types].sort(), text: rule.getText(source) };
 }
 
-/** `const x = require("module")` → x → module. */
+/** Top-level `const x = require("module")` → x → module. */
 function requiredModules(source: ts.SourceFile): Map<string, string> {
   const found = new Map<string, string>();
   for (const statement of source.statements) {
-    if (!ts.isVariableStatement(statement)) {
+    // eslint-disable-next-line no-bitwise
+    if (!ts.isVariableStatement(statement) || (statement.declarationList.flags & ts.NodeFlags.Const) === 0) {
       continue;
     }
     for (const d of statement.declarationList.declarations) {
@@ -124,23 +142,61 @@ function requiredModules(source: ts.SourceFile): Map<string, string> {
   return found;
 }
 
-/** The function `exports.default` is: `Object.defineProperty(<fn>, 'name', …)` or a function declared in the file. */
+/**
+ * The function `exports.default` is: `Object.defineProperty(<fn>, 'name', …)`
+ * or the one function declared under that name. A file that assigns
+ * `exports.default` more than once, or declares the function more than once,
+ * is not analysed (the last would win at run time).
+ */
 function ruleFunction(source: ts.SourceFile): ts.FunctionLikeDeclaration | undefined {
-  for (const statement of source.statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression) ||
-      statement.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken || statement.expression.left.getText(source) !== 'exports.default') {
-      continue;
-    }
-    const value = statement.expression.right;
-    if (ts.isCallExpression(value) && value.expression.getText(source) === 'Object.defineProperty') {
-      const fn = value.arguments[0];
-      return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? fn : undefined;
-    }
-    if (ts.isIdentifier(value)) {
-      return source.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === value.text);
-    }
+  const assignments = source.statements.filter((statement): statement is ts.ExpressionStatement => ts.isExpressionStatement(statement) &&
+    ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    statement.expression.left.getText(source) === 'exports.default');
+  if (assignments.length !== 1) {
+    return undefined;
+  }
+  const value = (assignments[0].expression as ts.BinaryExpression).right;
+  if (ts.isCallExpression(value) && value.expression.getText(source) === 'Object.defineProperty') {
+    const fn = value.arguments[0];
+    return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? fn : undefined;
+  }
+  if (ts.isIdentifier(value)) {
+    const declared = source.statements.filter((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === value.text);
+    return declared.length === 1 && declarations(source, value.text) === 1 && !assigned(source, value.text) ? declared[0] : undefined;
   }
   return undefined;
+}
+
+/** How many times `name` is declared under `root` (variables, parameters, functions, classes, catch bindings, in any scope). */
+function declarations(root: ts.Node, name: string): number {
+  let count = 0;
+  const visit = (node: ts.Node): void => {
+    const declared = (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node) || ts.isFunctionDeclaration(node) ||
+      ts.isFunctionExpression(node) || ts.isClassDeclaration(node) || ts.isClassExpression(node)) ? node.name : undefined;
+    if (declared !== undefined && ts.isIdentifier(declared) && declared.text === name) {
+      count++;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(root);
+  return count;
+}
+
+/** Whether `name` is assigned (`=`, `+=`, …, `++`, `--`) anywhere under `root`. */
+function assigned(root: ts.Node, name: string): boolean {
+  let found = false;
+  const isName = (e: ts.Expression) => ts.isIdentifier(unparenthesized(e)) && (unparenthesized(e) as ts.Identifier).text === name;
+  const visit = (node: ts.Node): void => {
+    if ((ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isName(node.left)) ||
+      ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+        (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) && isName(node.operand))) {
+      found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(root);
+  return found;
 }
 
 /**
@@ -153,23 +209,32 @@ function ruleFunction(source: ts.SourceFile): ts.FunctionLikeDeclaration | undef
  */
 /** A gate term: an L1 class (`[moduleVar, className]`) or a resource type compared as a string (`['', type]`). */
 type Proof = Array<[string, string]> | undefined;
-function nonInstancesReturnNotApplicable(statements: readonly ts.Statement[], index: number, param: string, after?: () => Proof): Proof {
+
+/** What a proof reads: the rule's parameter, the file's top-level modules, and the names it took NOT_APPLICABLE from. */
+interface ProofContext {
+  readonly param: string;
+  readonly modules: Map<string, string>;
+  readonly owners: Set<string>;
+}
+
+function nonInstancesReturnNotApplicable(statements: readonly ts.Statement[], index: number, context: ProofContext, after?: () => Proof): Proof {
   const statement = statements[index];
   if (statement === undefined) {
     return after?.();
   }
-  if (returnsNotApplicable(statement)) {
+  if (returnsNotApplicable(statement, context)) {
     return [];
   }
   if (!ts.isIfStatement(statement)) {
     return undefined;
   }
-  const next = () => nonInstancesReturnNotApplicable(statements, index + 1, param, after);
+  const param = context.param;
+  const next = () => nonInstancesReturnNotApplicable(statements, index + 1, context, after);
   // if (!(node instanceof A || …)) return NOT_APPLICABLE;
   const negated = unparenthesized(statement.expression);
   if (ts.isPrefixUnaryExpression(negated) && negated.operator === ts.SyntaxKind.ExclamationToken && !statement.elseStatement) {
     const classes = instanceOfDisjunction(negated.operand, param);
-    return classes !== undefined && returnsNotApplicable(statement.thenStatement) ? classes : undefined;
+    return classes !== undefined && returnsNotApplicable(statement.thenStatement, context) ? classes : undefined;
   }
   // if (node instanceof A || …) { … } [else <proven the same way>], then the statements after it.
   const classes = instanceOfDisjunction(statement.expression, param);
@@ -179,18 +244,24 @@ function nonInstancesReturnNotApplicable(statements: readonly ts.Statement[], in
   const otherwise = statement.elseStatement === undefined
     ? next()
     : nonInstancesReturnNotApplicable(
-      ts.isBlock(statement.elseStatement) ? statement.elseStatement.statements : [statement.elseStatement], 0, param, next);
+      ts.isBlock(statement.elseStatement) ? statement.elseStatement.statements : [statement.elseStatement], 0, context, next);
   return otherwise === undefined ? undefined : [...classes, ...otherwise];
 }
 
-/** `return <…>.NagRuleCompliance.NOT_APPLICABLE;`, alone or as the only statement of a block. */
-function returnsNotApplicable(statement: ts.Statement): boolean {
+/** `return x.NagRuleCompliance.NOT_APPLICABLE;` (x: cdk-nag's `../../nag-rules`), alone or as the only statement of a block. */
+function returnsNotApplicable(statement: ts.Statement, context: ProofContext): boolean {
   if (ts.isBlock(statement)) {
-    return statement.statements.length === 1 && returnsNotApplicable(statement.statements[0]);
+    return statement.statements.length === 1 && returnsNotApplicable(statement.statements[0], context);
   }
   const value = ts.isReturnStatement(statement) ? statement.expression : undefined;
-  return value !== undefined && ts.isPropertyAccessExpression(value) && value.name.text === 'NOT_APPLICABLE' &&
-    ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'NagRuleCompliance';
+  const owner = value !== undefined && ts.isPropertyAccessExpression(value) && value.name.text === 'NOT_APPLICABLE' &&
+    ts.isPropertyAccessExpression(value.expression) && value.expression.name.text === 'NagRuleCompliance' &&
+    ts.isIdentifier(value.expression.expression) ? value.expression.expression.text : undefined;
+  if (owner === undefined || context.modules.get(owner) !== '../../nag-rules') {
+    return false;
+  }
+  context.owners.add(owner);
+  return true;
 }
 
 /**

@@ -95,19 +95,33 @@ export function acknowledgementReason(cause: AcknowledgementCause, reason: strin
 export function acknowledge(construct: IConstruct, cause: AcknowledgementCause, ruleIds: readonly string[], reason: string): void {
   const text = acknowledgementReason(cause, reason);
   const record = () => Validations.of(construct).acknowledge(...ruleIds.map((id) => ({ id, reason: text })));
-  if (cause === AcknowledgementCause.USER_OPT_OUT) {
-    record(); // the user's decision: its call stack leads to their code
+  // The user's decision (its call stack leads to their code), or a debugging session (CDK_DEBUG): a call stack as usual.
+  if (cause === AcknowledgementCause.USER_OPT_OUT || process.env.CDK_DEBUG) {
+    record();
     return;
   }
   // An acknowledgement the library makes by itself (AWS-forced, rule defect) is located by its construct path and
   // explained by its reason; aws-cdk-lib would capture and source-map a call stack for each one (about 0.2 ms, two per
   // SecureFunction), so none is captured: the metadata entry holds aws-cdk-lib's "no user code" line instead.
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  if (!setStackTraceLimit(0)) {
+    record();
+    return;
+  }
   try {
     record();
   } finally {
+    setStackTraceLimit(limit);
+  }
+}
+
+/** Sets `Error.stackTraceLimit`; false where it cannot be set (a hardened runtime with a frozen `Error`). */
+function setStackTraceLimit(limit: number): boolean {
+  try {
     Error.stackTraceLimit = limit;
+    return Error.stackTraceLimit === limit;
+  } catch {
+    return false;
   }
 }
 

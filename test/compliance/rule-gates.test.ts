@@ -1,19 +1,22 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Lazy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagMessageLevel, NagPack, NagRuleCompliance, rules, ServerlessChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagMessageLevel, NagPack, NagRuleCompliance, rules, ServerlessChecks } from 'cdk-nag';
 import { deriveRuleGates, ruleGatesSource } from '../../projenrc/rule-gates';
 import { SecureFunction } from '../../src';
-import { GatedHipaaSecurityChecks, GatedServerlessChecks, installedCdkNagVersion, RuleGates } from '../../src/compliance/private/rule-gates';
+import { IndexedAwsSolutionsChecks, REPLACED_SQS_RULE_SOURCES } from '../../src/compliance/private/indexed-aws-solutions';
+import {
+  GatedHipaaSecurityChecks, GatedServerlessChecks, installedCdkNagVersion, LAMBDA_LATEST_VERSION_SOURCE, RuleGates, ruleSource,
+} from '../../src/compliance/private/rule-gates';
 import { RULE_GATES_CDK_NAG_VERSION } from '../../src/compliance/private/rule-gates.generated';
 import { TEST_ENV } from '../helpers/matrix';
 import { CODE } from '../helpers/stacks';
 
-/** A cdk-nag package directory holding one rule file with `body` as its rule, for the derivation. */
-function fakeCdkNag(body: string): string {
+/** A cdk-nag package directory holding one rule file whose rule is `(node) => { body }` (or the whole `definition`), for the derivation. */
+function fakeCdkNag(body: string, definition = `exports.default = Object.defineProperty((node) => {\n${body}\n}, 'name', { value: 'Probe' });`): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-cdk-nag-'));
   fs.mkdirSync(path.join(dir, 'lib', 'rules', 'sqs'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ version: '9.9.9' }));
@@ -23,12 +26,12 @@ function fakeCdkNag(body: string): string {
     'const aws_sqs_1 = require("aws-cdk-lib/aws-sqs");',
     'const aws_sns_1 = require("aws-cdk-lib/aws-sns");',
     'const nag_rules_1 = require("../../nag-rules");',
-    `exports.default = Object.defineProperty((node) => {\n${body}\n}, 'name', { value: 'Probe' });`,
+    definition,
   ].join('\n'));
   return dir;
 }
 
-const gatesOf = (body: string) => deriveRuleGates(fakeCdkNag(body)).gates['sqs/Probe'];
+const gatesOf = (body: string, definition?: string) => deriveRuleGates(fakeCdkNag(body, definition)).gates['sqs/Probe']?.types;
 const NA = 'return nag_rules_1.NagRuleCompliance.NOT_APPLICABLE;';
 
 describe('rule gates: each cdk-nag rule evaluated only on the resource types it can report on', () => {
@@ -40,9 +43,23 @@ describe('rule gates: each cdk-nag rule evaluated only on the resource types it 
     // Every rule of 3.0.2 is provably gated; the two EKS rules also on the custom resource aws-cdk-lib's EKS cluster uses.
     expect(Object.keys(derived.gates)).toHaveLength(215);
     expect(derived.ungated).toEqual([]);
-    expect(derived.gates['eks/EKSClusterControlPlaneLogs']).toEqual(['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster']);
-    expect(derived.gates['sqs/SQSQueueDLQ']).toEqual(['AWS::SQS::Queue']);
-    expect(derived.gates['apigw/APIGWStructuredLogging']).toEqual([
+    expect(derived.gates['eks/EKSClusterControlPlaneLogs'].types).toEqual(['AWS::EKS::Cluster', 'Custom::AWSCDK-EKS-Cluster']);
+    expect(derived.gates['sqs/SQSQueueDLQ']).toEqual({ types: ['AWS::SQS::Queue'], source: ruleSource(rules.sqs.SQSQueueDLQ) });
+    // The source hashed from the file is the one the running rule function has (`Function.prototype.toString()`).
+    const namespaces = rules as unknown as Record<string, Record<string, (node: unknown) => unknown>>;
+    const unexported: string[] = [];
+    for (const [key, gate] of Object.entries(derived.gates)) {
+      const [service, name] = key.split('/');
+      const rule = namespaces[service]?.[name];
+      if (rule === undefined) {
+        unexported.push(key);
+      } else {
+        expect({ key, source: ruleSource(rule as any) }).toEqual({ key, source: gate.source });
+      }
+    }
+    // Two rule files of 3.0.2 are in no pack and not exported: their entries are never used.
+    expect(unexported).toEqual(['lambda/LambdaLogLevel', 'lambda/LambdaLogging']);
+    expect(derived.gates['apigw/APIGWStructuredLogging'].types).toEqual([
       'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::Stage', 'AWS::ApiGatewayV2::Stage', 'AWS::Serverless::Api', 'AWS::Serverless::HttpApi',
     ]);
   });
@@ -55,8 +72,17 @@ describe('rule gates: each cdk-nag rule evaluated only on the resource types it 
     ['if (!(node instanceof X)) return NOT_APPLICABLE', `if (!(node instanceof aws_sqs_1.CfnQueue)) { ${NA} }\nreturn 1;`, ['AWS::SQS::Queue']],
     ['the resource type compared to a string', `if (node instanceof aws_sqs_1.CfnQueue) { return 1; }\nelse if (node.cfnResourceType === 'Custom::X') { return 2; }\n${NA}`,
       ['AWS::SQS::Queue', 'Custom::X']],
+    ['a loose comparison to a string', `if (node.cfnResourceType == 'Custom::X') { return 1; }\n${NA}`, ['Custom::X']],
   ])('proves a gate: %s', (_shape, body, types) => {
     expect(gatesOf(body)).toEqual(types);
+  });
+
+  test('proves a gate of a rule declared as a function (cdk-nag\'s other form)', () => {
+    const definition = `exports.default = Probe;\nfunction Probe(node) {\nif (node instanceof aws_sqs_1.CfnQueue) { return 1; }\n${NA}\n}`;
+    expect(gatesOf('', definition)).toEqual(['AWS::SQS::Queue']);
+    // Declared twice, or exports.default assigned twice: the last one would run, so neither is analysed.
+    expect(gatesOf('', `${definition}\nfunction Probe(node) { return 1; }`)).toBeUndefined();
+    expect(gatesOf('', `${definition}\nexports.default = (node) => 1;`)).toBeUndefined();
   });
 
   test.each([
@@ -69,6 +95,15 @@ describe('rule gates: each cdk-nag rule evaluated only on the resource types it 
     ['a class that is not an L1', `if (node instanceof aws_sqs_1.Queue) { return 1; }\n${NA}`],
     ['a class of no module', `if (node instanceof Thing.CfnQueue) { return 1; }\n${NA}`],
     ['a negated gate whose branch does not return NOT_APPLICABLE', 'if (!(node instanceof aws_sqs_1.CfnQueue)) { return 1; }\nreturn 2;'],
+    ['a negated gate with an else', `if (!(node instanceof aws_sqs_1.CfnQueue)) { ${NA} } else { return 1; }`],
+    ['the type is compared with !==', `if (node.cfnResourceType !== 'Custom::X') { return 1; }\n${NA}`],
+    ['another name than the parameter is tested', `if (other instanceof aws_sqs_1.CfnQueue) { return 1; }\n${NA}`],
+    ['the else branch falls into a statement that reports', 'if (node instanceof aws_sqs_1.CfnQueue) { return 1; } else { }\nreturn 2;'],
+    ['a var in the rule shadows the module (hoisted: instanceof would throw for every node)',
+      `if (node instanceof aws_sqs_1.CfnQueue) { var aws_sqs_1 = 0; return 1; }\n${NA}`],
+    ['the module is assigned', `aws_sqs_1 = {};\nif (node instanceof aws_sqs_1.CfnQueue) { return 1; }\n${NA}`],
+    ['the parameter is reassigned', `if (node instanceof aws_sqs_1.CfnQueue) { node = 1; return 1; }\n${NA}`],
+    ['NOT_APPLICABLE comes from elsewhere', 'if (node instanceof aws_sqs_1.CfnQueue) { return 1; }\nreturn other.NagRuleCompliance.NOT_APPLICABLE;'],
   ])('leaves a rule ungated (it always runs) when %s', (_shape, body) => {
     expect(gatesOf(body)).toBeUndefined();
   });
@@ -95,8 +130,10 @@ describe('rule gates: each cdk-nag rule evaluated only on the resource types it 
     expect(gated.length).toBeLessThan(stock.length / 4);
     expect(stock).toContain(rules.lambda.LambdaDLQ.name);
     expect(gated).toContain(rules.lambda.LambdaDLQ.name);
-    // Every resource gets the ungated rules; no resource of the fixture is an EKS cluster or a QuickSight data source.
-    expect(called(new GatedHipaaSecurityChecks())).not.toContain('QuicksightSSLConnections');
+    // No resource of the app is a QuickSight data source: cdk-nag calls its rule anyway (loading the QuickSight module), the gated pack not.
+    expect(called(new AwsSolutionsChecks())).toContain(rules.quicksight.QuicksightSSLConnections.name);
+    expect(called(new IndexedAwsSolutionsChecks())).not.toContain(rules.quicksight.QuicksightSSLConnections.name);
+    expect(called(new GatedHipaaSecurityChecks()).length).toBeLessThan(called(new HIPAASecurityChecks()).length / 4);
   });
 
   test('LambdaLatestVersion (AwsSolutions-L1, Serverless-LambdaLatestVersion) runs faster and decides as cdk-nag\'s own, also as Runtime.ALL grows', () => {
@@ -119,16 +156,30 @@ describe('rule gates: each cdk-nag rule evaluated only on the resource types it 
         expect({ runtime, decision: decide(prepared.rule, fn) }).toEqual({ runtime, decision: decide(rules.lambda.LambdaLatestVersion, fn) });
       }
     };
+    // The copy repeats this exact source of cdk-nag's rule: another source (an upgrade, a patch) runs cdk-nag's own until reviewed.
+    expect(ruleSource(rules.lambda.LambdaLatestVersion)).toBe(LAMBDA_LATEST_VERSION_SOURCE);
     const every = [...new Set(lambda.Runtime.ALL.map((r) => r.name))];
-    compare([...every, undefined, 'Weird', 'nodejs', 'cobol85', 'provided.al2023']);
+    compare([...every, undefined, 'Weird', 'nodejs', 'cobol85', 'provided.al2023', Fn.importValue('TeamRuntime'), Lazy.string({ produce: () => 'nodejs22.x' })]);
     // A runtime aws-cdk-lib learns later (Runtime.ALL grows) is then the newest of its family, for both.
     new lambda.Runtime('nodejs99.x', lambda.RuntimeFamily.NODEJS);
     compare(['nodejs24.x', 'nodejs99.x']);
     expect(decide(rules.lambda.LambdaLatestVersion, stack.node.findAll().find((c) => (c as any).runtime === 'nodejs99.x'))).toBe(NagRuleCompliance.COMPLIANT);
-    // Another version: cdk-nag's own rule.
+    // The copy is chosen by the rule's source, not by the version: with another version the gates are off, the copy still applies.
     const node = new lambda.CfnFunction(stack, 'Other', { role: 'r', code: {}, runtime: 'nodejs24.x' });
-    expect(new RuleGates('2.37.0').prepare({ rule: rules.lambda.LambdaLatestVersion, node, info: '', explanation: '', level: NagMessageLevel.ERROR })!.rule)
-      .toBe(rules.lambda.LambdaLatestVersion);
+    const prepared = new RuleGates('2.37.0').prepare({ rule: rules.lambda.LambdaLatestVersion, node, info: '', explanation: '', level: NagMessageLevel.ERROR });
+    expect(prepared!.rule.name).toBe('LambdaLatestVersion');
+    expect(prepared!.rule).not.toBe(rules.lambda.LambdaLatestVersion);
+    // Any other rule function passes through unchanged.
+    expect(new RuleGates().prepare({ rule: rules.lambda.LambdaDLQ, node, info: '', explanation: '', level: NagMessageLevel.ERROR })!.rule).toBe(rules.lambda.LambdaDLQ);
+  });
+
+  test('the SQS3 and SQS4 replacements repeat exactly the installed sources of cdk-nag\'s rules (review them after an upgrade)', () => {
+    const installed = { deadLetterQueue: ruleSource(rules.sqs.SQSQueueDLQ), tlsOnly: ruleSource(rules.sqs.SQSQueueSSLRequestsOnly) };
+    expect(installed).toEqual(REPLACED_SQS_RULE_SOURCES);
+    // A rule of another source (the same name and version, patched in place) is told apart.
+    const patched = Object.defineProperty(
+      (node: unknown) => (node ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NOT_APPLICABLE), 'name', { value: 'SQSQueueDLQ' });
+    expect(ruleSource(patched)).not.toBe(REPLACED_SQS_RULE_SOURCES.deadLetterQueue);
   });
 
   test('with a cdk-nag version the gates were not proven for, every rule runs', () => {

@@ -3,7 +3,7 @@ import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnQueue, CfnQueuePolicy } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, IApplyRule, NagRuleCompliance, NagRuleResult, NagRules, rules } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { installedCdkNagVersion, RuleGates } from './rule-gates';
+import { installedCdkNagVersion, RuleGates, ruleSource } from './rule-gates';
 import { flattenReference } from '../../core/private/wildcard-findings';
 
 /**
@@ -123,6 +123,15 @@ function appliesToEveryPrincipal(principals: any): boolean {
 export const TESTED_CDK_NAG_VERSIONS: readonly string[] = Object.freeze(['3.0.2']);
 
 /**
+ * The sources (`ruleSource`) of cdk-nag's SQS3 and SQS4 that the replacements
+ * repeat: a cdk-nag patched in place keeps its version, not its source, and
+ * then runs its own rules.
+ *
+ * @internal
+ */
+export const REPLACED_SQS_RULE_SOURCES = Object.freeze({ deadLetterQueue: '774ebaecb6997e17', tlsOnly: 'c1e90ab72e8cad6c' });
+
+/**
  * The AwsSolutions pack, with its SQS3 (dead-letter queue) and SQS4 (TLS
  * only) rules evaluated from one view of the stack per validation run.
  *
@@ -135,7 +144,7 @@ export const TESTED_CDK_NAG_VERSIONS: readonly string[] = Object.freeze(['3.0.2'
  * statement checks, in the same order) are cdk-nag's. Rule ids, messages,
  * levels and acknowledgements are unchanged: only `rule` is swapped in
  * `applyRule`, and only for the cdk-nag versions listed in
- * {@link TESTED_CDK_NAG_VERSIONS}. `test/compliance/indexed-aws-solutions.test.ts`
+ * {@link TESTED_CDK_NAG_VERSIONS} and the rule sources in {@link REPLACED_SQS_RULE_SOURCES}. `test/compliance/indexed-aws-solutions.test.ts`
  * proves the reports equal to cdk-nag's own on every fixture.
  *
  * @internal
@@ -144,7 +153,9 @@ export class IndexedAwsSolutionsChecks extends AwsSolutionsChecks {
   private views = new Map<Stack, SqsView>();
   private readonly gates = new RuleGates();
   private readonly replacements = new Map<(node: CfnResource) => NagRuleResult, (node: CfnResource) => NagRuleResult>(
-    TESTED_CDK_NAG_VERSIONS.includes(installedCdkNagVersion() ?? '')
+    TESTED_CDK_NAG_VERSIONS.includes(installedCdkNagVersion() ?? '') &&
+      ruleSource(rules.sqs.SQSQueueDLQ) === REPLACED_SQS_RULE_SOURCES.deadLetterQueue &&
+      ruleSource(rules.sqs.SQSQueueSSLRequestsOnly) === REPLACED_SQS_RULE_SOURCES.tlsOnly
       ? [
         [rules.sqs.SQSQueueDLQ, named(rules.sqs.SQSQueueDLQ, (node) => this.deadLetterQueueRule(node))],
         [rules.sqs.SQSQueueSSLRequestsOnly, named(rules.sqs.SQSQueueSSLRequestsOnly, (node) => this.tlsOnlyRule(node))],

@@ -1,9 +1,39 @@
+import { createHash } from 'crypto';
 import { CfnResource } from 'aws-cdk-lib';
 import { CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { HIPAASecurityChecks, IApplyRule, NIST80053R5Checks, NagRuleCompliance, NagRuleResult, NagRules, PCIDSS321Checks, rules, ServerlessChecks } from 'cdk-nag';
 import { RULE_GATES, RULE_GATES_CDK_NAG_VERSION } from './rule-gates.generated';
 
 type Rule = (node: CfnResource) => NagRuleResult;
+
+const SOURCES = new WeakMap<Rule, string>();
+
+/**
+ * The first 16 hex digits of the SHA-1 of a rule function's source text. A
+ * gate or a faster copy is used only for the exact source it was proven or
+ * written for: a cdk-nag patched in place (patch-package, pnpm patch) keeps
+ * its version number, not its source.
+ *
+ * @internal
+ */
+export function ruleSource(rule: Rule): string {
+  let hash = SOURCES.get(rule);
+  if (hash === undefined) {
+    hash = createHash('sha1').update(rule.toString()).digest('hex').slice(0, 16);
+    SOURCES.set(rule, hash);
+  }
+  return hash;
+}
+
+/**
+ * The source of cdk-nag's LambdaLatestVersion that `RuleGates`' faster copy
+ * repeats statement by statement (cdk-nag 3.0.2). Kept by hand: another
+ * source runs cdk-nag's own rule until the copy is reviewed against it
+ * (`test/compliance/rule-gates.test.ts` fails then).
+ *
+ * @internal
+ */
+export const LAMBDA_LATEST_VERSION_SOURCE = '72ab00374a19d11b';
 
 /** The installed cdk-nag's version, or undefined when it cannot be read. @internal */
 export function installedCdkNagVersion(): string | undefined {
@@ -25,15 +55,16 @@ export function installedCdkNagVersion(): string | undefined {
  * rule's `instanceof` loads them): about 300 ms of a synth under
  * AwsSolutions, the same for an app of 1 resource or 1,000.
  *
- * Used only with the cdk-nag version the table was proven for; with any
- * other version every rule runs, as in cdk-nag.
+ * Used only with the cdk-nag version the table was proven for, and for each
+ * rule only when its source is the one proven; otherwise the rule runs on
+ * every resource, as in cdk-nag.
  *
  * @internal
  */
 export class RuleGates {
   private table?: Map<Rule, ReadonlySet<string>>;
 
-  private latestByFamily = new Map<string, { known: number; latest: string | undefined }>();
+  private latestByFamily = new Map<string, { known: number; last: Runtime | undefined; latest: string | undefined }>();
 
   /**
    * cdk-nag's LambdaLatestVersion (AwsSolutions-L1, Serverless-LambdaLatestVersion), the same statements, with the
@@ -54,9 +85,12 @@ export class RuleGates {
       if (runtimeFamily === 'provided') {
         return NagRuleCompliance.NOT_APPLICABLE;
       }
+      // Runtime.ALL only grows (every new Runtime is pushed to it): its length and last entry tell when to compute again.
+      const known = Runtime.ALL.length;
+      const last = Runtime.ALL[known - 1];
       let entry = this.latestByFamily.get(runtimeFamily);
-      if (entry === undefined || entry.known !== Runtime.ALL.length) {
-        entry = { known: Runtime.ALL.length, latest: latestOfFamily(runtimeFamily) };
+      if (entry === undefined || entry.known !== known || entry.last !== last) {
+        entry = { known, last, latest: latestOfFamily(runtimeFamily) };
         this.latestByFamily.set(runtimeFamily, entry);
       }
       if (entry.latest === undefined) {
@@ -79,9 +113,9 @@ export class RuleGates {
     if (this.skips(params)) {
       return undefined;
     }
-    return params.rule === rules.lambda.LambdaLatestVersion && this.cdkNagVersion === RULE_GATES_CDK_NAG_VERSION
-      ? { ...params, rule: this.latestVersionRule }
-      : params;
+    const faster = params.rule === rules.lambda.LambdaLatestVersion && typeof Intl === 'object' && typeof Intl.Collator === 'function' &&
+      ruleSource(params.rule) === LAMBDA_LATEST_VERSION_SOURCE;
+    return faster ? { ...params, rule: this.latestVersionRule } : params;
   }
 
   /** Whether `params.rule` cannot report on `params.node` (it would return `NOT_APPLICABLE`). */
@@ -96,8 +130,12 @@ const RUNTIME_EXPRESSION = /^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$/;
 /** cdk-nag's choice of the newest runtime of a family: the last of a stable sort by version (numeric collation). */
 function latestOfFamily(runtimeFamily: string): string | undefined {
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  // cdk-nag's object, field by field: a runtime name the expression does not match fails on `match[1]` first, as in cdk-nag.
   const familyVersions = Runtime.ALL.filter((rt) => rt.toString().indexOf(runtimeFamily) === 0)
-    .map((rt) => ({ value: rt.toString(), version: rt.toString().match(RUNTIME_EXPRESSION)![2] ?? '0' }))
+    .map((rt) => {
+      const match = rt.toString().match(RUNTIME_EXPRESSION) as RegExpMatchArray;
+      return { value: rt.toString(), family: match[1], version: match[2] ?? '0' };
+    })
     .sort((a, b) => collator.compare(a.version, b.version));
   return familyVersions.pop()?.value;
 }
@@ -112,11 +150,12 @@ function provenTable(): Map<Rule, ReadonlySet<string>> {
 function gateTable(): Map<Rule, ReadonlySet<string>> {
   const table = new Map<Rule, ReadonlySet<string>>();
   const namespaces = rules as unknown as Record<string, Record<string, unknown> | undefined>;
-  for (const [key, types] of Object.entries(RULE_GATES)) {
+  for (const [key, gate] of Object.entries(RULE_GATES)) {
     const [service, name] = key.split('/');
     const rule = namespaces[service]?.[name];
-    if (typeof rule === 'function') {
-      table.set(rule as Rule, new Set(types));
+    // Only the source the gate was proven on: a rule patched in place runs on every resource.
+    if (typeof rule === 'function' && ruleSource(rule as Rule) === gate.source) {
+      table.set(rule as Rule, new Set(gate.types));
     }
   }
   return table;
