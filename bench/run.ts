@@ -212,13 +212,17 @@ const lines = [
     'function\'s and queue\'s dead-letter target once per queue; with a dead-letter queue per SecureFunction that was quadratic in N ' +
     '(about 250 ms of a one-stack synth of 100). cdk-aegis registers AwsSolutions with those two rules evaluated from one view of ' +
     'each stack (`IndexedAwsSolutionsChecks`: cdk-nag\'s decisions, reports proven equal to cdk-nag\'s own by a test); they now ' +
-    'take about 25 ms. What remains, profiled on 2026-11-30 (one stack of 100, `node --cpu-prof`): aws-cdk-lib\'s own ' +
-    'per-resource work over 43 % more resources and 60 % more constructs (construction, reference resolution, template and tree ' +
-    'synthesis); a creation stack trace for every L1 (about 0.3 ms each under ts-node: about 200 ms of the plain app\'s construction and ' +
-    '240 ms of the cdk-aegis app\'s, measured by turning them off with the context `aws:cdk:disable-creation-stack-traces`, which ' +
-    'aws-cdk-lib honours and the CDK CLI does not set); the Serverless and Aegis packs (about 60 and 75 ms); the SARIF and ledger ' +
-    '(about 25 ms, one reading of the assembly shared with the threat model) and the threat model (about 100 ms, linear: one pass ' +
-    'over the templates). A single run varies by about ±10 % on 2 cores: compare medians.',
+    'take about 25 ms. Every pack `enforce()` registers runs each cdk-nag rule only on the resource types it can report on ' +
+    '(ADR 11: gates proven from cdk-nag\'s source, the same findings): inside a synth, AwsSolutions spent most of its time loading ' +
+    'aws-cdk-lib\'s generated L1 modules of services the app does not use (its rules\' `instanceof` tests load them), about 300 ms ' +
+    'that the plain app checked with stock cdk-nag still pays. What remains, profiled on 2026-11-30 (one stack of 100, ' +
+    '`node --cpu-prof`): aws-cdk-lib\'s own per-resource work over 43 % more resources and 60 % more constructs (construction, ' +
+    'reference resolution, template and tree synthesis); a creation stack trace for every L1 (about 0.3 ms each under ts-node: about ' +
+    '200 ms of the plain app\'s construction and 240 ms of the cdk-aegis app\'s, measured by turning them off with the context ' +
+    '`aws:cdk:disable-creation-stack-traces`, which aws-cdk-lib honours and the CDK CLI does not set); the three packs (about 120, ' +
+    '50 and 40 ms for AwsSolutions, Serverless and Aegis); the SARIF and ledger (about 25 ms, one reading of the assembly shared with ' +
+    'the threat model) and the threat model (about 90 ms, linear: one pass over the templates). A single run varies by about ±10 % ' +
+    'on 2 cores: compare medians.',
   '',
   '## Reproduce',
   '',
