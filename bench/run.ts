@@ -70,7 +70,7 @@ for (const n of previous ? [] : SIZES) {
 // Each plain variant beside its secure counterpart (no checks; AwsSolutions only; enforce()), the runs interleaved round-robin so a
 // machine that slows down mid-run slows every variant alike. More repeats than the size table: the ratios are the point.
 const ONE_STACK_VARIANTS = ['plain', 'secure-unchecked', 'plain-nag', 'secure-aws', 'plain-enforced', 'secure'];
-const ONE_STACK_REPEATS = Number(process.env.BENCH_ONE_STACK_REPEATS ?? '5');
+const ONE_STACK_REPEATS = Number(process.env.BENCH_ONE_STACK_REPEATS ?? '9');
 const oneStack: any[] = previous?.oneStack ?? (SIZES.includes(100) ? (() => {
   const runs = new Map<string, Run[]>(ONE_STACK_VARIANTS.map((v) => [v, []]));
   for (let i = 0; i < ONE_STACK_REPEATS; i++) {
