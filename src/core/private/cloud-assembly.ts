@@ -64,11 +64,13 @@ export function assemblyStacks(dir: string, subdir = ''): AssemblyStack[] {
 /**
  * The nested stacks of `parent` (and theirs), read from the template files
  * the assembly holds for them: found by the `aws:asset:path` metadata the CDK
- * CLI writes, else by the asset hash in the `TemplateURL`.
+ * CLI writes, else by the asset hash in the `TemplateURL`. `readTree` gives
+ * the parsed construct tree (default: read from `dir`), used only for a
+ * nested stack whose template has no `aws:cdk:path`.
  *
  * @internal
  */
-export function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[] {
+export function nestedStacks(dir: string, parent: AssemblyStack, readTree: () => any = () => readTreeFile(dir)): AssemblyStack[] {
   const base = path.dirname(path.join(dir, parent.templateFile));
   const found: AssemblyStack[] = [];
   for (const [logicalId, resource] of Object.entries<any>(parent.template.Resources ?? {})) {
@@ -79,7 +81,7 @@ export function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[
     if (typeof file !== 'string' || !fs.existsSync(path.join(base, file))) {
       continue;
     }
-    const cdkPath = resource.Metadata?.['aws:cdk:path'] ?? nestedStackResourcePath(dir, parent.path, logicalId);
+    const cdkPath = resource.Metadata?.['aws:cdk:path'] ?? nestedStackResourcePath(readTree(), parent.path, logicalId);
     const nested: AssemblyStack = {
       // `Parent/Inner.NestedStack/Inner.NestedStackResource` → `Parent/Inner`, the construct path of the nested stack.
       path: typeof cdkPath === 'string' ? cdkPath.replace(/\.NestedStack\/.*$/, '') : `${parent.path}/${logicalId}`,
@@ -90,14 +92,13 @@ export function nestedStacks(dir: string, parent: AssemblyStack): AssemblyStack[
       metadata: {},
       environment: parent.environment,
     };
-    found.push(nested, ...nestedStacks(dir, nested));
+    found.push(nested, ...nestedStacks(dir, nested, readTree));
   }
   return found;
 }
 
 /** The construct path of a nested stack's resource, from the construct tree (for templates without `aws:cdk:path`). */
-function nestedStackResourcePath(dir: string, parentPath: string, logicalId: string): string | undefined {
-  const tree = readTreeFile(dir);
+function nestedStackResourcePath(tree: any, parentPath: string, logicalId: string): string | undefined {
   if (tree === undefined) {
     return undefined;
   }
@@ -142,7 +143,7 @@ export class AssemblyReading {
 
   /** {@link stacks} and every nested stack under them. */
   public get stacksWithNested(): AssemblyStack[] {
-    return (this.all ??= [...this.stacks, ...this.stacks.flatMap((stack) => nestedStacks(this.dir, stack))]);
+    return (this.all ??= [...this.stacks, ...this.stacks.flatMap((stack) => nestedStacks(this.dir, stack, () => this.constructTree))]);
   }
 
   /** The construct tree (`tree.json`'s `tree`), or undefined when the assembly has none. */
