@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import { CfnResource } from 'aws-cdk-lib';
-import { CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { HIPAASecurityChecks, IApplyRule, NIST80053R5Checks, NagRuleCompliance, NagRuleResult, NagRules, PCIDSS321Checks, rules, ServerlessChecks } from 'cdk-nag';
 import { RULE_GATES, RULE_GATES_CDK_NAG_VERSION } from './rule-gates.generated';
+import { newestRuntimeOf, RUNTIME_NAME_EXPRESSION } from '../../core/private/runtime';
 
 type Rule = (node: CfnResource) => NagRuleResult;
 
@@ -64,20 +65,13 @@ export function installedCdkNagVersion(): string | undefined {
 export class RuleGates {
   private table?: Map<Rule, ReadonlySet<string>>;
 
-  private latestByFamily = new Map<string, { known: number; last: Runtime | undefined; latest: string | undefined }>();
-
-  /**
-   * cdk-nag's LambdaLatestVersion (AwsSolutions-L1, Serverless-LambdaLatestVersion), the same statements, with the
-   * newest version of each family computed once per `Runtime.ALL` (cdk-nag sorts the runtimes with a fresh collator
-   * for every function: most of the rule's time). `Runtime.ALL` only grows, so its length tells when to compute again.
-   */
   private readonly latestVersionRule = Object.defineProperty((node: CfnResource): NagRuleResult => {
     if (node instanceof CfnFunction) {
       const runtime = NagRules.resolveIfPrimitive(node, node.runtime);
       if (!runtime) {
         return NagRuleCompliance.NOT_APPLICABLE;
       }
-      const m = runtime.match(RUNTIME_EXPRESSION);
+      const m = runtime.match(RUNTIME_NAME_EXPRESSION);
       if (!m) {
         throw Error(`The Lambda runtime "${runtime}" does not match the expected regular expression, therefore the rule could not be validated.`);
       }
@@ -85,18 +79,11 @@ export class RuleGates {
       if (runtimeFamily === 'provided') {
         return NagRuleCompliance.NOT_APPLICABLE;
       }
-      // Runtime.ALL only grows (every new Runtime is pushed to it): its length and last entry tell when to compute again.
-      const known = Runtime.ALL.length;
-      const last = Runtime.ALL[known - 1];
-      let entry = this.latestByFamily.get(runtimeFamily);
-      if (entry === undefined || entry.known !== known || entry.last !== last) {
-        entry = { known, last, latest: latestOfFamily(runtimeFamily) };
-        this.latestByFamily.set(runtimeFamily, entry);
-      }
-      if (entry.latest === undefined) {
+      const latest = newestRuntimeOf(runtimeFamily)?.toString();
+      if (latest === undefined) {
         throw Error(`Unable to find families for Lambda runtime "${runtime}", therefore the rule could not be validated.`);
       }
-      return runtime !== entry.latest ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
+      return runtime !== latest ? NagRuleCompliance.NON_COMPLIANT : NagRuleCompliance.COMPLIANT;
     }
     return NagRuleCompliance.NOT_APPLICABLE;
   }, 'name', { value: 'LambdaLatestVersion' });
@@ -107,14 +94,13 @@ export class RuleGates {
   /**
    * `params` as the pack should apply them: undefined when the rule cannot
    * report on the node, else with a faster rule of the same decisions where
-   * one exists (for the proven cdk-nag version only).
+   * one exists (for the rule source it was written from only).
    */
   public prepare(params: IApplyRule): IApplyRule | undefined {
     if (this.skips(params)) {
       return undefined;
     }
-    const faster = params.rule === rules.lambda.LambdaLatestVersion && typeof Intl === 'object' && typeof Intl.Collator === 'function' &&
-      ruleSource(params.rule) === LAMBDA_LATEST_VERSION_SOURCE;
+    const faster = params.rule === rules.lambda.LambdaLatestVersion && ruleSource(params.rule) === LAMBDA_LATEST_VERSION_SOURCE;
     return faster ? { ...params, rule: this.latestVersionRule } : params;
   }
 
@@ -123,21 +109,6 @@ export class RuleGates {
     const types = (this.table ??= this.cdkNagVersion === RULE_GATES_CDK_NAG_VERSION ? provenTable() : new Map()).get(params.rule);
     return types !== undefined && !types.has(params.node.cfnResourceType);
   }
-}
-
-const RUNTIME_EXPRESSION = /^([a-z]+)(\d+(\.?\d+|\.x)?)?.*$/;
-
-/** cdk-nag's choice of the newest runtime of a family: the last of a stable sort by version (numeric collation). */
-function latestOfFamily(runtimeFamily: string): string | undefined {
-  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-  // cdk-nag's object, field by field: a runtime name the expression does not match fails on `match[1]` first, as in cdk-nag.
-  const familyVersions = Runtime.ALL.filter((rt) => rt.toString().indexOf(runtimeFamily) === 0)
-    .map((rt) => {
-      const match = rt.toString().match(RUNTIME_EXPRESSION) as RegExpMatchArray;
-      return { value: rt.toString(), family: match[1], version: match[2] ?? '0' };
-    })
-    .sort((a, b) => collator.compare(a.version, b.version));
-  return familyVersions.pop()?.value;
 }
 
 /** The proven table by rule function, built once: it depends on nothing but cdk-nag's modules and the generated table. */
